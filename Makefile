@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# The environment is pinned by uv.lock; uv itself is pinned below and bootstrapped with pip.
+UV_VERSION := 0.13.8
+PYTHON ?= python3
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: demo test lint bench targets env env-all clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+env: $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+
+env-all: $(UV)
+	$(UV) sync --frozen --all-extras --python $(PYTHON)
+
+demo: env
+	.venv/bin/passerelle run baseline --out results/demo
+
+test: env-all
+	.venv/bin/ruff check .
+	.venv/bin/pytest
+
+lint: env
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bench: env-all
+	.venv/bin/passerelle bench
+
+targets: env
+	.venv/bin/passerelle targets
+
+clean:
+	rm -rf .venv .tools results
