@@ -1,1 +1,12 @@
-"""Passerelle."""
+"""Passerelle: simulate, evaluate and teach unconditional access to care in Belgium."""
+
+from passerelle.results import Results
+from passerelle.scenario import Scenario, ScenarioError, load
+from passerelle.sim import Sim
+
+__all__ = ["Results", "Scenario", "ScenarioError", "Sim", "load", "run"]
+
+
+def run(scenario: str = "baseline", *overrides: str, progress=None) -> Results:
+    """Run a built-in scenario (or a TOML file) with ``section.field=value`` overrides."""
+    return Sim(load(scenario, overrides)).run(progress)

@@ -1,0 +1,86 @@
+"""Coverage states, age bands and the result groups (coverage × quintile × commune × age band)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# Coverage status codes (column ``coverage``).
+INSURED, LAPSED, UNDOCUMENTED, ASYLUM = 0, 1, 2, 3
+COVERAGE_STATES = ("insured", "lapsed", "undocumented", "asylum_seeker")
+
+# Result groups of coverage: status refined by BIM (insured) and active AMU (undocumented).
+COVERAGE_GROUPS = (
+    "insured",
+    "insured_bim",
+    "lapsed",
+    "undocumented_amu",
+    "undocumented_no_amu",
+    "asylum_seeker",
+)
+# Lookup from coverage * 2 + flag (flag = BIM for the insured, active AMU for the undocumented).
+_COVERAGE_GROUP = np.array([0, 1, 2, 2, 4, 3, 5, 5], dtype=np.int32)
+
+QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
+AGE_BAND_EDGES = (16, 25, 45, 65, 75)
+AGE_BANDS = ("0-15", "16-24", "25-44", "45-64", "65-74", "75+")
+ADULT_BANDS = tuple(range(1, len(AGE_BANDS)))  # 16 and over, as in EU-SILC
+
+
+def age_band(age_years: np.ndarray) -> np.ndarray:
+    """Age band index (see ``AGE_BANDS``) of ages in years."""
+    return np.searchsorted(np.asarray(AGE_BAND_EDGES), age_years, side="right").astype(np.int8)
+
+
+def coverage_group(coverage: np.ndarray, bim: np.ndarray, amu: np.ndarray) -> np.ndarray:
+    """Coverage group index (see ``COVERAGE_GROUPS``)."""
+    return _COVERAGE_GROUP[coverage.astype(np.int32) * 2 + (bim | amu)]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The cells results are counted in: coverage group × quintile × commune × age band."""
+
+    communes: tuple[str, ...]
+
+    @property
+    def dimensions(self) -> dict[str, tuple[str, ...]]:
+        """Each dimension's labels, in cell order."""
+        return {
+            "coverage": COVERAGE_GROUPS,
+            "quintile": QUINTILES,
+            "commune": self.communes,
+            "age_band": AGE_BANDS,
+        }
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(len(labels) for labels in self.dimensions.values())
+
+    @property
+    def size(self) -> int:
+        """Number of cells (a further cell, ``size``, holds the people who left)."""
+        return int(np.prod(self.shape))
+
+    def cells(
+        self,
+        coverage: np.ndarray,
+        bim: np.ndarray,
+        amu: np.ndarray,
+        quintile: np.ndarray,
+        commune: np.ndarray,
+        band: np.ndarray,
+        alive: np.ndarray,
+    ) -> np.ndarray:
+        """Cell index of each person; people no longer present go to cell ``size``."""
+        _, n_q, n_c, n_a = self.shape
+        cell = coverage_group(coverage, bim, amu)
+        cell *= n_q
+        cell += quintile
+        cell *= n_c
+        cell += commune
+        cell *= n_a
+        cell += band
+        cell[~alive] = self.size
+        return cell

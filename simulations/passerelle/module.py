@@ -1,0 +1,61 @@
+"""The module interface: what every part of the model (and every intervention) implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from passerelle.parameters import Params
+from passerelle.people import Column
+
+if TYPE_CHECKING:
+    from passerelle.sim import Sim
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A result a module records each month, counted in each group cell."""
+
+    name: str
+    unit: str
+    description: str
+
+
+class Module:
+    """A part of the model run once a month, in ``order`` (smaller first).
+
+    Subclasses set ``name``, ``order``, ``Params``, ``columns`` and ``measures``, and
+    implement ``step``; ``init`` runs once, after the population exists. Draws go through
+    ``chance`` and ``uniform`` so that they are keyed by (seed, module, stream, month, uid).
+    """
+
+    name: ClassVar[str]
+    order: ClassVar[float]
+    Params: ClassVar[type[Params]] = Params
+    columns: ClassVar[tuple[Column, ...]] = ()
+    measures: ClassVar[tuple[Measure, ...]] = ()
+
+    def __init__(self, params: Params | None = None, **overrides):
+        self.pars = params if params is not None else self.Params(**overrides)
+
+    def init(self, sim: Sim) -> None:
+        """Set up state once the population exists (default: nothing)."""
+
+    def step(self, sim: Sim) -> None:
+        """Advance one month."""
+        raise NotImplementedError
+
+    def chance(
+        self, sim: Sim, stream: str, p: np.ndarray | float, uids: np.ndarray | int
+    ) -> np.ndarray:
+        """True with probability ``p`` for each uid (or for 0..n-1 when ``uids`` is a count)."""
+        return sim.streams.chance(self.name, stream, sim.month, p, uids)
+
+    def uniform(self, sim: Sim, stream: str, uids: np.ndarray | int) -> np.ndarray:
+        """Uniform [0, 1) draws, one per uid."""
+        return sim.streams.uniform(self.name, stream, sim.month, uids)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.pars!r})"

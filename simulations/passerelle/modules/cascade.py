@@ -1,0 +1,213 @@
+"""The access cascade (Levesque, Harris & Russell 2013): perceive, seek, reach, pay, engage.
+
+Each open need tries once a month. Each step pairs a person's ability with a service's
+dimension, as a logistic model on the person's attributes plus a per-person ``boost_<step>``
+(log-odds) that interventions raise. The first step that fails is recorded (barrier
+attribution) and the need stays open; a need that passes every step is met through a
+channel. Urgent needs only have to be perceived: the emergency department takes everyone.
+Other providers (an unconditional centre) register in ``providers`` and are offered the
+needs that were perceived but failed a later step.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
+from passerelle.module import Measure, Module
+from passerelle.parameters import Params, assumption, calibrated
+from passerelle.people import Column
+from passerelle.population import BRUSSELS
+
+STEPS = ("perceive", "seek", "reach", "pay", "engage")
+
+
+class Provider(Protocol):
+    """Care outside the regular system, offered needs that failed after being perceived."""
+
+    channel: str
+
+    def serve(self, sim, uids: np.ndarray, failed: np.ndarray) -> np.ndarray:
+        """Which of ``uids`` (failed at step index ``failed``) are seen this month."""
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+class CascadeParams(Params):
+    perceive_base: float = calibrated(
+        5.0, description="log-odds of perceiving a need at average literacy",
+        target="unmet_need_medical@Brussels",
+    )
+    perceive_literacy: float = assumption(
+        2.0, description="log-odds per unit of literacy (0-1)",
+        why="limited health literacy halves timely recognition of needs (HLS-EU)",
+    )
+    perceive_urgent: float = assumption(2.0, description="log-odds added for urgent needs",
+                                        why="urgent symptoms are hard to ignore")
+    seek_base: float = calibrated(
+        5.2, description="log-odds of seeking care at average trust",
+        target="unmet_need_medical@Brussels",
+    )
+    seek_trust: float = assumption(1.5, description="log-odds per unit of trust (0-1)",
+                                   why="mistrust and fear of institutions deter care-seeking")
+    seek_language: float = assumption(2.0, description="log-odds lost with a language barrier",
+                                      why="language is the first barrier in CASO reports")
+    seek_undocumented: float = assumption(
+        1.2, description="log-odds lost by undocumented people without AMU (fear of papers)",
+        why="Médecins du Monde: fear of being reported keeps people away",
+    )
+    seek_substance: float = assumption(0.8, description="log-odds lost with problem substance "
+                                       "use", why="stigma in regular care")
+    reach_base: float = calibrated(
+        5.6, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
+    )
+    reach_homeless: float = assumption(1.8, description="log-odds lost when homeless",
+                                       why="no address, no transport, other priorities")
+    reach_deprivation: float = assumption(
+        1.0, description="log-odds lost per unit of commune deprivation (0-1)",
+        why="fewer GPs accept new patients in deprived communes",
+    )
+    reach_brussels: float = calibrated(
+        1.4, description="log-odds lost in Brussels (fewer GPs per resident, many closed to "
+        "new patients)", target="unmet_need_medical@Brussels against "
+        "unmet_need_medical_lowest_income@Belgium",
+    )
+    reach_regular_gp: float = assumption(1.0, description="log-odds added with a regular GP "
+                                         "(DMG or maison médicale)", why="an open door")
+    pay_by_coverage: tuple[float, float, float, float, float, float] = calibrated(
+        (5.0, 5.6, -0.5, 3.2, -1.5, 3.5), description="log-odds of affording care by coverage "
+        "group (insured, insured BIM, lapsed, undocumented with AMU, without AMU, asylum "
+        "seeker)", target="unmet_need_medical_lowest_income@Belgium",
+    )
+    pay_income: float = assumption(
+        0.2, description="log-odds per income quintile above the middle, for the insured",
+        why="unmet need for cost falls steeply with income (EU-SILC)",
+    )
+    pay_regular_gp: float = assumption(
+        0.8, description="log-odds added with a DMG or maison médicale (lower co-payment, "
+        "tiers payant)", why="DMG lowers co-payments; maisons médicales are free at use",
+    )
+    engage_base: float = calibrated(5.8, description="log-odds of completing care",
+                                    target="unmet_need_medical@Brussels")
+    engage_regular_gp: float = assumption(1.0, description="log-odds added with a regular GP",
+                                          why="continuity of care")
+    engage_literacy: float = assumption(1.5, description="log-odds per unit of literacy",
+                                        why="following a treatment plan needs literacy")
+    engage_language: float = assumption(1.5, description="log-odds lost with a language "
+                                        "barrier", why="consultations without interpreter")
+    ed_without_regular_gp: float = calibrated(
+        0.10, description="share of met non-urgent needs of people without a regular GP "
+        "that are met at the ED", ge=0, le=1, target="ed_contacts_per_1000@Brussels",
+    )
+    ed_with_regular_gp: float = calibrated(
+        0.02, description="same share for people with a regular GP", ge=0, le=1,
+        target="ed_contacts_per_1000@Brussels",
+    )
+    ed_newcomers: float = assumption(
+        0.25, description="same share for undocumented people and lapsed patients", ge=0,
+        le=1, why="hospitals cannot turn them away; GPs can (KCE 257)",
+    )
+
+
+class Cascade(Module):
+    """One attempt a month for each open need; records met needs by channel and barriers."""
+
+    name = "cascade"
+    order = 50.0
+    Params = CascadeParams
+    columns = tuple(
+        Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
+        for step in STEPS
+    )
+    measures = (
+        *(Measure(f"met_{c}", "needs", f"needs met at {c.replace('_', ' ')}")
+          for c in ("gp", "maison_medicale", "ed")),
+        *(Measure(f"unmet_{s}", "needs", f"needs that failed at '{s}' this month")
+          for s in STEPS),
+    )
+
+    def __init__(self, params=None, **overrides):
+        super().__init__(params, **overrides)
+        self.providers: list[Provider] = []
+
+    def init(self, sim) -> None:
+        areas = sim.population.areas
+        self._deprivation = np.array([a.deprivation for a in areas] or [0.0])
+        self._brussels = np.array([a.region == BRUSSELS for a in areas] or [False])
+
+    def probabilities(self, sim, uids: np.ndarray) -> np.ndarray:
+        """Probability of passing each step (rows: steps; columns: ``uids``)."""
+        p, people = self.pars, sim.people
+        coverage = people.coverage[uids]
+        regular = people.dmg[uids] | people.mm_enrolled[uids]
+        literacy = people.literacy[uids] - 0.5
+        language = people.language_barrier[uids]
+        no_amu = (coverage == UNDOCUMENTED) & ~people.amu_active[uids]
+        group = coverage_group(coverage, people.bim[uids], people.amu_active[uids])
+        insured = coverage == INSURED
+        logits = np.stack([
+            p.perceive_base + p.perceive_literacy * literacy
+            + p.perceive_urgent * people.need_urgent[uids],
+            p.seek_base + p.seek_trust * (people.trust[uids] - 0.5) - p.seek_language * language
+            - p.seek_undocumented * no_amu - p.seek_substance * people.substance_use[uids],
+            p.reach_base - p.reach_homeless * people.homeless[uids]
+            - p.reach_deprivation * self._deprivation[people.commune[uids]]
+            - p.reach_brussels * self._brussels[people.commune[uids]]
+            + p.reach_regular_gp * regular,
+            np.asarray(p.pay_by_coverage)[group]
+            + insured * p.pay_income * (people.quintile[uids] - 2) + p.pay_regular_gp * regular,
+            p.engage_base + p.engage_regular_gp * regular + p.engage_literacy * literacy
+            - p.engage_language * language,
+        ])
+        for index, step in enumerate(STEPS):
+            logits[index] += getattr(people, f"boost_{step}")[uids]
+        return _logistic(logits)
+
+    def step(self, sim) -> None:
+        people = sim.people
+        uids = np.flatnonzero(people.need_open)
+        passes = np.stack([self.uniform(sim, step, uids) for step in STEPS])
+        passes = passes < self.probabilities(sim, uids)
+        urgent = people.need_urgent[uids]
+        passes[1:, urgent] = True
+        failed = np.where(passes.all(axis=0), len(STEPS), np.argmin(passes, axis=0))
+        met = failed == len(STEPS)
+
+        served = np.zeros(uids.size, dtype=bool)
+        for provider in self.providers:
+            offered = np.flatnonzero(~met & ~served & (failed >= 1))
+            served[offered[provider.serve(sim, uids[offered], failed[offered])]] = True
+        unmet = ~met & ~served
+        for index, step in enumerate(STEPS):
+            sim.record(f"unmet_{step}", uids[unmet & (failed == index)])
+        lost = uids[unmet]
+        people.last_unmet[lost] = sim.month
+        people.last_unmet_perceived[lost[failed[unmet] >= 1]] = sim.month
+
+        self._meet(sim, uids[met], urgent[met])
+        resolved = uids[met | served]
+        people.need_open[resolved] = False
+        people.need_urgent[resolved] = False
+        people.severity[resolved] *= 0.5
+
+    def _meet(self, sim, uids: np.ndarray, urgent: np.ndarray) -> None:
+        people, p = sim.people, self.pars
+        coverage = people.coverage[uids]
+        mm = people.mm_enrolled[uids] & (coverage == INSURED)
+        regular = people.dmg[uids] | mm
+        outsiders = (coverage == LAPSED) | (coverage == UNDOCUMENTED)
+        ed_share = np.select([outsiders, regular], [p.ed_newcomers, p.ed_with_regular_gp],
+                             p.ed_without_regular_gp)
+        to_ed = urgent | (~mm & self.chance(sim, "ed", ed_share, uids))
+        sim.encounters.add("ed_urgent", uids[to_ed & urgent])
+        sim.encounters.add("ed_avoidable", uids[to_ed & ~urgent])
+        sim.encounters.add("maison_medicale", uids[~to_ed & mm])
+        sim.encounters.add("gp", uids[~to_ed & ~mm])
+        sim.record("met_ed", uids[to_ed])
+        sim.record("met_maison_medicale", uids[~to_ed & mm])
+        sim.record("met_gp", uids[~to_ed & ~mm])
+

@@ -1,0 +1,174 @@
+"""Coverage dynamics: mutuelle ruptures and reopening, BIM take-up, AMU, asylum decisions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from passerelle import sources
+from passerelle.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
+from passerelle.module import Measure, Module
+from passerelle.parameters import Params, assumption, calibrated, sourced
+from passerelle.people import Column
+
+NEVER = -(2**30)
+
+
+class CoverageParams(Params):
+    reopen_per_month: float = assumption(
+        0.05, description="monthly probability that lapsed rights are reopened", ge=0, le=1,
+        why="ruptures last from months to years; mean 20 months",
+    )
+    lapse_per_month: float = calibrated(
+        round(0.05 * sources.value("uninsured_persons") / sources.value("population_total")
+              / (1 - sources.value("uninsured_persons") / sources.value("population_total")), 6),
+        description="monthly probability that an insured resident's rights lapse (middle "
+        "quintile multiplier 1, see population.lapsed_by_quintile)", ge=0, le=1,
+        target="uninsured share (uninsured_persons@Belgium): stationary at reopen_per_month",
+    )
+    lapse_homeless_rr: float = assumption(
+        10.0, description="relative risk of a rupture when homeless", ge=0,
+        why="losing one's address removes the person from the register (radiation d'office)",
+    )
+    bim_take_up_per_month: float = assumption(
+        0.01, description="monthly probability that an entitled person activates BIM",
+        ge=0, le=1, why="slow: about 45% of entitled working-age people never do",
+    )
+    amu_apply: float = calibrated(
+        0.3, description="probability that an undocumented person without AMU applies at the "
+        "CPAS in the month after a perceived need went unmet", ge=0, le=1,
+        target="amu_users@Belgium (10-20% of undocumented people)",
+    )
+    amu_delay_months: int = assumption(
+        1, description="months from application to decision", ge=0, le=12,
+        why="the CPAS has 30 days to decide (organic law of 8 July 1976)",
+    )
+    amu_refusal: float = sourced(
+        "amu_cpas_refusal_rate_low", description="share of applications refused",
+        derive=lambda low: (low + sources.value("amu_cpas_refusal_rate_high")) / 2,
+        how="midpoint of the low (2%) and high (26%) rates across CPAS", ge=0, le=1,
+    )
+    amu_validity_months: int = calibrated(
+        3, description="months an AMU decision stays in force", ge=1, le=24,
+        target="amu_users@Belgium (10-20% of undocumented people)",
+    )
+    asylum_months: float = assumption(
+        11.0, description="mean months from application to decision (in reception)", gt=0,
+        why="reception stock (fedasil_reception_places) ÷ applications per year ≈ 0.9 years",
+    )
+    asylum_recognition: float = sourced(
+        "asylum_decision_recognition_share", description="share of decisions granting "
+        "protection", ge=0, le=1,
+    )
+    regularisation_per_month: float = assumption(
+        0.001, description="monthly probability that an undocumented person is regularised",
+        ge=0, le=1, why="a few thousand regularisations a year for over 100,000 people",
+    )
+
+
+class Coverage(Module):
+    """Rights lapse and reopen; BIM is taken up; AMU is applied for, decided and expires;
+    asylum seekers receive a decision."""
+
+    name = "coverage"
+    order = 20.0
+    Params = CoverageParams
+    columns = (
+        Column("reopen_boost", "float32", 0.0, "added monthly probability of reopening "
+               "lapsed rights (facilitators, social workers)"),
+        Column("bim_boost", "float32", 0.0, "added monthly probability of activating BIM"),
+        Column("amu_decision_month", "int32", NEVER, "month the pending AMU decision is due"),
+        Column("amu_expiry_month", "int32", NEVER, "month the AMU decision expires"),
+        Column("asylum_refused_month", "int32", NEVER, "month the asylum claim was refused"),
+    )
+    measures = (
+        Measure("lapses", "persons", "insured residents whose rights lapsed"),
+        Measure("rights_reopened", "persons", "lapsed rights reopened"),
+        Measure("bim_activated", "persons", "BIM activated"),
+        Measure("amu_applications", "applications", "AMU applications at the CPAS"),
+        Measure("amu_granted", "decisions", "AMU granted"),
+        Measure("amu_refused", "decisions", "AMU refused"),
+        Measure("amu_expired", "decisions", "AMU decisions expired"),
+        Measure("asylum_recognised", "decisions", "asylum seekers granted protection"),
+        Measure("asylum_rejected", "decisions", "asylum seekers refused (become undocumented)"),
+        Measure("regularised", "persons", "undocumented people regularised"),
+    )
+
+    def init(self, sim) -> None:
+        spec = sim.scenario.population
+        self._lapse_rr = np.asarray(spec.lapsed_by_quintile) / np.mean(spec.lapsed_by_quintile)
+
+    def step(self, sim) -> None:
+        self._ruptures(sim)
+        self._bim(sim)
+        self._amu(sim)
+        self._asylum(sim)
+
+    def _ruptures(self, sim) -> None:
+        people, p = sim.people, self.pars
+        insured = np.flatnonzero((people.coverage == INSURED) & people.alive)
+        lapsed = np.flatnonzero((people.coverage == LAPSED) & people.alive)
+        hazard = p.lapse_per_month * self._lapse_rr[people.quintile[insured]]
+        hazard = np.where(people.homeless[insured], hazard * p.lapse_homeless_rr, hazard)
+        lapsing = insured[self.chance(sim, "lapse", np.minimum(hazard, 1), insured)]
+        reopen = np.minimum(p.reopen_per_month + people.reopen_boost[lapsed], 1)
+        reopened = lapsed[self.chance(sim, "reopen", reopen, lapsed)]
+        people.coverage[lapsing] = LAPSED
+        people.coverage[reopened] = INSURED
+        sim.record("lapses", lapsing)
+        sim.record("rights_reopened", reopened)
+
+    def _bim(self, sim) -> None:
+        people = sim.people
+        waiting = np.flatnonzero(people.bim_eligible & ~people.bim & people.alive
+                                 & (people.coverage == INSURED))
+        rate = np.minimum(self.pars.bim_take_up_per_month + people.bim_boost[waiting], 1)
+        activated = waiting[self.chance(sim, "bim", rate, waiting)]
+        people.bim[activated] = True
+        sim.record("bim_activated", activated)
+
+    def _amu(self, sim) -> None:
+        people, p, month = sim.people, self.pars, sim.month
+        undocumented = np.flatnonzero((people.coverage == UNDOCUMENTED) & people.alive)
+        active = undocumented[people.amu_active[undocumented]]
+        expired = active[people.amu_expiry_month[active] <= month]
+        people.amu_active[expired] = False
+        sim.record("amu_expired", expired)
+
+        due = undocumented[people.amu_decision_month[undocumented] == month]
+        refused = self.chance(sim, "refusal", p.amu_refusal, due)
+        granted = due[~refused]
+        people.amu_active[granted] = True
+        people.amu_expiry_month[granted] = month + p.amu_validity_months
+        people.amu_decision_month[due] = NEVER
+        sim.record("amu_granted", granted)
+        sim.record("amu_refused", due[refused])
+
+        idle = undocumented[~people.amu_active[undocumented]
+                            & (people.amu_decision_month[undocumented] < month)]
+        blocked = idle[people.need_open[idle] & (people.last_unmet_perceived[idle] == month - 1)]
+        applying = blocked[self.chance(sim, "apply", p.amu_apply, blocked)]
+        people.amu_decision_month[applying] = month + max(p.amu_delay_months, 1)
+        sim.record("amu_applications", applying)
+
+        regularised = undocumented[self.chance(sim, "regularise", p.regularisation_per_month,
+                                               undocumented)]
+        self._become_insured(people, regularised)
+        sim.record("regularised", regularised)
+
+    def _asylum(self, sim) -> None:
+        people, p = sim.people, self.pars
+        waiting = np.flatnonzero((people.coverage == ASYLUM) & people.alive)
+        decided = waiting[self.chance(sim, "decision", 1 / p.asylum_months, waiting)]
+        recognised = self.chance(sim, "recognition", p.asylum_recognition, decided)
+        self._become_insured(people, decided[recognised])
+        rejected = decided[~recognised]
+        people.coverage[rejected] = UNDOCUMENTED
+        people.asylum_refused_month[rejected] = sim.month
+        sim.record("asylum_recognised", decided[recognised])
+        sim.record("asylum_rejected", rejected)
+
+    @staticmethod
+    def _become_insured(people, uids: np.ndarray) -> None:
+        people.coverage[uids] = INSURED
+        people.amu_active[uids] = False
+        people.amu_decision_month[uids] = NEVER

@@ -1,0 +1,83 @@
+"""What happens to unmet needs: they worsen, turn urgent, end at the ED, or are given up."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from passerelle.module import Measure, Module
+from passerelle.parameters import Params, assumption, calibrated
+
+
+class EscalationParams(Params):
+    severity_step: float = assumption(
+        0.1, description="severity added (0-1 scale) for each month a need goes unmet",
+        ge=0, le=1, why="untreated conditions worsen over months",
+    )
+    urgent_per_month: float = calibrated(
+        0.04, description="monthly probability that an unmet need becomes urgent", ge=0, le=1,
+        target="ed_contacts_per_1000@Brussels",
+    )
+    urgent_chronic_rr: float = assumption(
+        0.5, description="added relative risk of turning urgent per chronic condition", ge=0,
+        why="ambulatory-care-sensitive conditions are mostly chronic (KCE 263)",
+    )
+    forgo_per_month: float = assumption(
+        0.25, description="monthly probability that an unmet non-urgent need is given up",
+        ge=0, le=1, why="most self-limiting needs resolve or are given up within months",
+    )
+    admission_urgent: float = assumption(
+        0.25, description="share of urgent ED visits ending in a hospital stay", ge=0, le=1,
+        why="about a quarter of Belgian ED contacts are admitted (KCE 263)",
+    )
+    admission_avoidable: float = assumption(
+        0.03, description="share of non-urgent ED visits ending in a hospital stay", ge=0,
+        le=1, why="primary-care-type ED visits are rarely admitted",
+    )
+
+
+class Escalation(Module):
+    """Unmet needs worsen; ED visits and hospital stays are counted (avoidable ones apart)."""
+
+    name = "escalation"
+    order = 60.0
+    Params = EscalationParams
+    measures = (
+        Measure("escalations", "needs", "unmet needs that turned urgent"),
+        Measure("forgone", "needs", "needs given up without care (or left with their owner)"),
+        Measure("ed_visits", "visits", "emergency department visits"),
+        Measure("ed_avoidable", "visits", "ED visits for a non-urgent need, or for a need "
+                "that turned urgent after going unmet"),
+        Measure("hospital_stays", "stays", "hospital admissions"),
+    )
+
+    def step(self, sim) -> None:
+        people, p = sim.people, self.pars
+        ed_urgent = sim.encounters.get("ed_urgent")
+        ed_avoidable = sim.encounters.get("ed_avoidable")
+        sim.record("ed_visits", ed_urgent)
+        sim.record("ed_visits", ed_avoidable)
+        sim.record("ed_avoidable", ed_avoidable)
+        sim.record("ed_avoidable", ed_urgent[people.need_since[ed_urgent] < sim.month])
+        admitted = np.concatenate([
+            ed_urgent[self.chance(sim, "admit_urgent", p.admission_urgent, ed_urgent)],
+            ed_avoidable[self.chance(sim, "admit_avoidable", p.admission_avoidable,
+                                     ed_avoidable)],
+        ])
+        sim.encounters.add("hospital", admitted)
+        sim.record("hospital_stays", admitted)
+
+        waiting = np.flatnonzero(people.need_open & (people.last_unmet == sim.month))
+        people.severity[waiting] = np.minimum(people.severity[waiting] + p.severity_step, 1)
+        calm = waiting[~people.need_urgent[waiting]]
+        turn = p.urgent_per_month * (1 + p.urgent_chronic_rr * people.chronic[calm])
+        escalating = self.chance(sim, "urgent", np.minimum(turn, 1), calm)
+        people.need_urgent[calm[escalating]] = True
+        sim.record("escalations", calm[escalating])
+        still = calm[~escalating]
+        self.forgo(sim, still[self.chance(sim, "forgo", p.forgo_per_month, still)])
+
+    def forgo(self, sim, uids: np.ndarray) -> None:
+        """Close the open needs of ``uids`` without care."""
+        sim.people.need_open[uids] = False
+        sim.people.need_urgent[uids] = False
+        sim.record("forgone", uids)

@@ -1,0 +1,65 @@
+"""Care needs: each month people without an open need may develop one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from passerelle.module import Measure, Module
+from passerelle.parameters import Params, assumption, calibrated
+from passerelle.people import Column
+
+NEVER = -(2**30)
+
+
+class NeedsParams(Params):
+    incidence_by_age: tuple[float, float, float, float, float, float] = calibrated(
+        (0.16, 0.12, 0.14, 0.17, 0.22, 0.28), description="monthly probability of a new "
+        "care need by age band (0-15, 16-24, 25-44, 45-64, 65-74, 75+), no chronic condition",
+        target="ed_contacts_per_1000@Brussels (with the channels' ED shares); about 3 GP "
+        "contacts a year per adult",
+    )
+    chronic_rr: float = assumption(
+        0.5, description="added relative rate of needs per chronic condition", ge=0,
+        why="people with chronic conditions consult about twice as often (INAMI/IMA data)",
+    )
+    severity_rr: float = assumption(
+        1.0, description="added relative rate of needs at severity 1", ge=0,
+        why="deteriorating health brings further needs",
+    )
+    urgent_share: float = assumption(
+        0.06, description="share of new needs that are urgent (need the ED or a hospital)",
+        ge=0, le=1, why="about 1 in 15 care episodes is an emergency (order of magnitude)",
+    )
+    urgent_severity_rr: float = assumption(
+        2.0, description="added relative risk that a need is urgent at severity 1", ge=0,
+        why="unmet needs worsen",
+    )
+
+
+class Needs(Module):
+    """New needs by age, chronic conditions and severity; urgent ones flagged."""
+
+    name = "needs"
+    order = 40.0
+    Params = NeedsParams
+    columns = (
+        Column("need_open", "bool", False, "has an open care need"),
+        Column("need_since", "int32", NEVER, "month the open need arose"),
+        Column("need_urgent", "bool", False, "the open need is urgent"),
+        Column("last_unmet", "int32", NEVER, "last month a need went unmet"),
+        Column("last_unmet_perceived", "int32", NEVER,
+               "last month a perceived need went unmet (what a survey would hear)"),
+    )
+    measures = (Measure("needs_new", "needs", "new care needs"),)
+
+    def step(self, sim) -> None:
+        people, pars = sim.people, self.pars
+        rate = np.asarray(pars.incidence_by_age)[people.age_band]
+        rate *= 1 + pars.chronic_rr * people.chronic + pars.severity_rr * people.severity
+        rate *= people.alive & ~people.need_open
+        new = np.flatnonzero(self.chance(sim, "new", rate, people.n))
+        urgent_p = pars.urgent_share * (1 + pars.urgent_severity_rr * people.severity[new])
+        people.need_open[new] = True
+        people.need_since[new] = sim.month
+        people.need_urgent[new] = self.chance(sim, "urgent", np.minimum(urgent_p, 1), new)
+        sim.record("needs_new", new)

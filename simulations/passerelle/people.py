@@ -1,0 +1,80 @@
+"""People as a struct of arrays: one row per person, the row index is the person's uid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Column:
+    """A state column a module declares: name, numpy dtype and the value of a new person."""
+
+    name: str
+    dtype: str
+    default: float | int | bool = 0
+    description: str = ""
+
+
+class People:
+    """Struct of arrays with spare capacity, so arrivals append without copying each month.
+
+    ``people.age_band`` is the live view of column ``age_band`` for the ``n`` people
+    created so far (alive or not); a person's uid is their row and never changes.
+    """
+
+    def __init__(self, n: int, capacity: int | None = None):
+        self.n = int(n)
+        self._capacity = max(int(capacity or n), 1)
+        self._columns: dict[str, Column] = {}
+        self._data: dict[str, np.ndarray] = {}
+        self.add(Column("alive", "bool", True, "present in the population"))
+
+    def add(self, column: Column) -> None:
+        """Add a column filled with its default; adding the same column twice is a no-op."""
+        known = self._columns.get(column.name)
+        if known is not None:
+            if known.dtype != column.dtype:
+                raise ValueError(
+                    f"column {column.name!r} declared as {known.dtype} and as {column.dtype}"
+                )
+            return
+        self._columns[column.name] = column
+        self._data[column.name] = np.full(self._capacity, column.default, dtype=column.dtype)
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is None or name not in data:
+            raise AttributeError(f"People has no column {name!r}")
+        return data[name][: self.n]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The declared columns, in order."""
+        return tuple(self._columns.values())
+
+    def grow(self, k: int) -> np.ndarray:
+        """Create ``k`` new people with default values; returns their uids."""
+        k = int(k)
+        if self.n + k > self._capacity:
+            capacity = max(self.n + k, int(self._capacity * 1.25) + 16)
+            for name, column in self._columns.items():
+                grown = np.full(capacity, column.default, dtype=column.dtype)
+                grown[: self.n] = self._data[name][: self.n]
+                self._data[name] = grown
+            self._capacity = capacity
+        uids = np.arange(self.n, self.n + k, dtype=np.int64)
+        self.n += k
+        return uids
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by all columns (capacity included)."""
+        return sum(array.nbytes for array in self._data.values())

@@ -1,0 +1,146 @@
+"""The engine: a population, modules run each month in order, results counted per group cell."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from passerelle.encounters import Encounters
+from passerelle.groups import Grouping, age_band
+from passerelle.module import Measure, Module
+from passerelle.people import People
+from passerelle.population import Population, synthesize
+from passerelle.random import Streams
+from passerelle.results import Results
+from passerelle.scenario import Scenario
+from passerelle.timeline import parse_month
+
+Progress = Callable[[int, int], None]
+
+
+class Sim:
+    """One run of one scenario.
+
+    ``Sim(scenario).run()`` synthesizes the population, runs ``burn_in`` unreported months
+    then ``months`` reported ones, and returns ``Results``. Extra ``modules`` (instances)
+    join the scenario's own, placed by their ``order``.
+    """
+
+    def __init__(self, scenario: Scenario, modules: Sequence[Module] = ()):
+        self.scenario = scenario
+        self.streams = Streams(scenario.run.seed)
+        built = [scenario.build_module(name) for name in scenario.modules]
+        self.modules: tuple[Module, ...] = tuple(
+            sorted([*built, *modules], key=lambda module: module.order)
+        )
+        names = [module.name for module in self.modules]
+        if len(set(names)) != len(names):
+            raise ValueError(f"a module appears twice in {names}")
+        self.start = parse_month(scenario.run.start)
+        self.month = self.start - scenario.run.burn_in
+        self.t = -scenario.run.burn_in
+        self.people: People
+        self.grouping: Grouping
+        self.scale = 1.0
+        self.population: Population
+        self.encounters = Encounters()
+        self._records: dict[str, np.ndarray] = {}
+        self.agent_months = 0
+        self.seconds = 0.0
+
+    def module(self, name: str) -> Module:
+        """The module called ``name``."""
+        for module in self.modules:
+            if module.name == name:
+                return module
+        raise KeyError(f"no module {name!r} in this run; modules: {[m.name for m in self.modules]}")
+
+    def has(self, name: str) -> bool:
+        """Whether a module called ``name`` is part of this run."""
+        return any(module.name == name for module in self.modules)
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(measure for module in self.modules for measure in module.measures)
+
+    def age_years(self, uids: np.ndarray | None = None) -> np.ndarray:
+        """Age in completed years this month."""
+        birth = self.people.birth_month if uids is None else self.people.birth_month[uids]
+        return (self.month - birth) // 12
+
+    def record(
+        self,
+        measure: str,
+        who: np.ndarray | None = None,
+        weights: np.ndarray | float | None = None,
+    ) -> None:
+        """Add to ``measure`` this month: count ``who`` (uids, or a mask, or everyone present),
+        or sum ``weights`` over them. Burn-in months are not recorded."""
+        if self.t < 0:
+            return
+        cell = self.people.cell if who is None else self.people.cell[who]
+        if weights is not None and np.ndim(weights) == 0:
+            counts = np.bincount(cell, minlength=self.grouping.size + 1) * float(weights)
+        else:
+            counts = np.bincount(cell, weights=weights, minlength=self.grouping.size + 1)
+        self._records[measure][self.t] += counts
+
+    def regroup(self, uids: np.ndarray | None = None) -> None:
+        """Recompute result cells (of ``uids``, or of everyone at the start of each month;
+        age bands are set each January and for newcomers)."""
+        people = self.people
+        every = slice(None) if uids is None else uids
+        if uids is not None or self.month % 12 == 0 or self.t == -self.scenario.run.burn_in:
+            people.age_band[every] = age_band(self.age_years(uids))
+        people.cell[every] = self.grouping.cells(
+            people.coverage[every], people.bim[every], people.amu_active[every],
+            people.quintile[every], people.commune[every], people.age_band[every],
+            people.alive[every],
+        )
+
+    def _setup(self) -> None:
+        population = synthesize(self.scenario.population, self.streams, self.month)
+        self.population = population
+        self.people, self.grouping, self.scale = (
+            population.people, population.grouping, population.scale
+        )
+        for module in self.modules:
+            for column in module.columns:
+                self.people.add(column)
+        size = self.grouping.size + 1
+        for measure in self.measures:
+            if measure.name in self._records:
+                raise ValueError(f"two modules record the measure {measure.name!r}")
+            self._records[measure.name] = np.zeros((self.scenario.run.months, size))
+        self.regroup()
+        for module in self.modules:
+            module.init(self)
+
+    def run(self, progress: Progress | None = None) -> Results:
+        """Run every month; ``progress(done, total)`` is called after each month."""
+        began = time.perf_counter()
+        self._setup()
+        total = self.scenario.run.burn_in + self.scenario.run.months
+        for done in range(1, total + 1):
+            self.regroup()
+            self.encounters = Encounters()
+            self.agent_months += int(np.count_nonzero(self.people.alive))
+            for module in self.modules:
+                module.step(self)
+            if progress is not None:
+                progress(done, total)
+            self.month += 1
+            self.t += 1
+        self.seconds = time.perf_counter() - began
+        return Results(
+            scenario=self.scenario,
+            grouping=self.grouping,
+            measures=self.measures,
+            cells={name: array[:, :-1] for name, array in self._records.items()},
+            scale=self.scale,
+            start=self.start,
+            agent_months=self.agent_months,
+            seconds=self.seconds,
+        )
