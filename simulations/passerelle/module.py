@@ -29,6 +29,11 @@ class Module:
     Subclasses set ``name``, ``order``, ``Params``, ``columns`` and ``measures``, and
     implement ``step``; ``init`` runs once, after the population exists. Draws go through
     ``chance`` and ``uniform`` so that they are keyed by (seed, module, stream, month, uid).
+    A module that never changes what results are grouped by (coverage, BIM, AMU, income
+    quintile, commune, presence) may set ``changes_groups = False``; the engine then skips
+    recomputing every person's group each month when no module of the run needs it.
+    ``person_totals`` names columns whose final values ``Results.people`` keeps, one per
+    uid, for person-level comparisons between scenarios run on the same seed.
     """
 
     name: ClassVar[str]
@@ -36,6 +41,8 @@ class Module:
     Params: ClassVar[type[Params]] = Params
     columns: ClassVar[tuple[Column, ...]] = ()
     measures: ClassVar[tuple[Measure, ...]] = ()
+    changes_groups: ClassVar[bool] = True
+    person_totals: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Params | None = None, **overrides):
         self.pars = params if params is not None else self.Params(**overrides)

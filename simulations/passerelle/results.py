@@ -22,7 +22,8 @@ class Results:
     """Monthly counts of every measure in every cell (coverage × quintile × commune × age).
 
     ``cells[measure]`` has shape (months, cells) and counts simulated people; multiply by
-    ``scale`` for the real population (``table`` and ``total`` do).
+    ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
+    final value of each module's ``person_totals`` columns, indexed by uid.
     """
 
     scenario: Scenario
@@ -33,6 +34,7 @@ class Results:
     start: int
     agent_months: int = 0
     seconds: float = 0.0
+    people: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
 
     @property

@@ -87,12 +87,12 @@ class Sim:
             counts = np.bincount(cell, weights=weights, minlength=self.grouping.size + 1)
         self._records[measure][self.t] += counts
 
-    def regroup(self, uids: np.ndarray | None = None) -> None:
+    def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;
         age bands are set each January and for newcomers)."""
         people = self.people
         every = slice(None) if uids is None else uids
-        if uids is not None or self.month % 12 == 0 or self.t == -self.scenario.run.burn_in:
+        if uids is not None or ages or self.month % 12 == 0:
             people.age_band[every] = age_band(self.age_years(uids))
         people.cell[every] = self.grouping.cells(
             people.coverage[every], people.bim[every], people.amu_active[every],
@@ -114,7 +114,7 @@ class Sim:
             if measure.name in self._records:
                 raise ValueError(f"two modules record the measure {measure.name!r}")
             self._records[measure.name] = np.zeros((self.scenario.run.months, size))
-        self.regroup()
+        self.regroup(ages=True)
         for module in self.modules:
             module.init(self)
 
@@ -123,8 +123,10 @@ class Sim:
         began = time.perf_counter()
         self._setup()
         total = self.scenario.run.burn_in + self.scenario.run.months
+        monthly = any(module.changes_groups for module in self.modules)
         for done in range(1, total + 1):
-            self.regroup()
+            if monthly or self.month % 12 == 0:
+                self.regroup()
             self.encounters = Encounters()
             self.agent_months += int(np.count_nonzero(self.people.alive))
             for module in self.modules:
@@ -143,4 +145,6 @@ class Sim:
             start=self.start,
             agent_months=self.agent_months,
             seconds=self.seconds,
+            people={name: getattr(self.people, name).copy()
+                    for module in self.modules for name in module.person_totals},
         )

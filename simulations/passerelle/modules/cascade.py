@@ -118,6 +118,7 @@ class Cascade(Module):
 
     name = "cascade"
     order = 50.0
+    changes_groups = False
     Params = CascadeParams
     columns = tuple(
         Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")

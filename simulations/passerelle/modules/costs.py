@@ -52,6 +52,7 @@ class Costs(Module):
 
     name = "costs"
     order = 80.0
+    changes_groups = False
     Params = CostsParams
     measures = tuple(Measure(f"cost_{payer}", "EUR", f"costs borne by {payer}")
                      for payer in PAYERS)

@@ -40,6 +40,7 @@ class Escalation(Module):
 
     name = "escalation"
     order = 60.0
+    changes_groups = False
     Params = EscalationParams
     measures = (
         Measure("escalations", "needs", "unmet needs that turned urgent"),

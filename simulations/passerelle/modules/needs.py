@@ -41,6 +41,7 @@ class Needs(Module):
 
     name = "needs"
     order = 40.0
+    changes_groups = False
     Params = NeedsParams
     columns = (
         Column("need_open", "bool", False, "has an open care need"),

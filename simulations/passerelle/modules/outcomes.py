@@ -10,6 +10,7 @@ class Outcomes(Module):
 
     name = "outcomes"
     order = 90.0
+    changes_groups = False
     measures = (
         Measure("population", "persons", "people present"),
         Measure("with_dmg", "persons", "people with a DMG"),

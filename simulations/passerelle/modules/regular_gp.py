@@ -25,6 +25,7 @@ class RegularGp(Module):
 
     name = "regular_gp"
     order = 55.0
+    changes_groups = False
     Params = RegularGpParams
     measures = (
         Measure("dmg_opened", "persons", "DMGs opened"),

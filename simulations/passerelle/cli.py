@@ -1,0 +1,173 @@
+"""The ``passerelle`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from passerelle.scenario import ScenarioError, builtin, load
+
+app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
+                  "and unconditional centres.", no_args_is_help=True, add_completion=False)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _overrides(population: str | None, months: int | None, seed: int | None,
+               assignments: list[str] | None) -> list[str]:
+    found = []
+    if population is not None:
+        found.append(f"population.size={population if population.isdigit() else repr(population)}")
+    if months is not None:
+        found.append(f"run.months={months}")
+    if seed is not None:
+        found.append(f"run.seed={seed}")
+    return [*found, *(assignments or [])]
+
+
+def _load(scenario: str, overrides: list[str]):
+    try:
+        return load(scenario, overrides)
+    except ScenarioError as error:
+        errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def progress_bar(description: str) -> Progress:
+    """A rich progress bar over months (hidden when output is not a terminal)."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not console.is_terminal)
+
+
+def run_with_progress(scenario, label: str):
+    """Run a scenario with a progress bar over its months."""
+    from passerelle.sim import Sim
+
+    with progress_bar(label) as bar:
+        task = bar.add_task(label, total=scenario.run.burn_in + scenario.run.months)
+        return Sim(scenario).run(lambda done, total: bar.update(task, completed=done))
+
+
+Population = Annotated[str | None, typer.Option(
+    "--population", help="simulated people (a number) or 'full'")]
+Months = Annotated[int | None, typer.Option("--months", help="reported months")]
+Seed = Annotated[int | None, typer.Option("--seed", help="random seed")]
+Set = Annotated[list[str] | None, typer.Option(
+    "--set", help="override a parameter: section.field=value (repeatable)")]
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="built-in name or TOML file")] = "baseline",
+    population: Population = None,
+    months: Months = None,
+    seed: Seed = None,
+    assignments: Set = None,
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("results/run"),
+) -> None:
+    """Run a scenario; write results.parquet, summary.json and a report folder."""
+    from passerelle.report import write_report
+
+    chosen = _load(scenario, _overrides(population, months, seed, assignments))
+    results = run_with_progress(chosen, f"{chosen.name}: months")
+    results.save(out)
+    page = write_report(results, out / "report")
+    table = Table(title=f"{chosen.name} — last 12 months ({results.months[-12]} to "
+                  f"{results.months[-1]})")
+    for column in ("indicator", "value", "unit"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    for row in results.summary().itertuples():
+        table.add_row(row.indicator, f"{row.value:,.4g}", row.unit)
+    console.print(table)
+    console.print(f"{results.agent_months:,} agent-months in {results.seconds:.1f} s "
+                  f"({results.agent_months / results.seconds / 1e6:.1f} M/s)")
+    console.print(f"wrote {out / 'results.parquet'}, {out / 'summary.json'} and {page}")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    table = Table(title="built-in scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name in builtin():
+        table.add_row(name, " ".join(load(name).description.split()))
+    console.print(table)
+
+
+@app.command()
+def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or built-in name")],
+             assignments: Set = None) -> None:
+    """Check a scenario file; print what is wrong, or a one-line summary."""
+    chosen = _load(file, assignments or [])
+    console.print(f"[green]ok[/green] {chosen.name}: {chosen.population.region}, "
+                  f"{chosen.population.size} people, {chosen.run.months} months from "
+                  f"{chosen.run.start}, modules {', '.join(chosen.modules)}")
+
+
+@app.command()
+def targets(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    assignments: Set = None,
+) -> None:
+    """Run the baseline and compare it with the Belgian calibration targets."""
+    from passerelle.targets import baseline_runs, check
+
+    try:
+        runs = baseline_runs("baseline", tuple(assignments or ()))
+    except ScenarioError as error:
+        errors.print(f"error: {error}", highlight=False)
+        raise typer.Exit(2) from None
+    checks = check(runs)
+    if as_json:
+        print(json.dumps([c.as_dict() for c in checks], indent=2))
+    else:
+        table = Table(title="calibration targets (baseline, last 12 months)")
+        for column in ("target", "model", "target value", "band", "source", "result"):
+            table.add_column(column)
+        for c in checks:
+            t = c.target
+            table.add_row(t.name, f"{c.model:,.4g}", f"{t.value:,.4g}",
+                          f"{t.low:,.4g} – {t.high:,.4g}", t.source,
+                          "[green]pass[/green]" if c.passed else "[red]fail[/red]")
+        console.print(table)
+    if not all(c.passed for c in checks):
+        raise typer.Exit(1)
+
+
+@app.command()
+def bench(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    people: Annotated[int, typer.Option(help="people in the full-model run")] = 1_000_000,
+    months: Annotated[int, typer.Option(help="months of every run")] = 120,
+) -> None:
+    """Measure speed: the full model, and the reference model against numpy, Starsim, Mesa."""
+    from passerelle.bench.harness import measure
+
+    report = measure(full_people=people, months=months, log=errors.print)
+    if as_json:
+        print(json.dumps(report, indent=2))
+        return
+    table = Table(title="passerelle bench (ratios measured in this run)")
+    for column in ("measurement", "value"):
+        table.add_column(column)
+    for key, value in report.items():
+        table.add_row(key, f"{value:,.3g}" if isinstance(value, float) else str(value))
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point with clean errors for expected failures."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        errors.print("interrupted")
+        sys.exit(130)
