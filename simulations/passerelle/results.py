@@ -164,7 +164,7 @@ class Results:
             "source": self.scenario.source,
             "seed": self.scenario.run.seed,
             "region": self.scenario.population.region,
-            "simulated_people": int(round(self.at_end("population") / self.scale)),
+            "simulated_people": round(self.at_end("population") / self.scale),
             "scale": self.scale,
             "months": [self.months[0], self.months[-1]] if self.months else [],
             "agent_months": self.agent_months,
