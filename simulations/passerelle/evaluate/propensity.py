@@ -89,8 +89,9 @@ def nn_match(
     control within `caliper` (in propensity-score units) are dropped, which changes the
     estimand to the matched treated; their number is in `details`. The estimand is the
     average effect on the treated, in outcome units. The standard error is a bootstrap over
-    rows (`n_boot` draws with `seed`, refitting the score); it is only approximately valid
-    for matching with a fixed number of neighbours (Abadie & Imbens 2008, Econometrica).
+    rows (`n_boot` draws with `seed`, refitting the score; NaN if `n_boot` is 0); it is only
+    approximately valid for matching with a fixed number of neighbours (Abadie & Imbens
+    2008, Econometrica).
     """
     check_alpha(alpha)
     if n_neighbors < 1:
@@ -196,9 +197,11 @@ def _match(
 
 
 def _bootstrap(statistic: Callable[[np.ndarray], float], n: int, n_boot: int, seed: int) -> float:
-    """Standard deviation of `statistic` over `n_boot` resamples of the n rows."""
+    """Standard deviation of `statistic` over `n_boot` resamples of the n rows (NaN if 0)."""
+    if n_boot == 0:
+        return float("nan")
     if n_boot < 2:
-        raise ValueError(f"n_boot must be >= 2, got {n_boot}")
+        raise ValueError(f"n_boot must be 0 (no standard error) or >= 2, got {n_boot}")
     rng = np.random.default_rng(seed)
     draws = [statistic(rng.integers(0, n, n)) for _ in range(n_boot)]
     return float(np.std(draws, ddof=1))

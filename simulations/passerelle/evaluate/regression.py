@@ -72,17 +72,18 @@ def gee(
         raise ValueError(f"cov_type must be one of {GEE_COVARIANCES}, got {cov_type!r}")
     require_columns(df, [outcome, treatment, cluster, time, *covariates])
     exog = _design(df, treatment, [*covariates, *([time] if time else [])], categorical=time)
+    groups = _codes(df, cluster)
     model = sm.GEE(
         numeric_column(df, outcome),
         exog,
-        groups=_codes(df, cluster),
+        groups=groups,
         family=FAMILIES[family](),
         cov_struct=sm.cov_struct.Exchangeable(),
     )
     fit = model.fit(cov_type=cov_type)
     details = {
         "working_correlation": float(fit.cov_struct.dep_params),
-        "n_clusters": int(_codes(df, cluster).max() + 1),
+        "n_clusters": int(groups.max() + 1),
     }
     if family == "binomial":
         details["odds_ratio"] = float(np.exp(fit.params[treatment]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -39,8 +40,8 @@ def twfe(
     The estimate is the coefficient on `treated`, in the outcome's units. It is the average
     effect on the treated only with a single adoption date and homogeneous effects; with
     staggered adoption prefer `callaway_santanna`. The cluster-robust variance uses the
-    small-sample factor G/(G-1)·(N-1)/(N-1-1), not counting the absorbed fixed effects
-    (they are nested in the clusters), as Stata's reghdfe does.
+    small-sample factor G/(G-1) for G units; the absorbed fixed effects, nested in the
+    clusters, are not counted as parameters (as in Stata's reghdfe).
     """
     check_alpha(alpha)
     require_columns(df, [outcome, unit, time, treated])
@@ -100,16 +101,17 @@ def callaway_santanna(
 ) -> Estimate:
     """Callaway & Sant'Anna (2021) group-time average treatment effects on a balanced panel.
 
-    `group` holds the first treated period of each unit (0, missing or infinite for units
-    never treated; units treated after the last period count as never treated; units
-    already treated in the first period are dropped with a warning). Each ATT(g,t), the
-    average effect in period t on the units first treated in period g (outcome units), is
-    estimated by the doubly robust DiD of Sant'Anna & Zhao (2020) (`method="dr"`), or by
-    outcome regression ("reg") or inverse probability weighting ("ipw"), comparing the
-    change in outcome between a base period and t for cohort g against the `control` units.
-    `covariates` are taken at the earlier of the two periods, as in the `did` package.
-    With `base_period="varying"` (the `did` default) pre-treatment cells compare t with t-1;
-    with "universal" every cell compares with g-1-anticipation.
+    `time` is numeric and `group` holds each unit's first treated period on the same scale
+    (0, missing or infinite if never treated; units first treated after the last period
+    count as never treated; units treated from the first period are dropped with a
+    warning). ATT(g,t) is the average effect in period t on the units first treated in
+    period g, in outcome units. Each is estimated from the change in outcome between a base
+    period and t, for cohort g against the `control` units, by the doubly robust DiD of
+    Sant'Anna & Zhao (2020) (`method="dr"`), outcome regression ("reg") or inverse
+    probability weighting ("ipw"); `covariates` are taken at the earlier of the two
+    periods, as in the `did` package. Post-treatment cells use the last period before
+    g - `anticipation` as base; pre-treatment cells use the previous period with
+    `base_period="varying"` (the `did` default) and the same base with "universal".
 
     Returns the `aggregation` of the post-treatment cells: "simple" (the `aggte`
     type="simple" average weighted by cohort size) or "dynamic" (the mean of the event-study
@@ -147,20 +149,14 @@ def callaway_santanna(
     )
 
 
+@dataclass(frozen=True)
 class _Panel:
     """A balanced panel as arrays: outcome and covariates are units x periods."""
 
-    def __init__(
-        self,
-        outcome: np.ndarray,
-        covariates: list[np.ndarray],
-        groups: np.ndarray,
-        times: np.ndarray,
-    ) -> None:
-        self.outcome = outcome
-        self.covariates = covariates
-        self.groups = groups
-        self.times = times
+    outcome: np.ndarray
+    covariates: list[np.ndarray]
+    groups: np.ndarray
+    times: np.ndarray
 
 
 def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:

@@ -63,8 +63,9 @@ def synthetic_did(
     `unit` and `time` columns) or wide (one row per period, one column per unit, with the
     period in column `time` or, if `time` is None, in the index). The standard error is the
     placebo standard error of `synthdid` (`replications` placebo assignments among the
-    controls, drawn with `seed`), valid with a single treated unit. `details` holds the unit
-    weights `omega` and time weights `lambda` (pandas Series) and the `noise_level`.
+    controls, drawn with `seed`; NaN if `replications` is 0), which remains valid with a
+    single treated unit but needs more control than treated units. `details` holds the
+    unit weights `omega` and time weights `lambda` (pandas Series) and the `noise_level`.
     """
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
     noise = _noise_level(block)
@@ -202,6 +203,8 @@ def _block(
     else:
         require_columns(df, [time])
         wide = df.set_index(time) if time is not None else df
+    if not wide.index.is_unique:
+        raise ValueError("each period must appear once in the wide panel")
     wide = wide.sort_index().apply(pd.to_numeric, errors="coerce")
     if wide.isna().any().any():
         raise ValueError("the panel must be balanced, numeric and without missing outcomes")
