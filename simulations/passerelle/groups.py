@@ -91,3 +91,4 @@ def _cells(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, go
             out[i] = ((group * n_q + quintile[i]) * n_c + commune[i]) * n_a + band[i]
         else:
             out[i] = gone
+

@@ -233,8 +233,13 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
     shares = np.cumsum([counts[k] / total for k in KINDS])
     kind_index = np.searchsorted(shares, draw, side="right").clip(0, len(KINDS) - 1)
     for index, kind in enumerate(KINDS):
-        population.fill(np.flatnonzero(kind_index == index), kind, streams, month)
+        chosen = np.flatnonzero(kind_index == index)
+        for chunk in np.array_split(chosen, max(1, chosen.size // CHUNK)):
+            population.fill(chunk, kind, streams, month)
     return population
+
+
+CHUNK = 250_000  # people drawn at once: bounds the temporaries of a full-size population
 
 
 KINDS = (RESIDENT, "undocumented", "asylum_seeker")

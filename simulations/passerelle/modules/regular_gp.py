@@ -21,7 +21,8 @@ class RegularGpParams(Params):
 
 
 class RegularGp(Module):
-    """DMG gained at GP visits, lost at a small monthly rate."""
+    """DMG gained at GP visits, lost at a small monthly rate. A person has at most one open
+    need, hence at most one GP contact a month: the contacts are distinct people."""
 
     name = "regular_gp"
     order = 55.0
@@ -34,7 +35,7 @@ class RegularGp(Module):
 
     def step(self, sim) -> None:
         people = sim.people
-        seen = np.unique(sim.encounters.get("gp"))
+        seen = sim.encounters.get("gp")
         candidates = seen[~people.dmg[seen] & (people.coverage[seen] == INSURED)]
         opened = candidates[self.chance(sim, "open", self.pars.open_at_visit, candidates)]
         people.dmg[opened] = True
