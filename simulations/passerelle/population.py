@@ -10,6 +10,7 @@ the same people in every scenario.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -158,6 +159,56 @@ class PopulationSpec(Params):
         0.65, description="share of men among asylum seekers", ge=0, le=1,
         why="Fedasil/CGRS applications are about two thirds men",
     )
+    old_age_decay: float = assumption(
+        0.08, description="yearly decay of the age density above 65 (ages 65-100)", gt=0,
+        why="roughly the shape of Statbel's age pyramid above 65",
+    )
+    male_residents: float = assumption(
+        0.49, description="share of men among residents", ge=0, le=1,
+        why="Statbel population structure (about 49%)",
+    )
+    quintile_deprivation: float = assumption(
+        2.5, description="log-odds per quintile step per unit of commune deprivation (0-1)",
+        why="income ranks follow communes' deprivation (Statbel fiscal statistics)", ge=0,
+    )
+    homeless_concentration: float = assumption(
+        3.0, description="homelessness rate of the lowest quintile and undocumented people "
+        "relative to the region's rate", ge=1, why="both groups make up about a third of "
+        "the population and nearly all homeless people",
+    )
+    lapsed_homeless: float = assumption(
+        0.3, description="share of homeless residents whose rights have lapsed", ge=0, le=1,
+        why="losing one's address removes the person from the register (CAW/CPAS reports)",
+    )
+    literacy_income: float = assumption(
+        0.25, description="latent literacy (standard deviations) per income quintile",
+        why="limited literacy is twice as common in the lowest as in the highest quintile "
+        "(Health Interview Survey 2018)",
+    )
+    literacy_language: float = assumption(
+        0.6, description="latent literacy lost (standard deviations) with a language barrier",
+        ge=0, why="health information is mostly in French and Dutch",
+    )
+    trust_base: float = assumption(
+        0.6, description="latent trust (standard deviations) of a middle-quintile resident",
+        why="about 70% of Belgians trust their health system (Eurobarometer order)",
+    )
+    trust_income: float = assumption(0.15, description="latent trust per income quintile",
+                                     why="trust rises with income (Eurobarometer)")
+    trust_homeless: float = assumption(0.8, description="latent trust lost when homeless",
+                                       ge=0, why="repeated refusals (street surveys)")
+    trust_newcomer: float = assumption(0.3, description="latent trust lost by newcomers "
+                                       "(undocumented, asylum seekers)", ge=0,
+                                       why="unfamiliar system")
+    trust_undocumented: float = assumption(
+        0.7, description="further latent trust lost by undocumented people", ge=0,
+        why="fear of being reported (Médecins du Monde)",
+    )
+    chronic_multiple: tuple[float, float] = assumption(
+        (0.4, 0.15), description="shares of people with a chronic condition who have at "
+        "least two and three (relative to at least one)",
+        why="multimorbidity rises steeply with age (Health Interview Survey)",
+    )
     chronic_by_age: tuple[float, float, float, float, float, float] = assumption(
         (0.05, 0.12, 0.2, 0.4, 0.6, 0.72), description="share with at least one chronic "
         "condition by age band", why="Health Interview Survey orders of magnitude",
@@ -207,6 +258,14 @@ def areas_of(region: str) -> tuple[sources.Commune, ...]:
                 c.name, c.nis, c.region, population, c.lat, c.lon, c.deprivation
             ))
     return tuple(filled)
+
+
+@cache
+def national_deprivation() -> float:
+    """Population-weighted mean deprivation of Belgium: the centre of the national quintiles."""
+    areas = areas_of("belgium")
+    return float(np.average([a.deprivation for a in areas],
+                            weights=[a.population for a in areas]))
 
 
 def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population:
@@ -303,14 +362,15 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
         cumulative = np.cumsum(shares, axis=1) / shares.sum(axis=1, keepdims=True)
         band = (u("age_band")[:, None] >= cumulative).sum(axis=1).clip(0, 2)
         within = u("age_within")
-        old = 65 - np.log1p(-within * (1 - np.exp(-0.08 * 35))) / 0.08
+        decay = spec.old_age_decay
+        old = 65 - np.log1p(-within * (1 - np.exp(-decay * 35))) / decay
         years = np.select([band == 0, band == 1], [within * 18, 18 + within * 47], old)
         age_months = (years * 12).astype(np.int64)
     people.birth_month[uids] = month - age_months
     age = age_months // 12
     people.age_band[uids] = age_band(age)
     male = {"undocumented": spec.male_undocumented, "asylum_seeker": spec.male_asylum_seeker}
-    male = male.get(kind, 0.49)
+    male = male.get(kind, spec.male_residents)
     people.sex[uids] = u("sex") < male
 
     # Income quintile: residents shifted by their commune's deprivation; newcomers lowest.
@@ -318,7 +378,8 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
         quintile = np.zeros(uids.size, dtype=np.int8)
     else:
         q = np.arange(5)
-        logits = -2.5 * (q[None, :] - 2) * (deprivation[commune][:, None] - 0.4)
+        logits = -spec.quintile_deprivation * (q[None, :] - 2) * (
+            deprivation[commune][:, None] - national_deprivation())
         probs = np.exp(logits)
         cumulative = np.cumsum(probs, axis=1) / probs.sum(axis=1, keepdims=True)
         quintile = (u("quintile")[:, None] >= cumulative).sum(axis=1).clip(0, 4).astype(np.int8)
@@ -328,7 +389,8 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
     # the population at most): their rate is three times the region's.
     homeless_rate = np.where(region_brussels, spec.homeless_brussels, spec.homeless_elsewhere)
     exposed = (quintile == 0) & (kind in (RESIDENT, "undocumented"))
-    homeless = u("homeless") < np.where(exposed, 3 * homeless_rate, 0.0)
+    homeless = u("homeless") < np.where(
+        exposed, spec.homeless_concentration * homeless_rate, 0.0)
     people.homeless[uids] = homeless
 
     coverage = np.full(uids.size, INSURED, dtype=np.int8)
@@ -338,7 +400,7 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
         coverage[:] = ASYLUM
     elif kind == RESIDENT:
         rr = np.asarray(spec.lapsed_by_quintile) / np.mean(spec.lapsed_by_quintile)
-        p_lapsed = np.where(homeless, 0.3, spec.lapsed_share * rr[quintile])
+        p_lapsed = np.where(homeless, spec.lapsed_homeless, spec.lapsed_share * rr[quintile])
         coverage[u("lapsed") < p_lapsed] = LAPSED
     people.coverage[uids] = coverage
     insured = coverage == INSURED
@@ -370,10 +432,12 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
 
     # Latent scores mapped to 0-1; limited literacy (below 0.5) in about spec.limited_literacy.
     centre = -ndtri(spec.limited_literacy)
-    literacy_z = centre + 0.25 * (quintile - 2) - 0.6 * language + ndtri(u("literacy"))
+    literacy_z = (centre + spec.literacy_income * (quintile - 2)
+                  - spec.literacy_language * language + ndtri(u("literacy")))
     people.literacy[uids] = ndtr(literacy_z)
-    trust_z = (0.6 + 0.15 * (quintile - 2) - 0.8 * homeless - 0.3 * newcomer
-               - 0.7 * (kind == "undocumented") + ndtri(u("trust")))
+    trust_z = (spec.trust_base + spec.trust_income * (quintile - 2)
+               - spec.trust_homeless * homeless - spec.trust_newcomer * newcomer
+               - spec.trust_undocumented * (kind == "undocumented") + ndtri(u("trust")))
     people.trust[uids] = ndtr(trust_z)
 
     adult = (age >= 18) & (age < 65)
@@ -381,8 +445,9 @@ def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
     people.substance_use[uids] = u("substance") < substance_p
     p_chronic = np.asarray(spec.chronic_by_age)[age_band(age)]
     c = u("chronic")
-    people.chronic[uids] = (c < p_chronic).astype(np.int8) + (c < 0.4 * p_chronic) + (
-        c < 0.15 * p_chronic)
+    two, three = spec.chronic_multiple
+    people.chronic[uids] = (c < p_chronic).astype(np.int8) + (c < two * p_chronic) + (
+        c < three * p_chronic)
     people.severity[uids] = 0.0
     people.alive[uids] = True
 
