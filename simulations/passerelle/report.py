@@ -35,7 +35,7 @@ def plot_unmet_by_coverage(results: Results, ax: plt.Axes) -> None:
             ax.plot(pd.to_datetime(rate.index), rate[group], label=group.replace("_", " "))
     ax.set_ylabel("unmet needs per 1,000 per month")
     ax.set_yscale("log")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.08))
 
 
 def plot_barriers(results: Results, ax: plt.Axes) -> None:
@@ -51,7 +51,7 @@ def plot_barriers(results: Results, ax: plt.Axes) -> None:
         left += shares[step].to_numpy()
     ax.set_xlabel("share of unmet needs")
     ax.set_xlim(0, 1)
-    ax.legend(ncol=5, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    ax.legend(ncol=5, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12))
 
 
 def plot_ed_visits(results: Results, ax: plt.Axes) -> None:
