@@ -60,6 +60,11 @@ class Module:
         """True with probability ``p`` for each uid (or for 0..n-1 when ``uids`` is a count)."""
         return sim.streams.chance(self.name, stream, sim.month, p, uids)
 
+    def chance_logit(self, sim: Sim, stream: str, logits: np.ndarray, uids: np.ndarray
+                     ) -> np.ndarray:
+        """True with probability 1 / (1 + exp(-logit)) for each uid."""
+        return sim.streams.chance_logit(self.name, stream, sim.month, logits, uids)
+
     def uniform(self, sim: Sim, stream: str, uids: np.ndarray | int) -> np.ndarray:
         """Uniform [0, 1) draws, one per uid."""
         return sim.streams.uniform(self.name, stream, sim.month, uids)

@@ -59,6 +59,12 @@ def _chance_at(key, uids, p, out):
         out[i] = _unit(key, uids[i]) < p[i * step]
 
 
+@numba.njit(cache=True, nogil=True)
+def _chance_logit_at(key, uids, logits, out):
+    for i in range(uids.size):
+        out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
+
+
 def stream_key(seed: int, module: str, stream: str, month: int) -> np.uint64:
     """64-bit key of one stream in one calendar month."""
     digest = hashlib.blake2b(
@@ -84,6 +90,18 @@ class Streams:
         else:
             out = np.empty(len(uids), dtype=np.float64)
             _uniform_at(key, np.asarray(uids, dtype=np.int64), out)
+        return out
+
+    def chance_logit(
+        self, module: str, stream: str, month: int, logits: np.ndarray, uids: np.ndarray
+    ) -> np.ndarray:
+        """Bernoulli draws given log-odds, one per uid: True with probability
+        1 / (1 + exp(-logit)), with the same uniform draw as ``chance`` would use."""
+        key = stream_key(self.seed, module, stream, month)
+        if len(logits) != len(uids):
+            raise ValueError(f"{len(logits)} log-odds for {len(uids)} people in {module}.{stream}")
+        out = np.empty(len(uids), dtype=np.bool_)
+        _chance_logit_at(key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
         return out
 
     def chance(
