@@ -33,10 +33,6 @@ class Provider(Protocol):
         """Which of ``uids`` (failed at step index ``failed``) are seen this month."""
 
 
-def _logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 class CascadeParams(Params):
     perceive_base: float = calibrated(
         5.0, description="log-odds of perceiving a need at average literacy",
@@ -120,9 +116,11 @@ class Cascade(Module):
     order = 50.0
     changes_groups = False
     Params = CascadeParams
-    columns = tuple(
-        Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
-        for step in STEPS
+    columns = (
+        *(Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
+          for step in STEPS),
+        Column("last_barrier", "int8", -1, "step that failed at the last unmet need (index "
+               "into STEPS; -1: never unmet)"),
     )
     measures = (
         *(Measure(f"met_{c}", "needs", f"needs met at {c.replace('_', ' ')}")
@@ -137,42 +135,57 @@ class Cascade(Module):
 
     def init(self, sim) -> None:
         areas = sim.population.areas
-        self._deprivation = np.array([a.deprivation for a in areas] or [0.0])
-        self._brussels = np.array([a.region == BRUSSELS for a in areas] or [False])
+        deprivation = np.array([a.deprivation for a in areas] or [0.0])
+        brussels = np.array([a.region == BRUSSELS for a in areas] or [False])
+        p = self.pars
+        self._reach_area = (p.reach_base - p.reach_deprivation * deprivation
+                            - p.reach_brussels * brussels).astype(np.float32)
+
+    def logits(self, sim, uids: np.ndarray) -> np.ndarray:
+        """Log-odds of passing each step (rows: ``STEPS``; columns: ``uids``), float32."""
+        p, people = self.pars, sim.people
+        logits = np.empty((len(STEPS), uids.size), dtype=np.float32)
+        for index, step in enumerate(STEPS):
+            np.take(getattr(people, f"boost_{step}"), uids, out=logits[index])
+        perceive, seek, reach, pay, engage = logits
+        coverage = people.coverage[uids]
+        amu = people.amu_active[uids]
+        regular = people.dmg[uids] | people.mm_enrolled[uids]
+        literacy = people.literacy[uids] - np.float32(0.5)
+        language = people.language_barrier[uids]
+        commune = people.commune[uids]
+        perceive += p.perceive_base
+        perceive += p.perceive_literacy * literacy
+        perceive[people.need_urgent[uids]] += p.perceive_urgent
+        seek += p.seek_base
+        seek += p.seek_trust * (people.trust[uids] - np.float32(0.5))
+        seek[language] -= p.seek_language
+        seek[(coverage == UNDOCUMENTED) & ~amu] -= p.seek_undocumented
+        seek[people.substance_use[uids]] -= p.seek_substance
+        reach += self._reach_area[commune]
+        reach[people.homeless[uids]] -= p.reach_homeless
+        reach[regular] += p.reach_regular_gp
+        pay += np.asarray(p.pay_by_coverage, dtype=np.float32)[
+            coverage_group(coverage, people.bim[uids], amu)]
+        insured = coverage == INSURED
+        pay[insured] += np.float32(p.pay_income) * (people.quintile[uids][insured] - 2)
+        pay[regular] += p.pay_regular_gp
+        engage += p.engage_base
+        engage += p.engage_literacy * literacy
+        engage[regular] += p.engage_regular_gp
+        engage[language] -= p.engage_language
+        return logits
 
     def probabilities(self, sim, uids: np.ndarray) -> np.ndarray:
-        """Probability of passing each step (rows: steps; columns: ``uids``)."""
-        p, people = self.pars, sim.people
-        coverage = people.coverage[uids]
-        regular = people.dmg[uids] | people.mm_enrolled[uids]
-        literacy = people.literacy[uids] - 0.5
-        language = people.language_barrier[uids]
-        no_amu = (coverage == UNDOCUMENTED) & ~people.amu_active[uids]
-        group = coverage_group(coverage, people.bim[uids], people.amu_active[uids])
-        insured = coverage == INSURED
-        logits = np.stack([
-            p.perceive_base + p.perceive_literacy * literacy
-            + p.perceive_urgent * people.need_urgent[uids],
-            p.seek_base + p.seek_trust * (people.trust[uids] - 0.5) - p.seek_language * language
-            - p.seek_undocumented * no_amu - p.seek_substance * people.substance_use[uids],
-            p.reach_base - p.reach_homeless * people.homeless[uids]
-            - p.reach_deprivation * self._deprivation[people.commune[uids]]
-            - p.reach_brussels * self._brussels[people.commune[uids]]
-            + p.reach_regular_gp * regular,
-            np.asarray(p.pay_by_coverage)[group]
-            + insured * p.pay_income * (people.quintile[uids] - 2) + p.pay_regular_gp * regular,
-            p.engage_base + p.engage_regular_gp * regular + p.engage_literacy * literacy
-            - p.engage_language * language,
-        ])
-        for index, step in enumerate(STEPS):
-            logits[index] += getattr(people, f"boost_{step}")[uids]
-        return _logistic(logits)
+        """Probability of passing each step (rows: ``STEPS``; columns: ``uids``)."""
+        return 1.0 / (1.0 + np.exp(-self.logits(sim, uids).astype(np.float64)))
 
     def step(self, sim) -> None:
         people = sim.people
         uids = np.flatnonzero(people.need_open)
-        passes = np.stack([self.uniform(sim, step, uids) for step in STEPS])
-        passes = passes < self.probabilities(sim, uids)
+        logits = self.logits(sim, uids)
+        passes = np.stack([self.chance_logit(sim, step, row, uids)
+                           for step, row in zip(STEPS, logits, strict=True)])
         urgent = people.need_urgent[uids]
         passes[1:, urgent] = True
         failed = np.where(passes.all(axis=0), len(STEPS), np.argmin(passes, axis=0))
@@ -187,6 +200,7 @@ class Cascade(Module):
             sim.record(f"unmet_{step}", uids[unmet & (failed == index)])
         lost = uids[unmet]
         people.last_unmet[lost] = sim.month
+        people.last_barrier[lost] = failed[unmet]
         people.last_unmet_perceived[lost[failed[unmet] >= 1]] = sim.month
 
         self._meet(sim, uids[met], urgent[met])
