@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 import pytest
+
 from passerelle.bench import plain_numpy, with_mesa, with_starsim
 from passerelle.bench.reference import (
     P_NEED,

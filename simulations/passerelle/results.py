@@ -111,8 +111,10 @@ class Results:
         return table[["month", "group_by", "group", "measure", "value", "sample"]]
 
     def last_year(self, measure: str, **where) -> float:
-        """Sum of ``measure`` over the last 12 reported months (real population)."""
-        return float(self.select(measure, **where)[-12:].sum())
+        """Sum of ``measure`` over the last 12 reported months (real population); a run of
+        fewer months gives its monthly mean × 12, so that yearly rates stay yearly."""
+        recent = self.select(measure, **where)[-12:]
+        return float(recent.sum() * (12 / len(recent)))
 
     def at_end(self, measure: str, **where) -> float:
         """Value of a stock ``measure`` in the last month (real population)."""
