@@ -1,0 +1,522 @@
+"""Unconditional centres: no papers, no payment at the point of care, a catchment with
+distance decay, a monthly capacity, social workers, and a budget year by year.
+
+Each month the cascade offers the centres every need that was perceived but failed a later
+step (seek, reach, pay or engage). A person comes to one of the open centres with a
+probability that depends on the step that failed (``uptake_by_barrier``) and falls with the
+distance between the centroids of their commune and of the centre's commune,
+``exp(−km / decay_km)`` (centroids: ``datasets/sources/communes.csv``, see
+``passerelle.modules.places``). A centre's patients followed by its social workers come
+back with probability ``uptake_registered`` whatever the distance; a centre for people with
+addictions only takes people with problem substance use. People asked to come back last
+month come first. Each centre sees at most its capacity (consultations a month, in the
+real population); of the others, a share ``wait_share`` is asked to come back next month
+and the rest is lost; both are counted. A consultation meets the need (channel
+``centre``).
+
+For ``social_months`` after a visit, a patient of a centre with social workers gets lapsed
+rights reopened and BIM activated faster (``reopen_boost``, ``bim_boost``), an AMU
+application filed when undocumented without AMU, and, once insured, a referral back to a
+regular GP (re-insertion: a DMG); with a psychologist, the patient also engages with care
+more easily (``boost_engage``).
+
+Money, in EUR of the real population. INAMI reimburses each consultation of an insured
+patient (the GP fee less the co-payment, billed with tiers payant), the federal state pays
+the fee for AMU holders (through the CPAS) and asylum seekers (Fedasil), and insured
+patients pay ``patient_fee`` (zero: no payment at the point of care); these are recorded
+in ``cost_inami``, ``cost_federal`` and ``cost_patient``. The rest of the centre's costs
+(staff and building) is ``cost_programme``: what the grants, donations and the deficit pay.
+Programme costs of a month are attributed in equal shares to the centre's patients seen
+that month (to the residents of its commune when it saw nobody). ``budget(results)`` gives
+each centre's yearly costs, revenues by funder and funding gap.
+
+A centre with zero capacity, or whose commune is outside the run's population, is closed:
+it sees no one and costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import Field, field_validator
+
+from passerelle import sources
+from passerelle.groups import ASYLUM, INSURED, UNDOCUMENTED
+from passerelle.module import Measure, Module
+from passerelle.modules.places import (
+    END_OF_TIME,
+    MAX_SITES,
+    Probability,
+    Spec,
+    check_commune,
+    check_end,
+    check_month,
+    distances_km,
+    month_or,
+)
+from passerelle.parameters import Params, assumption, sourced
+from passerelle.people import Column
+from passerelle.timeline import parse_month
+
+NEVER = -(2**30)
+FUNDERS = ("feder", "inami_project", "social_integration", "donations")
+# Revenue lines simulated from consultations, and the measure each is read from.
+FEES = {"inami_fees": "inami", "federal_fees": "federal", "patient_fees": "fees"}
+SERVICES = ("medical", "social", "psychological")
+BRUSSELS = "Brussels"
+
+
+class Grant(Spec):
+    """A funder's yearly amount for a centre, from ``start`` to ``end`` (inclusive)."""
+
+    funder: Literal["feder", "inami_project", "social_integration", "donations"] = Field(
+        description="who pays")
+    eur_per_year: float = Field(ge=0, description="EUR a year")
+    start: str = Field(description="first month funded, YYYY-MM")
+    end: str | None = Field(default=None, description="last month funded, or none")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        return check_month(value)
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: str | None, info) -> str | None:
+        return check_end(value, info.data.get("start"))
+
+
+class Site(Spec):
+    """One unconditional centre."""
+
+    name: str = Field(description="short name (lower case, digits, _): names its measures")
+    commune: str = Field(description="commune of communes.csv where the centre stands")
+    opening: str = Field(description="first month open, YYYY-MM")
+    closing: str | None = Field(default=None, description="last month open, or none")
+    capacity: float = Field(ge=0, description="consultations a month (real population)")
+    services: tuple[Literal["medical", "social", "psychological"], ...] = Field(
+        min_length=1, description="medical (meets needs), social, psychological")
+    target: Literal["everyone", "addiction"] = Field(
+        default="everyone", description="who may come: everyone, or people with addictions")
+    staff_eur_per_year: float = Field(ge=0, description="staff costs, EUR a year")
+    building_eur_per_year: float = Field(ge=0, description="building costs, EUR a year")
+    grants: tuple[Grant, ...] = Field(default=(), description="grants and donations")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+            raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
+        return value
+
+    @field_validator("commune")
+    @classmethod
+    def _commune(cls, value: str) -> str:
+        return check_commune(value)
+
+    @field_validator("opening")
+    @classmethod
+    def _opening(cls, value: str) -> str:
+        return check_month(value)
+
+    @field_validator("closing")
+    @classmethod
+    def _closing(cls, value: str | None, info) -> str | None:
+        return check_end(value, info.data.get("opening"), "opening")
+
+
+def _year1(key: str) -> float:
+    return sources.value(f"centre_year1_{key}", BRUSSELS)
+
+
+def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
+    """The first-year funding of the Molenbeek centre, scaled: grants until ``end``,
+    donations (the rest of the budget after grants and fees) open-ended."""
+    budget = sources.value("centre_year1_budget", BRUSSELS)
+    lines = {"feder": _year1("feder"), "inami_project": _year1("inami"),
+             "social_integration": _year1("social_integration")}
+    donations = budget - sum(lines.values()) - _year1("fees")
+    return (
+        *(Grant(funder=funder, eur_per_year=round(scale * eur), start=start, end=end)
+          for funder, eur in lines.items()),
+        Grant(funder="donations", eur_per_year=round(scale * donations), start=start),
+    )
+
+
+def _site(name: str, commune: str, opening: str, capacity: float, grants_end: str,
+          **extra) -> Site:
+    budget = sources.value("centre_year1_budget", BRUSSELS)
+    scale = capacity / (sources.value("centre_ribaucare_consultations_first_year",
+                                      "Molenbeek-Saint-Jean") / 12)
+    return Site(name=name, commune=commune, opening=opening, capacity=capacity,
+                services=SERVICES, staff_eur_per_year=round(STAFF_SHARE * scale * budget),
+                building_eur_per_year=round((1 - STAFF_SHARE) * scale * budget),
+                grants=_grants(scale, opening, grants_end), **extra)
+
+
+STAFF_SHARE = 0.8
+CONSULTATIONS_PER_PERSON = 2.0
+
+
+def _brussels_centres(opened: str) -> tuple[Site, ...]:
+    molenbeek = sources.value("centre_ribaucare_consultations_first_year",
+                              "Molenbeek-Saint-Jean") / 12
+    anderlecht = (sources.value("centre_cureghem_capacity", "Anderlecht")
+                  * CONSULTATIONS_PER_PERSON / 12)
+    return (
+        _site("molenbeek", "Molenbeek-Saint-Jean", opened, molenbeek, "2020-12"),
+        _site("anderlecht", "Anderlecht", "2023-04", round(anderlecht), "2026-03"),
+        _site("addiction", "Bruxelles", "2018-01", 300.0, "2020-12", target="addiction"),
+    )
+
+
+class CentresParams(Params):
+    sites: tuple[Site, ...] = sourced(
+        "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=_brussels_centres,
+        description="the centres: commune, opening, capacity, services, target group, costs "
+        "and grants",
+        how="Molenbeek: 1,000 consultations a month "
+        "(centre_ribaucare_consultations_first_year ÷ 12, a 2022 figure applied from the "
+        "opening) and the first-year budget centre_year1_* (954,500 EUR; the part not "
+        "covered by FEDER, INAMI, social integration and fees is counted as donations); "
+        "Anderlecht: opening spring 2023 and 5,500 people a year (centre_cureghem_capacity) "
+        f"× {CONSULTATIONS_PER_PERSON:g} consultations each (assumption); addiction centre: "
+        "Bruxelles, January 2018, 300 consultations a month (assumptions). Assumptions for "
+        f"all: staff {STAFF_SHARE:.0%} of costs, building the rest; costs and grants scale "
+        "with capacity from Molenbeek's; grants last until December 2020 (the end of the "
+        "FEDER 2014-2020 programme), three years from opening for Anderlecht",
+        max_length=MAX_SITES,
+    )
+    decay_km: float = assumption(
+        2.5, description="distance (km between commune centroids) over which the chance "
+        "of coming to a centre falls by a factor e", gt=0,
+        why="neighbourhood health centres draw most patients from within a few km",
+    )
+    uptake_by_barrier: tuple[Probability, Probability, Probability, Probability] = assumption(
+        (0.3, 0.15, 0.5, 0.3), description="probability of coming to a centre in one's "
+        "commune with a need that failed at seek, reach, pay or engage",
+        why="no papers asked and no payment draw those turned away by cost most; a centre "
+        "is one more door for those who could not reach a GP",
+    )
+    uptake_registered: float = assumption(
+        0.7, description="probability that a followed patient brings a new failed need back "
+        "to the centre", ge=0, le=1, why="a known place, a known team",
+    )
+    wait_share: float = assumption(
+        0.5, description="share of people turned away for lack of capacity who are asked "
+        "to come back next month (the others are lost)", ge=0, le=1,
+        why="half of those turned away come back (order of magnitude from MdM reports)",
+    )
+    social_months: int = assumption(
+        6, description="months after a visit during which social workers follow a patient",
+        ge=0, le=60, why="a file stays open about half a year",
+    )
+    social_reopen_per_month: float = assumption(
+        0.2, description="added monthly probability that a followed patient's lapsed rights "
+        "are reopened", ge=0, le=1, why="social workers handle mutualité files daily",
+    )
+    social_bim_per_month: float = assumption(
+        0.2, description="added monthly probability that a followed eligible patient "
+        "activates BIM", ge=0, le=1, why="same paperwork as reopening rights",
+    )
+    social_amu_per_month: float = assumption(
+        0.5, description="monthly probability that social workers file an AMU application "
+        "for a followed undocumented patient without AMU", ge=0, le=1,
+        why="helping with the CPAS is the core of their work with undocumented patients",
+    )
+    reinsertion_per_month: float = assumption(
+        0.1, description="monthly probability that a followed insured patient without a "
+        "regular GP is referred back to one and opens a DMG (re-insertion)", ge=0, le=1,
+        why="referral back to regular care is the centres' stated aim",
+    )
+    psych_engage_effect: float = assumption(
+        0.5, description="log-odds added to completing care for patients followed by a "
+        "centre with a psychologist", ge=0, why="half of a regular GP's effect",
+    )
+    patient_fee: float = assumption(
+        0.0, description="EUR an insured patient pays per consultation", ge=0,
+        why="no payment at the point of care: the co-payment is waived",
+    )
+
+    @field_validator("sites")
+    @classmethod
+    def _unique(cls, value: tuple[Site, ...]) -> tuple[Site, ...]:
+        names = [site.name for site in value]
+        if len(set(names)) != len(names):
+            raise ValueError(f"centre names must be unique: {names}")
+        return value
+
+
+def _site_measures(site: Site) -> tuple[Measure, ...]:
+    return (
+        Measure(f"centre_{site.name}_consultations", "consultations",
+                f"consultations at the {site.name} centre"),
+        Measure(f"centre_{site.name}_inami", "EUR", f"INAMI reimbursements to the {site.name} "
+                "centre"),
+        Measure(f"centre_{site.name}_federal", "EUR", f"fees the federal state (AMU through "
+                f"the CPAS, Fedasil) pays the {site.name} centre"),
+        Measure(f"centre_{site.name}_fees", "EUR", f"fees paid by patients of the {site.name} "
+                "centre"),
+    )
+
+
+class Centres(Module):
+    """Unconditional centres: a provider of the cascade, social work, and money."""
+
+    name = "centres"
+    channel = "centre"
+    order = 56.0
+    changes_groups = False
+    Params = CentresParams
+    treated_since = "centre_first_month"
+    columns = (
+        Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
+        Column("centre_first_month", "int32", NEVER, "month of the first visit"),
+        Column("centre_last_visit", "int32", NEVER, "month of the last visit"),
+        Column("centre_visits", "int16", 0, "consultations at a centre"),
+        Column("centre_wait_site", "int8", -1, "centre that asked the person to come back"),
+        Column("centre_wait_month", "int32", NEVER, "month the person was asked to come back"),
+        Column("centre_social", "bool", False, "social workers' boosts in force"),
+        Column("centre_psych", "bool", False, "psychologist's boost in force"),
+    )
+    person_totals = ("centre_first_month", "centre_visits")
+    BASE_MEASURES = (
+        Measure("met_centre", "needs", "needs met at an unconditional centre"),
+        Measure("centre_waiting", "persons", "people turned away and asked to come back"),
+        Measure("centre_lost", "persons", "people turned away and lost"),
+        Measure("centre_new_patients", "persons", "first visits to a centre"),
+        Measure("centre_followed", "persons", "patients followed by social workers (stock)"),
+        Measure("centre_amu_filed", "applications", "AMU applications filed by social "
+                "workers"),
+        Measure("centre_reinserted", "persons", "patients referred back to a regular GP"),
+    )
+
+    def __init__(self, params=None, **overrides):
+        super().__init__(params, **overrides)
+        self.measures = (*self.BASE_MEASURES,
+                         *(m for site in self.pars.sites for m in _site_measures(site)))
+
+    def init(self, sim) -> None:
+        areas = sim.population.areas
+        names = [a.name for a in areas]
+        self._sites = []
+        for index, site in enumerate(self.pars.sites):
+            if site.commune not in names or site.capacity <= 0:
+                continue
+            home = sources.communes()[[c.name for c in sources.communes()].index(site.commune)]
+            decay = np.exp(-distances_km(areas, home.lat, home.lon) / self.pars.decay_km)
+            self._sites.append((index, site, names.index(site.commune), decay,
+                                parse_month(site.opening), month_or(site.closing, END_OF_TIME)))
+        self._served_eur: dict[int, float] = {}
+        self._served: dict[int, np.ndarray] = {}
+        if self._sites and sim.has("cascade"):
+            sim.module("cascade").providers.append(self)
+        costs = sim.module("costs").pars if sim.has("costs") else None
+        self._fee = costs.gp_fee if costs else sources.value("gp_consultation_fee")
+        copays = ((costs.copay_dmg, costs.copay_no_dmg, costs.copay_bim_dmg,
+                   costs.copay_bim_no_dmg) if costs else (0.0, 0.0, 0.0, 0.0))
+        self._copay = np.array(copays)
+
+    def open_sites(self, month: int) -> list[tuple[int, Site, int, np.ndarray, int]]:
+        """(index, site, commune index, decay by commune, opening month) of the centres
+        open in ``month``."""
+        return [(index, site, commune, decay, opening)
+                for index, site, commune, decay, opening, closing in self._sites
+                if opening <= month <= closing]
+
+    def capacity(self, sim, site: Site, opening: int) -> int:
+        """Consultations in simulated people this month: the real capacity ÷ scale, with
+        the fractions carried from month to month (exact over time, never more)."""
+        per_month = site.capacity / sim.scale
+        since = sim.month - opening
+        return int(np.floor((since + 1) * per_month) - np.floor(since * per_month))
+
+    def serve(self, sim, uids: np.ndarray, failed: np.ndarray) -> np.ndarray:
+        """Which of the offered needs (``failed``: index of the failed step, ≥ 1) are seen
+        at a centre this month."""
+        served = np.zeros(uids.size, dtype=bool)
+        sites = [s for s in self.open_sites(sim.month) if "medical" in s[1].services]
+        self._served_eur, self._served = {}, {}
+        if not sites or uids.size == 0:
+            return served
+        people, p, month = sim.people, self.pars, sim.month
+        commune = people.commune[uids]
+        base = np.asarray(p.uptake_by_barrier)[failed - 1]
+        followed = people.centre_last_visit[uids] >= month - p.social_months
+        waiting = people.centre_wait_month[uids] == month - 1
+        attraction = np.empty((uids.size, len(sites)))
+        for column, (index, site, _, decay, _) in enumerate(sites):
+            a = base * decay[commune]
+            a = np.where(followed & (people.centre_site[uids] == index),
+                         np.maximum(a, p.uptake_registered), a)
+            a = np.where(waiting & (people.centre_wait_site[uids] == index), 1.0, a)
+            if site.target == "addiction":
+                a = a * people.substance_use[uids]
+            attraction[:, column] = a
+        come = 1 - np.prod(1 - attraction, axis=1)
+        coming = self.uniform(sim, "come", uids) < come
+        which = self.uniform(sim, "which", uids)
+        total = attraction.sum(axis=1)
+        cumulative = np.cumsum(attraction, axis=1) / np.maximum(total, 1e-300)[:, None]
+        choice = (which[:, None] >= cumulative).sum(axis=1).clip(0, len(sites) - 1)
+        waited = waiting & (total > 0)
+        for column, (index, _, _, _, _) in enumerate(sites):
+            choice = np.where(waited & (people.centre_wait_site[uids] == index), column, choice)
+        queue = self.uniform(sim, "queue", uids) - waiting
+        for column, (index, site, _, _, opening) in enumerate(sites):
+            arrivals = np.flatnonzero(coming & (choice == column))
+            order = arrivals[np.argsort(queue[arrivals], kind="stable")]
+            seen = order[: self.capacity(sim, site, opening)]
+            turned = order[seen.size:]
+            asked = self.chance(sim, f"wait_{index}", p.wait_share, uids[turned])
+            served[seen] = True
+            self._admit(sim, index, site, uids[seen])
+            people.centre_wait_site[uids[turned[asked]]] = index
+            people.centre_wait_month[uids[turned[asked]]] = month
+            sim.record("centre_waiting", uids[turned[asked]])
+            sim.record("centre_lost", uids[turned[~asked]])
+        return served
+
+    def _admit(self, sim, index: int, site: Site, uids: np.ndarray) -> None:
+        """Consultations: state, contacts, fees."""
+        people, month = sim.people, sim.month
+        new = uids[people.centre_first_month[uids] == NEVER]
+        people.centre_first_month[new] = month
+        people.centre_site[uids] = index
+        people.centre_last_visit[uids] = month
+        people.centre_visits[uids] += 1
+        people.centre_wait_month[uids] = NEVER
+        sim.encounters.add(self.channel, uids)
+        sim.record("met_centre", uids)
+        sim.record("centre_new_patients", new)
+        sim.record(f"centre_{site.name}_consultations", uids)
+        coverage = people.coverage[uids]
+        insured = uids[coverage == INSURED]
+        federal = uids[(coverage == ASYLUM) | ((coverage == UNDOCUMENTED)
+                                              & people.amu_active[uids])]
+        kind = 2 * people.bim[insured] + ~people.dmg[insured]
+        inami = self._fee - self._copay[kind]
+        fees = np.full(insured.size, self.pars.patient_fee)
+        sim.record(f"centre_{site.name}_inami", insured, inami)
+        sim.record(f"centre_{site.name}_federal", federal, self._fee)
+        sim.record(f"centre_{site.name}_fees", insured, fees)
+        if sim.has("costs"):
+            sim.record("cost_inami", insured, inami)
+            sim.record("cost_federal", federal, self._fee)
+            sim.record("cost_patient", insured, fees)
+        self._served[index] = uids
+        self._served_eur[index] = float(inami.sum() + fees.sum()
+                                        + self._fee * federal.size) * sim.scale
+
+    def step(self, sim) -> None:
+        self._follow(sim)
+        if sim.has("costs"):
+            self._costs(sim)
+        self._served_eur, self._served = {}, {}
+
+    def _follow(self, sim) -> None:
+        """Social work and psychological support for patients seen within
+        ``social_months``: boosts switched on and off, AMU filed, re-insertion."""
+        people, p, month = sim.people, self.pars, sim.month
+        registered = np.flatnonzero((people.centre_site >= 0) & people.alive)
+        site_of = people.centre_site[registered]
+        recent = people.centre_last_visit[registered] >= month - p.social_months
+        open_now = {index: site for index, site, *_ in self.open_sites(month)}
+        social = np.array([i in open_now and "social" in open_now[i].services
+                           for i in range(len(self.pars.sites))] or [False])
+        psych = np.array([i in open_now and "psychological" in open_now[i].services
+                          for i in range(len(self.pars.sites))] or [False])
+        wants_social = recent & social[site_of]
+        wants_psych = recent & psych[site_of]
+        self._switch(people, registered, wants_social, people.centre_social,
+                     (("reopen_boost", p.social_reopen_per_month),
+                      ("bim_boost", p.social_bim_per_month)))
+        self._switch(people, registered, wants_psych, people.centre_psych,
+                     (("boost_engage", p.psych_engage_effect),))
+        followed = registered[wants_social]
+        sim.record("centre_followed", followed)
+        if sim.has("coverage"):
+            delay = max(sim.module("coverage").pars.amu_delay_months, 1)
+            idle = followed[(people.coverage[followed] == UNDOCUMENTED)
+                            & ~people.amu_active[followed]
+                            & (people.amu_decision_month[followed] < month)]
+            filed = idle[self.chance(sim, "amu", p.social_amu_per_month, idle)]
+            people.amu_decision_month[filed] = month + delay
+            sim.record("centre_amu_filed", filed)
+            sim.record("amu_applications", filed)
+        without = followed[(people.coverage[followed] == INSURED) & ~people.dmg[followed]
+                           & ~people.mm_enrolled[followed]]
+        referred = without[self.chance(sim, "reinsertion", p.reinsertion_per_month, without)]
+        people.dmg[referred] = True
+        sim.record("centre_reinserted", referred)
+
+    @staticmethod
+    def _switch(people, uids: np.ndarray, wanted: np.ndarray, flag: np.ndarray,
+                boosts: tuple[tuple[str, float], ...]) -> None:
+        """Add the ``boosts`` to people of ``uids`` who now want them and lack them, and
+        take them back from those who have them and no longer want them."""
+        current = flag[uids]
+        on, off = uids[wanted & ~current], uids[~wanted & current]
+        for column, amount in boosts:
+            if column in people:
+                values = getattr(people, column)
+                values[on] += np.float32(amount)
+                values[off] -= np.float32(amount)
+        flag[on] = True
+        flag[off] = False
+
+    def _costs(self, sim) -> None:
+        """Staff and building costs not paid by fees: programme funders (EUR)."""
+        people = sim.people
+        for index, site, commune, _, _ in self.open_sites(sim.month):
+            eur = (site.staff_eur_per_year + site.building_eur_per_year) / 12
+            eur -= self._served_eur.get(index, 0.0)
+            payers = self._served.get(index, np.empty(0, dtype=np.int64))
+            if payers.size == 0:
+                payers = np.flatnonzero(people.alive & (people.commune == commune))
+            if payers.size:
+                sim.record("cost_programme", payers, eur / (payers.size * sim.scale))
+
+
+def budget(results) -> pd.DataFrame:
+    """Each centre's budget per calendar year of the run (EUR, real population): one row
+    per year × centre × line. ``kind`` is ``cost`` (staff, building), ``revenue`` (fees
+    from INAMI, the federal state and patients, simulated; grants and donations by funder)
+    or ``gap`` (costs − revenues: a deficit when positive). Only open months of the
+    reported period count."""
+    params = results.scenario.params.get("centres")
+    if params is None:
+        return pd.DataFrame(columns=["year", "centre", "kind", "line", "eur"])
+    months = np.array([parse_month(m) for m in results.months])
+    years = months // 12 + 2000
+    communes = results.grouping.dimensions["commune"]
+    rows = []
+    for site in params.sites:
+        if site.commune not in communes or site.capacity <= 0:
+            continue
+        is_open = (months >= parse_month(site.opening)) & (
+            months <= month_or(site.closing, END_OF_TIME))
+        income = {line: results.total(f"centre_{site.name}_{measure}").to_numpy()
+                  for line, measure in FEES.items()}
+        for year in np.unique(years[is_open]):
+            here = is_open & (years == year)
+            lines = [("cost", "staff", site.staff_eur_per_year * here.sum() / 12),
+                     ("cost", "building", site.building_eur_per_year * here.sum() / 12),
+                     *(("revenue", line, float(eur[here].sum()))
+                       for line, eur in income.items())]
+            for funder in FUNDERS:
+                eur = 0.0
+                for grant in site.grants:
+                    if grant.funder == funder:
+                        funded = here & (months >= parse_month(grant.start)) & (
+                            months <= month_or(grant.end, END_OF_TIME))
+                        eur += grant.eur_per_year * funded.sum() / 12
+                lines.append(("revenue", funder, eur))
+            costs = sum(eur for kind, _, eur in lines if kind == "cost")
+            revenues = sum(eur for kind, _, eur in lines if kind == "revenue")
+            lines.append(("gap", "funding_gap", costs - revenues))
+            rows += [(int(year), site.name, kind, line, eur) for kind, line, eur in lines]
+    return pd.DataFrame(rows, columns=["year", "centre", "kind", "line", "eur"])

@@ -1,0 +1,400 @@
+"""Facilitators (community health workers): outreach, referral or discharge enrolment,
+accompaniment while enrolled, effects that partly last, and what they report upward.
+
+Each deployment puts a number of workers in a city (communes or a whole region) from a
+start month to an end month; each worker carries an active caseload. At the end of each
+month (order 65, after the cascade and the escalation of that month) free places are filled
+from the deployment's area by the targeting rule, among people never enrolled before, and
+each person asked accepts with a probability. Enrolment lasts ``enrolment_months`` months,
+from the month after enrolment. While enrolled a person perceives, seeks and engages with
+care more easily (log-odds added to the cascade's ``boost_*`` columns), lapsed rights are
+reopened and BIM activated faster (the coverage module's ``reopen_boost`` and
+``bim_boost``), and a regular GP (DMG) is found with some probability each month. At
+graduation a share ``retention`` of the ability effects stays, then fades by
+``decay_per_month``. A person enrolled in the month of a hospital discharge gets a
+post-discharge primary-care visit booked with probability ``discharge_followup`` (as in the
+IMPaCT trials): an open need that goes through the cascade next month.
+
+Upward reports: each month, the barriers (failed cascade step) that the caseload met, and
+the part that facilitators notice and report (``observe_by_step``): what a manager sees.
+
+Costs: each active deployment costs ``workers × cost_per_worker_year / 12`` EUR a month,
+recorded in ``cost_programme`` and attributed in equal shares to the deployment's clients
+that month (to its area's residents when it has none yet).
+
+A deployment whose area has no commune in the run's population is not simulated (the
+default Brussels population only holds the Brussels deployment); a deployment with zero
+workers does nothing at all.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, field_validator
+
+from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED
+from passerelle.module import Measure, Module
+from passerelle.modules.places import (
+    END_OF_TIME,
+    MAX_SITES,
+    Probability,
+    Spec,
+    Weight,
+    check_end,
+    check_month,
+    check_place,
+    commune_mask,
+    month_or,
+    pick,
+)
+from passerelle.parameters import Params, assumption, calibrated, sourced
+from passerelle.people import Column
+from passerelle.results import STEPS
+from passerelle.timeline import parse_month
+
+NEVER = -(2**30)
+ENROLMENT_MONTHS = 6
+
+
+class Deployment(Spec):
+    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
+
+    area: tuple[str, ...] = Field(min_length=1, description="communes or regions covered")
+    workers: float = Field(ge=0, description="facilitators (full-time equivalents)")
+    start: str = Field(description="first month of work, YYYY-MM")
+    end: str | None = Field(default=None, description="last month of work, YYYY-MM, or none")
+
+    @field_validator("area")
+    @classmethod
+    def _places(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_place(name) for name in value)
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        return check_month(value)
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, value: str | None, info) -> str | None:
+        return check_end(value, info.data.get("start"))
+
+
+# The federal project's roll-out: 50 workers from June 2021 (chw_budget, chw_first_in_post:
+# 17 in Wallonia, 6 in Gent). How the other workers are shared between cities is ours.
+_ROLL_OUT = (
+    (("Liège",), 7), (("Dison", "Verviers"), 3), (("Charleroi",), 7),
+    (("Gent",), 6), (("Antwerpen",), 8), (("Genk",), 3), (("Oostende",), 2), (("Tienen",), 2),
+    (("Brussels-Capital Region",), 12),
+)
+
+
+def _roll_out(start: str) -> tuple[Deployment, ...]:
+    return tuple(Deployment(area=area, workers=workers, start=start)
+                 for area, workers in _ROLL_OUT)
+
+
+class FacilitatorsParams(Params):
+    deployments: tuple[Deployment, ...] = sourced(
+        "chw_first_in_post", description="workers per city, with start and end months",
+        derive=_roll_out,
+        how="50 workers (chw_budget@Belgium) from June 2021, 17 in Wallonia and 6 in Gent "
+        "(note of chw_first_in_post); assumption: the rest shared by city size (Antwerpen 8, "
+        "Genk 3, Oostende 2, Tienen 2, Brussels 12; Liège 7, Dison/Verviers 3, Charleroi 7) "
+        "and no end within the run", max_length=MAX_SITES,
+    )
+    enrolment_months: int = assumption(
+        ENROLMENT_MONTHS, description="months a person stays enrolled", ge=1, le=60,
+        why="IMPaCT's longer trials accompany people for six months (Kangovi et al. 2018)",
+    )
+    caseload: float = sourced(
+        "chw_caseload_per_year", description="active clients per worker at a time", ge=0,
+        derive=lambda per_year: per_year * ENROLMENT_MONTHS / 12,
+        how=f"× {ENROLMENT_MONTHS}/12: clients a year × months enrolled / 12",
+    )
+    targeting: Literal["outreach", "referral", "both", "discharge"] = assumption(
+        "both", description="who is enrolled: outreach in the neighbourhood, referrals from "
+        "mutualité records (lapsed members, BIM-eligible non-takers, people without a GP), "
+        "both, or people leaving hospital (the IMPaCT trials)",
+        why="the Belgian project combines outreach with referrals from the mutualités",
+    )
+    referral_places: float = assumption(
+        0.5, description="share of free places filled from referrals when targeting is "
+        "'both'", ge=0, le=1, why="no figure: an even split",
+    )
+    referral_lists: tuple[Weight, Weight, Weight] = assumption(
+        (0.5, 0.3, 0.2), description="shares of referrals drawn from each mutualité list: "
+        "lapsed members, BIM-eligible non-takers, members without a regular GP (normalised; "
+        "a person on several lists is drawn through each)",
+        why="the lists are the project's referral routes; lapsed members come first, and the "
+        "list of members without a GP (half of them) would otherwise swamp the others",
+    )
+    outreach_vulnerable_rr: float = assumption(
+        4.0, description="relative chance that outreach meets a vulnerable person (homeless, "
+        "language barrier, problem substance use, lapsed or undocumented, or with a need "
+        "unmet in the last three months) rather than another resident; outreach also "
+        "follows commune deprivation", ge=0,
+        why="outreach works where people gather: social services, associations, the street",
+    )
+    acceptance: float = assumption(
+        0.7, description="probability that a person offered accompaniment accepts", ge=0,
+        le=1, why="IMPaCT enrolled about two thirds of eligible patients approached",
+    )
+    perceive_effect: float = assumption(
+        1.0, description="log-odds added to perceiving a need while enrolled", ge=0,
+        why="information and health education; order of magnitude of literacy's own effect",
+    )
+    seek_effect: float = assumption(
+        1.0, description="log-odds added to seeking care while enrolled", ge=0,
+        why="accompaniment and trust: about the cascade's gap between high and low trust",
+    )
+    engage_effect: float = assumption(
+        1.0, description="log-odds added to completing care while enrolled", ge=0,
+        why="appointments reminded, interpreters found: as much as a regular GP gives",
+    )
+    reopen_per_month: float = assumption(
+        0.15, description="added monthly probability that an enrolled person's lapsed rights "
+        "are reopened", ge=0, le=1,
+        why="a facilitator files the mutualité paperwork: about half reopened in 4 months",
+    )
+    bim_per_month: float = assumption(
+        0.15, description="added monthly probability that an enrolled eligible person "
+        "activates BIM", ge=0, le=1, why="same paperwork as reopening rights",
+    )
+    gp_found_per_month: float = assumption(
+        0.10, description="monthly probability that an enrolled insured person without a "
+        "regular GP gets a DMG", ge=0, le=1,
+        why="many Brussels GPs are closed to new patients: about half succeed in six months",
+    )
+    retention: float = assumption(
+        0.5, description="share of the ability effects (perceive, seek, engage) kept at "
+        "graduation", ge=0, le=1, why="skills learnt stay; accompaniment stops",
+    )
+    decay_per_month: float = assumption(
+        0.1, description="monthly relative fading of the retained effects", ge=0, le=1,
+        why="half-life of about six and a half months",
+    )
+    discharge_followup: float = calibrated(
+        0.10, description="probability that, for a person enrolled in the month of a "
+        "hospital discharge, the facilitator books a post-discharge primary-care visit the "
+        "person would not otherwise have made (an open need next month)", ge=0, le=1,
+        target="impact_2014_primary_care_14d_treated@USA (OR 1.52, see "
+        "passerelle.plausibility)",
+    )
+    observe_by_step: tuple[Probability, Probability, Probability, Probability,
+                           Probability] = assumption(
+        (0.2, 0.6, 0.8, 0.9, 0.5), description="probability that a facilitator notices and "
+        "reports a client's unmet need, by failed step (perceive, seek, reach, pay, engage)",
+        why="clients tell about bills and paperwork; needs they did not perceive stay "
+        "unseen",
+    )
+    cost_per_worker_year: float = sourced(
+        "chw_cost_per_worker_year", description="EUR per worker and year (salary, "
+        "training, coordination)", ge=0,
+        how="the federal budget for 50 workers ÷ 50, assuming it is annual (grade E: flag)",
+    )
+
+
+class Facilitators(Module):
+    """Community health workers per city: enrolment, accompaniment, upward reports, cost."""
+
+    name = "facilitators"
+    order = 65.0
+    changes_groups = False
+    Params = FacilitatorsParams
+    treated_since = "fac_enrolled_month"
+    columns = (
+        Column("fac_site", "int8", -1, "deployment the person is enrolled with (-1: none)"),
+        Column("fac_until", "int32", NEVER, "month the enrolment ends"),
+        Column("fac_enrolled_month", "int32", NEVER, "month of (first) enrolment"),
+        Column("fac_months", "int16", 0, "months of accompaniment received"),
+        Column("fac_intensity", "float32", 0.0, "share of the ability effects in force"),
+    )
+    person_totals = ("fac_enrolled_month", "fac_months")
+    measures = (
+        Measure("fac_caseload", "persons", "people enrolled with a facilitator (end of month)"),
+        Measure("fac_enrolled", "persons", "people newly enrolled"),
+        Measure("fac_graduated", "persons", "people whose enrolment ended"),
+        Measure("fac_gp_found", "persons", "enrolled people who got a DMG"),
+        Measure("fac_followups", "needs", "post-discharge visits booked by facilitators"),
+        *(Measure(f"fac_barrier_{s}", "needs", f"caseload needs unmet at '{s}' (true)")
+          for s in STEPS),
+        *(Measure(f"fac_reported_{s}", "needs", f"caseload needs unmet at '{s}' that "
+                  "facilitators report upward") for s in STEPS),
+    )
+
+    def init(self, sim) -> None:
+        areas = sim.population.areas
+        self._deployments = [
+            (index, d, commune_mask(d.area, areas), parse_month(d.start),
+             month_or(d.end, END_OF_TIME))
+            for index, d in enumerate(self.pars.deployments)
+        ]
+        self._deprivation = np.array([a.deprivation for a in areas] or [0.0])
+
+    def active(self, sim) -> list[tuple[int, Deployment, np.ndarray]]:
+        """The deployments at work this month within the run's population."""
+        return [(index, d, area) for index, d, area, start, end in self._deployments
+                if d.workers > 0 and area.any() and start <= sim.month <= end]
+
+    def capacity(self, sim, deployment: Deployment) -> int:
+        """Active clients a deployment can carry, in simulated people."""
+        return int(np.floor(deployment.workers * self.pars.caseload / sim.scale + 0.5))
+
+    def step(self, sim) -> None:
+        people = sim.people
+        enrolled = np.flatnonzero(people.fac_site >= 0)
+        caseload = enrolled[people.alive[enrolled]]
+        people.fac_months[caseload] += 1
+        self._report(sim, caseload)
+        self._find_gp(sim, caseload)
+        active = self.active(sim)
+        graduating = self._graduate(sim, enrolled, [index for index, _, _ in active])
+        new = np.concatenate([self._enrol(sim, *deployment) for deployment in active]
+                             or [np.empty(0, dtype=np.int64)])
+        self._follow_up(sim, new)
+        self._apply_effects(sim, new, graduating)
+        self._cost(sim, active)
+        sim.record("fac_caseload", people.fac_site >= 0)
+
+    def _report(self, sim, caseload: np.ndarray) -> None:
+        """True barriers of this month's caseload, and the part facilitators report."""
+        if "last_barrier" not in sim.people:
+            return
+        people = sim.people
+        failed = caseload[people.last_unmet[caseload] == sim.month]
+        step = people.last_barrier[failed]
+        seen = self.chance(sim, "observe", np.asarray(self.pars.observe_by_step)[step], failed)
+        for index, name in enumerate(STEPS):
+            at_step = step == index
+            sim.record(f"fac_barrier_{name}", failed[at_step])
+            sim.record(f"fac_reported_{name}", failed[at_step & seen])
+
+    def _find_gp(self, sim, caseload: np.ndarray) -> None:
+        people = sim.people
+        without = caseload[(people.coverage[caseload] == INSURED) & ~people.dmg[caseload]
+                           & ~people.mm_enrolled[caseload]]
+        found = without[self.chance(sim, "gp", self.pars.gp_found_per_month, without)]
+        people.dmg[found] = True
+        sim.record("fac_gp_found", found)
+
+    def _graduate(self, sim, enrolled: np.ndarray, active: list[int]) -> np.ndarray:
+        """End the enrolments that are over, whose deployment stopped, or whose client
+        died or left."""
+        people = sim.people
+        done = ((people.fac_until[enrolled] <= sim.month) | ~people.alive[enrolled]
+                | ~np.isin(people.fac_site[enrolled], active))
+        graduating = enrolled[done]
+        people.fac_site[graduating] = -1
+        people.fac_until[graduating] = NEVER
+        sim.record("fac_graduated", graduating)
+        return graduating
+
+    def _candidates(self, sim, area: np.ndarray) -> np.ndarray:
+        people = sim.people
+        return np.flatnonzero(people.alive & area[people.commune]
+                              & (people.fac_enrolled_month == NEVER))
+
+    def _referral_weights(self, sim, uids: np.ndarray) -> np.ndarray:
+        """Each list gets its share of the referrals, spread evenly over its members."""
+        people = sim.people
+        coverage = people.coverage[uids]
+        insured = coverage == INSURED
+        lists = (coverage == LAPSED,
+                 insured & people.bim_eligible[uids] & ~people.bim[uids],
+                 insured & ~people.dmg[uids] & ~people.mm_enrolled[uids])
+        weights = np.zeros(uids.size)
+        for share, members in zip(self.pars.referral_lists, lists, strict=True):
+            count = np.count_nonzero(members)
+            if count:
+                weights += members * (share / count)
+        return weights
+
+    def _outreach_weights(self, sim, uids: np.ndarray) -> np.ndarray:
+        people = sim.people
+        coverage = people.coverage[uids]
+        vulnerable = (people.homeless[uids] | people.language_barrier[uids]
+                      | people.substance_use[uids] | (coverage == LAPSED)
+                      | (coverage == UNDOCUMENTED) | (people.last_unmet[uids] >= sim.month - 2))
+        return (self._deprivation[people.commune[uids]]
+                * (1 + self.pars.outreach_vulnerable_rr * vulnerable))
+
+    def _enrol(self, sim, index: int, deployment: Deployment, area: np.ndarray) -> np.ndarray:
+        """Fill the free places of one deployment; returns the uids enrolled."""
+        people, p = sim.people, self.pars
+        free = self.capacity(sim, deployment) - int(np.count_nonzero(people.fac_site == index))
+        if free <= 0:
+            return np.empty(0, dtype=np.int64)
+        stream = f"pick_{index}"
+        if p.targeting == "discharge":
+            discharged = np.unique(sim.encounters.get("hospital"))
+            candidates = discharged[people.alive[discharged] & area[people.commune[discharged]]
+                                    & (people.fac_enrolled_month[discharged] == NEVER)]
+            asked = pick(candidates, np.ones(candidates.size), free,
+                         self.uniform(sim, stream, candidates))
+        else:
+            candidates = self._candidates(sim, area)
+            u = self.uniform(sim, stream, candidates)
+            referred = {"referral": free, "outreach": 0,
+                        "both": int(np.floor(free * p.referral_places + 0.5))}[p.targeting]
+            by_referral = pick(candidates, self._referral_weights(sim, candidates), referred, u)
+            rest = ~np.isin(candidates, by_referral)
+            by_outreach = pick(candidates[rest], self._outreach_weights(sim, candidates[rest]),
+                               free - by_referral.size, u[rest])
+            asked = np.union1d(by_referral, by_outreach)
+        enrolled = asked[self.chance(sim, f"accept_{index}", p.acceptance, asked)]
+        people.fac_site[enrolled] = index
+        people.fac_until[enrolled] = sim.month + p.enrolment_months
+        people.fac_enrolled_month[enrolled] = sim.month
+        sim.record("fac_enrolled", enrolled)
+        return enrolled
+
+    def _follow_up(self, sim, new: np.ndarray) -> None:
+        """Book a post-discharge visit for people enrolled in the month of a discharge."""
+        people = sim.people
+        discharged = np.intersect1d(new, sim.encounters.get("hospital"))
+        booked = discharged[~people.need_open[discharged]]
+        booked = booked[self.chance(sim, "followup", self.pars.discharge_followup, booked)]
+        people.need_open[booked] = True
+        people.need_urgent[booked] = False
+        people.need_since[booked] = sim.month
+        sim.record("fac_followups", booked)
+        if sim.has("needs"):
+            sim.record("needs_new", booked)
+
+    def _apply_effects(self, sim, new: np.ndarray, graduating: np.ndarray) -> None:
+        """Move each person's share of the ability effects, and the rights boosts, to this
+        month's value: 1 while enrolled, ``retention`` at graduation, then fading."""
+        people, p = sim.people, self.pars
+        intensity = people.fac_intensity
+        fading = np.flatnonzero((intensity > 0) & (intensity < 1))
+        target = intensity[fading] * np.float32(1 - p.decay_per_month)
+        target[target < 0.01] = 0
+        changed = np.concatenate([fading, graduating, new])
+        after = np.concatenate([target, np.full(graduating.size, p.retention),
+                                np.ones(new.size)]).astype(np.float32)
+        delta = after - intensity[changed]
+        intensity[changed] = after
+        for step, effect in (("perceive", p.perceive_effect), ("seek", p.seek_effect),
+                             ("engage", p.engage_effect)):
+            getattr(people, f"boost_{step}")[changed] += np.float32(effect) * delta
+        if "reopen_boost" in people:
+            for uids, sign in ((new, 1), (graduating, -1)):
+                people.reopen_boost[uids] += np.float32(sign * p.reopen_per_month)
+                people.bim_boost[uids] += np.float32(sign * p.bim_per_month)
+
+    def _cost(self, sim, active: list[tuple[int, Deployment, np.ndarray]]) -> None:
+        if not sim.has("costs"):
+            return
+        people = sim.people
+        for index, deployment, area in active:
+            eur = deployment.workers * self.pars.cost_per_worker_year / 12
+            payers = np.flatnonzero(people.fac_site == index)
+            if payers.size == 0:
+                payers = np.flatnonzero(people.alive & area[people.commune])
+            sim.record("cost_programme", payers, eur / (payers.size * sim.scale))
+
+
+__all__ = ["Deployment", "Facilitators", "FacilitatorsParams"]
