@@ -9,15 +9,18 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from passerelle.datasets.cli import app as datasets_app
 from passerelle.scenario import ScenarioError, builtin, load
 
 app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
                   "and unconditional centres.", no_args_is_help=True, add_completion=False)
 console = Console()
 errors = Console(stderr=True)
+app.add_typer(datasets_app, name="datasets")
 
 
 def _overrides(population: str | None, months: int | None, seed: int | None,
@@ -36,7 +39,9 @@ def _load(scenario: str, overrides: list[str]):
     try:
         return load(scenario, overrides)
     except ScenarioError as error:
-        errors.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+        # The message holds [section] names: print it as text, not markup, and unwrapped.
+        errors.print("[red]error:[/red]", escape(str(error)), highlight=False,
+                     soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -80,8 +85,9 @@ def run(
     results = run_with_progress(chosen, f"{chosen.name}: months")
     results.save(out)
     page = write_report(results, out / "report")
-    table = Table(title=f"{chosen.name} — last 12 months ({results.months[-12]} to "
-                  f"{results.months[-1]})")
+    recent = results.months[-12:]
+    table = Table(title=f"{chosen.name} — last {len(recent)} months ({recent[0]} to "
+                  f"{recent[-1]})")
     for column in ("indicator", "value", "unit"):
         table.add_column(column, justify="right" if column == "value" else "left")
     for row in results.summary().itertuples():
@@ -124,7 +130,7 @@ def targets(
     try:
         runs = baseline_runs("baseline", tuple(assignments or ()))
     except ScenarioError as error:
-        errors.print(f"error: {error}", highlight=False)
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     checks = check(runs)
     if as_json:
@@ -141,6 +147,92 @@ def targets(
         console.print(table)
     if not all(c.passed for c in checks):
         raise typer.Exit(1)
+
+
+@app.command()
+def sweep(
+    scenarios: Annotated[list[str], typer.Argument(help="built-in names or TOML files")],
+    seeds: Annotated[str, typer.Option("--seeds", help="seeds: 1-8, 1,3,5 or 1-4,10")] = "1",
+    population: Population = None,
+    months: Months = None,
+    assignments: Set = None,
+    out: Annotated[Path, typer.Option("--out", help="output folder (a subfolder a run)")] = Path(
+        "results/sweep"),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="address of a Dask scheduler (default: a local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="processes of the local cluster (default: one per core)")] = None,
+) -> None:
+    """Run scenarios × seeds on Dask. Each run is written to OUT/<run id>/ as it finishes;
+    runs already there are skipped, so an interrupted sweep resumes."""
+    from passerelle.sweep import SweepError, SweepRun, parse_seeds
+    from passerelle.sweep import sweep as run_sweep
+
+    try:
+        chosen = parse_seeds(seeds)
+    except ValueError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    overrides = _overrides(population, months, None, assignments)
+    for scenario in scenarios:
+        _load(scenario, overrides)  # report a bad scenario before starting workers
+    runs = [SweepRun(s, tuple(overrides), seed) for s in scenarios for seed in chosen]
+    with progress_bar("runs") as bar:
+        task = bar.add_task("runs", total=len(runs))
+        try:
+            run_sweep(runs, out, client=scheduler, workers=workers,
+                      progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except SweepError as error:
+            errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    console.print(f"{len(runs)} runs in {out}; query them with passerelle.store.connect",
+                  highlight=False)
+
+
+@app.command()
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(
+        help="two or more built-in names or TOML files; the first is the reference")],
+    seeds: Annotated[int, typer.Option("--seeds", min=1, help="seeds 1..K of every "
+                                       "scenario")] = 3,
+    population: Population = None,
+    months: Months = None,
+    assignments: Set = None,
+    out: Annotated[Path, typer.Option("--out", help="report folder")] = Path(
+        "results/compare"),
+) -> None:
+    """Compare scenarios on the same population and seeds: differences with intervals over
+    seeds, true person-level effects, barriers, costs; writes a report folder."""
+    from passerelle.compare import run_comparison
+    from passerelle.compare_report import tables, write_report
+
+    if len(scenarios) < 2:
+        errors.print("error: compare needs a reference and at least one other scenario",
+                     markup=False, highlight=False)
+        raise typer.Exit(2)
+    overrides = _overrides(population, months, None, assignments)
+    with progress_bar("runs") as bar:
+        task = bar.add_task("runs", total=None)
+
+        def advance(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=label)
+
+        try:
+            comparison = run_comparison(scenarios, seeds, overrides, progress=advance)
+        except ValueError as error:
+            errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    for title, frame in tables(comparison).items():
+        table = Table(title=title, title_justify="left")
+        for column in frame.columns:
+            table.add_column(str(column), overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*(str(value) for value in row))
+        console.print(table)
+    page = write_report(comparison, out)
+    console.print(f"{len(comparison.runs)} runs ({', '.join(comparison.scenarios)} × "
+                  f"{seeds} seeds) in {comparison.seconds:.1f} s; wrote {out / 'comparison.csv'} "
+                  f"and {page}", highlight=False)
 
 
 @app.command()
@@ -165,7 +257,10 @@ def bench(
 
 
 def main() -> None:
-    """Entry point with clean errors for expected failures."""
+    """Entry point: large temporaries stay on the heap (see ``passerelle.heap``)."""
+    from passerelle.heap import keep_heap
+
+    keep_heap()
     try:
         app()
     except KeyboardInterrupt:

@@ -62,6 +62,9 @@ def figures() -> dict[tuple[str, str], Figure]:
                     f"{FIGURES_FILE}:{line}: grade {row['grade']!r} is not one of {GRADES}"
                 )
             figure = Figure(**{**row, "value": _parse_value(row["value"])})
+            if (figure.key, figure.geography) in table:
+                raise ValueError(f"{FIGURES_FILE}:{line}: {figure.key}@{figure.geography} "
+                                 "appears twice")
             table[(figure.key, figure.geography)] = figure
     return table
 
