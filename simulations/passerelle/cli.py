@@ -236,6 +236,46 @@ def compare(
 
 
 @app.command()
+def evaluate(
+    design: Annotated[str, typer.Argument(help="design: individual-rct, cluster-rct, "
+                                          "stepped-wedge, did, did-staggered, "
+                                          "did-staggered-twfe, its, naive, propensity")],
+    replications: Annotated[int, typer.Option("--replications", "-r", min=1,
+                                              help="replications (seeds 1..R)")] = 20,
+    seeds: Annotated[list[int] | None, typer.Option("--seeds", help="explicit seeds "
+                                                    "(repeat the option)")] = None,
+    population: Annotated[int | None, typer.Option("--population",
+                                                   help="simulated people")] = None,
+    months: Annotated[int | None, typer.Option("--months", help="reported months")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1,
+                                                help="processes (default: the cores)")] = None,
+    out: Annotated[Path, typer.Option("--out", help="report folder")] = Path(
+        "results/evaluate"),
+) -> None:
+    """Replicate a study design on many seeds: bias, RMSE, coverage and power of its
+    estimator against the simulated truth; writes a table, summary.json and a plot."""
+    from passerelle.evaluate.replicate import replicate
+
+    options = {key: value for key, value in (("population", population), ("months", months))
+               if value is not None}
+    try:
+        result = replicate(design, replications, seeds=seeds, workers=workers, **options)
+    except ValueError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    folder = result.save(out / design)
+    table = Table(title=f"{design}: {result.estimand}", title_justify="left")
+    for column in ("measure", "value"):
+        table.add_column(column)
+    for key, value in result.summary().items():
+        if key not in ("design", "estimand"):
+            table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+    console.print(table)
+    console.print(f"wrote {folder / 'replications.csv'}, summary.json and estimates.png",
+                  highlight=False)
+
+
+@app.command()
 def bench(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     people: Annotated[int, typer.Option(help="people in the full-model run")] = 1_000_000,
