@@ -28,7 +28,7 @@ import math
 import numpy as np
 import pytest
 
-from passerelle.bench import plain_numpy, with_mesa, with_starsim
+from passerelle.bench import passerelle_engine, plain_numpy, with_mesa, with_starsim
 from passerelle.bench.reference import (
     P_NEED,
     P_SEEK_INSURED,
@@ -44,6 +44,7 @@ N_SIGMA = 5.0
 
 # (implementation, people, months): each run takes well under a second.
 CASES = [
+    pytest.param(passerelle_engine, 200_000, 60, id="passerelle"),
     pytest.param(plain_numpy, 200_000, 60, id="numpy"),
     pytest.param(with_starsim, 100_000, 48, id="starsim"),
     pytest.param(with_mesa, 20_000, 48, id="mesa"),
@@ -92,6 +93,12 @@ def test_matches_analytic_shares(implementation, n_people, months):
     mean = result.need_share[-averaged:].mean()
     tolerance = stationary_tolerance(n_people, months, averaged)
     assert abs(mean - stationary_need_share()) <= tolerance
+
+
+def test_engine_is_reproducible():
+    first = passerelle_engine.run(50_000, 24, seed=3).need_share
+    np.testing.assert_array_equal(first, passerelle_engine.run(50_000, 24, seed=3).need_share)
+    assert not np.array_equal(first, passerelle_engine.run(50_000, 24, seed=4).need_share)
 
 
 def test_numpy_is_reproducible():
