@@ -105,3 +105,21 @@ def test_numpy_is_reproducible():
     first = plain_numpy.run(50_000, 24, seed=3).need_share
     np.testing.assert_array_equal(first, plain_numpy.run(50_000, 24, seed=3).need_share)
     assert not np.array_equal(first, plain_numpy.run(50_000, 24, seed=4).need_share)
+
+
+def test_bench_command_reports_every_ratio():
+    # A short horizon keeps this a smoke test of the command; the ratios it prints are
+    # measured, not asserted (timing thresholds would fail on a loaded machine).
+    import json
+
+    from typer.testing import CliRunner
+
+    from passerelle.cli import app
+
+    result = CliRunner().invoke(app, ["bench", "--json", "--people", "20000", "--months", "6"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout[result.stdout.index("{"):])
+    for key in ("full model: agent-months per second", "full model: peak bytes per person",
+                "reference: engine time / numpy time", "reference: starsim time / engine time",
+                "reference: engine speed / mesa speed"):
+        assert report[key] > 0, key
