@@ -9,12 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.groups import ADULT_BANDS, Grouping
+from passerelle.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.module import Measure
 from passerelle.scenario import Scenario
 from passerelle.timeline import month_label
-
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
 
 
 @dataclass

@@ -15,13 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
-from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
+from passerelle.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
 from passerelle.module import Measure, Module
 from passerelle.parameters import Params, assumption, calibrated
 from passerelle.people import Column
 from passerelle.population import BRUSSELS
-
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
 
 
 class Provider(Protocol):
@@ -175,10 +173,6 @@ class Cascade(Module):
         engage[regular] += p.engage_regular_gp
         engage[language] -= p.engage_language
         return logits
-
-    def probabilities(self, sim, uids: np.ndarray) -> np.ndarray:
-        """Probability of passing each step (rows: ``STEPS``; columns: ``uids``)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(sim, uids).astype(np.float64)))
 
     def step(self, sim) -> None:
         people = sim.people
