@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from support import small
 
-from passerelle.results import Results
-from passerelle.scenario import Scenario
-from passerelle.sim import Sim
+from passerelle.config.scenario import Scenario
+from passerelle.engine.results import Results
+from passerelle.engine.sim import Sim
 
 
 @pytest.fixture(scope="session")

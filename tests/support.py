@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from passerelle.module import Module
-from passerelle.results import Results
-from passerelle.scenario import Scenario, load
+from passerelle.config.scenario import Scenario, load
+from passerelle.engine.module import Module
+from passerelle.engine.results import Results
 
 # The small test population: 10,000 people, 12 months of burn-in, 24 reported months
 # (well under a second a run).

@@ -114,7 +114,7 @@ def test_bench_command_reports_every_ratio():
 
     from typer.testing import CliRunner
 
-    from passerelle.cli import app
+    from passerelle.apps.cli import app
 
     result = CliRunner().invoke(app, ["bench", "--json", "--people", "20000", "--months", "6"])
     assert result.exit_code == 0, result.output

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from passerelle.cli import app
-from passerelle.report import PLOTS
-from passerelle.store import RESULTS_FILE, SUMMARY_FILE, connect
+from passerelle.apps.cli import app
+from passerelle.apps.report import PLOTS
+from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
 
 PASSERELLE = Path(sys.executable).parent / "passerelle"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

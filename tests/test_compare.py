@@ -1,4 +1,4 @@
-"""``passerelle compare`` and ``passerelle.compare``: paired differences, exact person-level
+"""``passerelle compare`` and ``passerelle.apps.compare``: paired differences, exact person-level
 effects, costs, the report folder, and the IMPaCT plausibility check."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from passerelle.cli import app
-from passerelle.compare import COLUMNS, compare, run_comparison
+from passerelle.apps.cli import app
+from passerelle.apps.compare import COLUMNS, compare, run_comparison
+from passerelle.config.plausibility import impact_check
 from passerelle.modules.ledger import OUTCOMES
-from passerelle.plausibility import impact_check
 
 SMALL = ("population.size=10000", "run.burn_in=12", "run.months=36", "run.start=2018-01")
 

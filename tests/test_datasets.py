@@ -12,13 +12,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from passerelle import datasets, sources
-from passerelle.cli import app
+from passerelle import datasets
+from passerelle.apps.cli import app
+from passerelle.config import sources
+from passerelle.config.parameters import provenance
+from passerelle.config.population import PopulationSpec
+from passerelle.config.scenario import registry
 from passerelle.datasets import caselogs, dress, files, schemas
 from passerelle.datasets.survey import SurveyParams, weighting_classes
-from passerelle.parameters import provenance
-from passerelle.population import PopulationSpec
-from passerelle.scenario import registry
 
 CITATION = re.compile(r"^(?P<key>\w+)@(?P<geography>.+?) \((?P<source>.*), (?P<year>[^,]*); "
                       r"grade (?P<grade>\S+)\)(?P<derived>; .*)?$")

@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from passerelle import sources
+from passerelle.config import sources
+from passerelle.config.parameters import provenance
+from passerelle.config.scenario import ScenarioError, builtin, load
+from passerelle.engine.results import STEPS, Results
+from passerelle.engine.sim import Sim
 from passerelle.modules import BUILTIN, DEFAULT, INTERVENTIONS
 from passerelle.modules.centres import FUNDERS, budget
 from passerelle.modules.ledger import Ledger
-from passerelle.parameters import provenance
-from passerelle.results import STEPS, Results
-from passerelle.scenario import ScenarioError, builtin, load
-from passerelle.sim import Sim
 
 SMALL = ("population.size=10000", "run.burn_in=12", "run.months=36")
 FACILITATORS_AT_WORK = ("run.start=2021-01",)

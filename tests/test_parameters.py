@@ -7,11 +7,11 @@ import csv
 import pytest
 from pydantic import ValidationError
 
-from passerelle import sources
+from passerelle.config import sources
+from passerelle.config.parameters import Params, provenance
+from passerelle.config.population import PopulationSpec
+from passerelle.config.scenario import RunSpec
 from passerelle.modules import BUILTIN
-from passerelle.parameters import Params, provenance
-from passerelle.population import PopulationSpec
-from passerelle.scenario import RunSpec
 
 PARAMS = {
     **{f"{name}.Params": module.Params for name, module in BUILTIN.items()},

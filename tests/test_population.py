@@ -11,12 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from passerelle import sources
-from passerelle.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, age_band
-from passerelle.population import BRUSSELS, PopulationSpec, synthesize
-from passerelle.random import Streams
-from passerelle.scenario import load
-from passerelle.timeline import parse_month
+from passerelle.config import sources
+from passerelle.config.population import BRUSSELS, PopulationSpec, synthesize
+from passerelle.config.scenario import load
+from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, age_band
+from passerelle.engine.random import Streams
+from passerelle.engine.timeline import parse_month
 
 MONTH = parse_month("2014-01")
 SIGMA = 5.0
@@ -148,7 +148,7 @@ def test_lapsed_rights_follow_income_and_homelessness(region, brussels, belgium)
 
 def test_national_lapsed_share_is_in_the_uninsured_targets_band(belgium):
     """Within the ±25% band of the calibration target on uninsured residents (see
-    passerelle.targets), widened by 5 standard errors of the sample share."""
+    passerelle.config.targets), widened by 5 standard errors of the sample share."""
     p = belgium.people
     residents = p.coverage <= LAPSED
     share = sources.value("uninsured_persons") / sources.value("population_total")
@@ -176,7 +176,7 @@ def test_bim_take_up_follows_age(brussels):
 
 def test_national_bim_share_is_near_the_sourced_count(belgium):
     """BIM beneficiaries (2.4 million, 20% of residents; a press figure): ±25% as for the
-    other INAMI counts reported by the press (passerelle.targets). Measured at synthesis:
+    other INAMI counts reported by the press (passerelle.config.targets). Measured at synthesis:
     about 0.87 of it; take-up during a run raises it."""
     p = belgium.people
     residents = p.coverage <= LAPSED
@@ -186,7 +186,7 @@ def test_national_bim_share_is_near_the_sourced_count(belgium):
 
 
 def test_national_dmg_share_is_in_the_dmg_targets_band(belgium):
-    """The calibration target's ±4 points (passerelle.targets), for Belgium."""
+    """The calibration target's ±4 points (passerelle.config.targets), for Belgium."""
     p = belgium.people
     residents = p.coverage <= LAPSED
     assert abs(np.mean(p.dmg[residents]) - sources.value("dmg_coverage")) < 0.04

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import chi2
 
-from passerelle.random import Streams, stream_key
+from passerelle.engine.random import Streams, stream_key
 
 N = 200_000
 SIGMA = 5.0

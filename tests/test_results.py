@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from support import monthly
 
-from passerelle import sources
-from passerelle.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
-from passerelle.results import summary_json
-from passerelle.sim import Sim
-from passerelle.store import RESULTS_FILE, SUMMARY_FILE, connect
+from passerelle.config import sources
+from passerelle.engine.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
+from passerelle.engine.results import summary_json
+from passerelle.engine.sim import Sim
+from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from support import SMALL, small
 
+from passerelle.config.scenario import ScenarioError, builtin, from_dict, load
+from passerelle.engine.sim import Sim
 from passerelle.modules import DEFAULT
-from passerelle.scenario import ScenarioError, builtin, from_dict, load
-from passerelle.sim import Sim
 
 
 def test_builtin_scenarios_all_validate():

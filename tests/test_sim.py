@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from support import monthly, needs_balance, small
 
-from passerelle.module import Measure, Module
-from passerelle.scenario import builtin
-from passerelle.sim import Sim
-from passerelle.timeline import month_label, parse_month
+from passerelle.config.scenario import builtin
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.sim import Sim
+from passerelle.engine.timeline import month_label, parse_month
 
 
 def test_every_need_is_met_given_up_or_still_open_each_month(small_run):

@@ -11,11 +11,8 @@ import pytest
 from distributed import Client
 from typer.testing import CliRunner
 
-from passerelle.cli import app
-from passerelle.modules import DEFAULT
-from passerelle.sim import Sim
-from passerelle.store import RESULTS_FILE, SUMMARY_FILE, connect
-from passerelle.sweep import (
+from passerelle.apps.cli import app
+from passerelle.apps.sweep import (
     PART,
     RUN_FILE,
     TMP_PREFIX,
@@ -28,6 +25,9 @@ from passerelle.sweep import (
     run_id,
     sweep,
 )
+from passerelle.engine.sim import Sim
+from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
+from passerelle.modules import DEFAULT
 
 TINY = ("population.size=2000", "run.months=12")
 RUNS = [SweepRun("baseline", TINY, seed) for seed in (1, 2, 3, 4)]
@@ -48,7 +48,7 @@ def swept(client, tmp_path_factory) -> Path:
 def computed(caplog) -> list[str]:
     """Run ids the sweep computed (it logs one line each)."""
     return sorted(r.getMessage().split(":")[0] for r in caplog.records
-                  if r.name == "passerelle.sweep" and r.getMessage().endswith(": computed"))
+                  if r.name == "passerelle.apps.sweep" and r.getMessage().endswith(": computed"))
 
 
 def test_each_run_has_its_own_folder(swept):
@@ -107,7 +107,7 @@ def test_an_interrupted_sweep_resumes_with_the_missing_runs_only(client, swept, 
     (partial / (RESULTS_FILE + PART)).write_bytes(b"PAR1 half a file")
     assert connect(out).execute("SELECT count(DISTINCT run) FROM results").fetchone() == (2,)
 
-    with caplog.at_level(logging.INFO, logger="passerelle.sweep"):
+    with caplog.at_level(logging.INFO, logger="passerelle.apps.sweep"):
         sweep(RUNS, out, client=client)
     assert computed(caplog) == ids[:2]
     for rid, before in kept.items():
@@ -121,7 +121,7 @@ def test_an_interrupted_sweep_resumes_with_the_missing_runs_only(client, swept, 
 
 def test_a_complete_sweep_needs_no_cluster(swept, caplog):
     """Nothing to compute: the sweep returns without connecting (this address is closed)."""
-    with caplog.at_level(logging.INFO, logger="passerelle.sweep"):
+    with caplog.at_level(logging.INFO, logger="passerelle.apps.sweep"):
         assert sweep(RUNS, swept, client="tcp://127.0.0.1:9") == swept
     assert computed(caplog) == []
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from passerelle.targets import baseline_runs, check, survey_band, targets
+from passerelle.config.targets import baseline_runs, check, survey_band, targets
 
 
 def test_targets_are_well_formed():

@@ -1,8 +1,8 @@
 """Passerelle: simulate, evaluate and teach unconditional access to care in Belgium."""
 
-from passerelle.results import Results
-from passerelle.scenario import Scenario, ScenarioError, load
-from passerelle.sim import Sim
+from passerelle.config.scenario import Scenario, ScenarioError, load
+from passerelle.engine.results import Results
+from passerelle.engine.sim import Sim
 
 __all__ = ["Results", "Scenario", "ScenarioError", "Sim", "load", "run"]
 

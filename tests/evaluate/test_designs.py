@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from passerelle.cli import app
+from passerelle.apps.cli import app
 from passerelle.evaluate.designs import (
     DESIGNS,
     analyse_naive,

@@ -20,8 +20,8 @@ import tracemalloc
 from collections.abc import Callable
 
 from passerelle.bench import passerelle_engine, plain_numpy
-from passerelle.scenario import load
-from passerelle.sim import Sim
+from passerelle.config.scenario import load
+from passerelle.engine.sim import Sim
 
 REFERENCE_PEOPLE = 1_000_000
 MESA_PEOPLE = 20_000

@@ -11,10 +11,10 @@ from passerelle.bench.reference import (
     ReferenceRun,
     insured_count,
 )
-from passerelle.module import Measure, Module
-from passerelle.people import Column
-from passerelle.scenario import from_dict
-from passerelle.sim import Sim
+from passerelle.config.scenario import from_dict
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
+from passerelle.engine.sim import Sim
 
 
 class ReferenceNeed(Module):

@@ -19,13 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from passerelle.config.population import BRUSSELS, FLANDERS
 from passerelle.datasets import dress, runs
 from passerelle.datasets.schemas import CASE_BARRIERS, COVERAGE_LABELS, INTAKE_NEEDS, SEXES
-from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
-from passerelle.module import Module
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
+from passerelle.engine.module import Module
 from passerelle.modules.cascade import STEPS
 from passerelle.modules.places import commune_mask
-from passerelle.population import BRUSSELS, FLANDERS
 
 SEED = 4021  # post-processing draws: dates, extra contacts, workers, notes, slips
 EXTRA_CONTACTS = 0.5  # mean further contacts a month, beyond the one that logs events

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from passerelle.datasets import runs
+from passerelle.engine.results import Results
+from passerelle.engine.timeline import parse_month
 from passerelle.modules.cascade import STEPS
 from passerelle.modules.places import commune_mask, distances_km, month_or
-from passerelle.results import Results
-from passerelle.timeline import parse_month
 
 NEVER_CLOSES = 2**30
 COUNTS = {  # column: (measure, coverage groups or None for everyone)

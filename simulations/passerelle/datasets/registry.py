@@ -16,8 +16,8 @@ import pandas as pd
 
 from passerelle.datasets import dress, runs
 from passerelle.datasets.schemas import COVERAGE_LABELS, SEXES
-from passerelle.groups import coverage_group
-from passerelle.module import Module
+from passerelle.engine.groups import coverage_group
+from passerelle.engine.module import Module
 
 SEED = 5023  # post-processing draws: dates, pseudonyms, addresses, unknown ages
 AGE_UNKNOWN = 0.03  # share of patients whose age the centre does not know

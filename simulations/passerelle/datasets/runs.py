@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from passerelle.results import Results
-from passerelle.scenario import load
-from passerelle.sim import Sim
+from passerelle.config.scenario import load
+from passerelle.engine.results import Results
+from passerelle.engine.sim import Sim
 
 OBSERVED = "facilitators+centres"
 OVERRIDES = ("population.size=40000",)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from passerelle import sources
-from passerelle.groups import AGE_BANDS
+from passerelle.config import sources
+from passerelle.config.population import BRUSSELS, FLANDERS, WALLONIA
+from passerelle.engine.groups import AGE_BANDS
 from passerelle.modules.cascade import STEPS
-from passerelle.population import BRUSSELS, FLANDERS, WALLONIA
 
 REGIONS = (BRUSSELS, FLANDERS, WALLONIA)
 BRUSSELS_COMMUNES = tuple(c.name for c in sources.communes() if c.region == BRUSSELS)
@@ -41,7 +41,7 @@ CASE_CONTACTS = ("ouverture", "suivi", "cloture")
 INTAKE_NEEDS = ("droits", "medecin_traitant", "langue", "logement", "assuetudes")
 CASE_ORIENTATIONS = ("cpas", "mutualite", "medecin_generaliste", "centre")
 CASE_OUTCOMES = ("accompagnement_termine", "deces_ou_depart")
-# Coverage groups, in the order of passerelle.groups.COVERAGE_GROUPS.
+# Coverage groups, in the order of passerelle.engine.groups.COVERAGE_GROUPS.
 COVERAGE_LABELS = ("assure", "assure_bim", "hors_ordre_mutuelle", "sans_papiers_amu",
                    "sans_papiers_sans_amu", "demandeur_asile")
 

@@ -19,6 +19,7 @@ from pydantic import Field
 from scipy.optimize import brentq
 from scipy.special import expit
 
+from passerelle.config.parameters import Params, assumption, sourced
 from passerelle.datasets import dress
 from passerelle.datasets.schemas import (
     REASON_LABELS,
@@ -27,11 +28,10 @@ from passerelle.datasets.schemas import (
     SURVEY_ANSWERS,
     SURVEY_STATUSES,
 )
-from passerelle.groups import AGE_BANDS, INSURED, LAPSED, age_band
-from passerelle.module import Module
+from passerelle.engine.groups import AGE_BANDS, INSURED, LAPSED, age_band
+from passerelle.engine.module import Module
+from passerelle.engine.timeline import parse_month
 from passerelle.modules.cascade import STEPS
-from passerelle.parameters import Params, assumption, sourced
-from passerelle.timeline import parse_month
 
 SCENARIO = "baseline"
 OVERRIDES = ("population.size=40000", "run.start=2024-01", "run.months=24")
@@ -287,8 +287,8 @@ def _nonresponse_weights(frame: pd.DataFrame) -> np.ndarray:
 
 def build() -> tuple[pd.DataFrame, dict, dict[str, str]]:
     """Run the baseline with the survey; returns the table, the truth and the run's facts."""
-    from passerelle.scenario import load
-    from passerelle.sim import Sim
+    from passerelle.config.scenario import load
+    from passerelle.engine.sim import Sim
 
     scenario = load(SCENARIO, OVERRIDES)
     survey = HealthSurvey()

@@ -35,18 +35,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from passerelle.config.scenario import Scenario, from_dict, load
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Module
+from passerelle.engine.people import Column
+from passerelle.engine.results import STEPS, Results
+from passerelle.engine.sim import Sim
+from passerelle.engine.timeline import month_label, parse_month
 from passerelle.evaluate.estimate import Estimate
 from passerelle.evaluate.propensity import ipw
 from passerelle.evaluate.regression import mixed, ols, segmented
 from passerelle.evaluate.staggered import callaway_santanna, twfe
-from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED
-from passerelle.module import Module
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
-from passerelle.people import Column
-from passerelle.results import STEPS, Results
-from passerelle.scenario import Scenario, from_dict, load
-from passerelle.sim import Sim
-from passerelle.timeline import month_label, parse_month
 
 START = "2020-01"
 BURN_IN = 12

@@ -5,7 +5,7 @@
 scenario only runs them when its ``modules`` list names them.
 """
 
-from passerelle.module import Module
+from passerelle.engine.module import Module
 from passerelle.modules.cascade import Cascade
 from passerelle.modules.centres import Centres
 from passerelle.modules.costs import Costs

@@ -15,11 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
-from passerelle.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption, calibrated
-from passerelle.people import Column
-from passerelle.population import BRUSSELS
+from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.config.population import BRUSSELS
+from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
 
 
 class Provider(Protocol):

@@ -43,9 +43,12 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
 
-from passerelle import sources
-from passerelle.groups import ASYLUM, INSURED, UNDOCUMENTED
-from passerelle.module import Measure, Module
+from passerelle.config import sources
+from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
+from passerelle.engine.timeline import parse_month
 from passerelle.modules.places import (
     END_OF_TIME,
     MAX_SITES,
@@ -57,9 +60,6 @@ from passerelle.modules.places import (
     distances_km,
     month_or,
 )
-from passerelle.parameters import Params, assumption, sourced
-from passerelle.people import Column
-from passerelle.timeline import parse_month
 
 NEVER = -(2**30)
 FUNDERS = ("feder", "inami_project", "social_integration", "donations")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle import sources
-from passerelle.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption, sourced
+from passerelle.config import sources
+from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
 
 PAYERS = ("inami", "patient", "federal", "programme")
 

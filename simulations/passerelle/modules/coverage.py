@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle import sources
-from passerelle.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption, calibrated, sourced
-from passerelle.people import Column
+from passerelle.config import sources
+from passerelle.config.parameters import Params, assumption, calibrated, sourced
+from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
 
 NEVER = -(2**30)
 

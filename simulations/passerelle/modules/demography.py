@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
-from passerelle.groups import ASYLUM, LAPSED, UNDOCUMENTED
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption
-from passerelle.population import NEWBORN
+from passerelle.config.parameters import Params, assumption
+from passerelle.config.population import NEWBORN
+from passerelle.engine.groups import ASYLUM, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
 
 
 class DemographyParams(Params):

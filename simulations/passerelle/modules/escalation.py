@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption, calibrated
+from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.engine.module import Measure, Module
 
 
 class EscalationParams(Params):

@@ -34,8 +34,12 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED
-from passerelle.module import Measure, Module
+from passerelle.config.parameters import Params, assumption, calibrated, sourced
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
+from passerelle.engine.results import STEPS
+from passerelle.engine.timeline import parse_month
 from passerelle.modules.places import (
     END_OF_TIME,
     MAX_SITES,
@@ -49,10 +53,6 @@ from passerelle.modules.places import (
     month_or,
     pick,
 )
-from passerelle.parameters import Params, assumption, calibrated, sourced
-from passerelle.people import Column
-from passerelle.results import STEPS
-from passerelle.timeline import parse_month
 
 NEVER = -(2**30)
 ENROLMENT_MONTHS = 6
@@ -181,7 +181,7 @@ class FacilitatorsParams(Params):
         "hospital discharge, the facilitator books a post-discharge primary-care visit the "
         "person would not otherwise have made (an open need next month)", ge=0, le=1,
         target="impact_2014_primary_care_14d_treated@USA (OR 1.52, see "
-        "passerelle.plausibility)",
+        "passerelle.config.plausibility)",
     )
     observe_by_step: tuple[Probability, Probability, Probability, Probability,
                            Probability] = assumption(

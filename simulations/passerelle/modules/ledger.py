@@ -3,7 +3,7 @@
 Two runs on the same seed hold the same people under the same uids (demography does not
 depend on care) and the same draws (common random numbers), so the difference of a
 person's counters between a scenario and its reference is that person's true effect of
-the intervention. ``passerelle.compare`` adds this module to every run it makes; it
+the intervention. ``passerelle.apps.compare`` adds this module to every run it makes; it
 draws nothing and records no measure, so it never changes a run's results.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.groups import INSURED, LAPSED, UNDOCUMENTED
-from passerelle.module import Module
-from passerelle.people import Column
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
+from passerelle.engine.module import Module
+from passerelle.engine.people import Column
 
 NEVER = -(2**30)
 PRIMARY_CARE = ("gp", "maison_medicale", "centre")
@@ -35,7 +35,7 @@ class Ledger(Module):
     need-months, ED visits, hospital stays, rights reopened, months without cover, AMU
     granted and primary-care contacts (``OUTCOMES``); and, for the first hospital discharge
     of the reported period, whether a primary-care contact followed in the next month (the
-    IMPaCT analogue, see ``passerelle.plausibility``). Runs last (order 95), after every
+    IMPaCT analogue, see ``passerelle.config.plausibility``). Runs last (order 95), after every
     contact of the month."""
 
     name = "ledger"

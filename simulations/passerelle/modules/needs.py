@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.module import Measure, Module
-from passerelle.parameters import Params, assumption, calibrated
-from passerelle.people import Column
+from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
 
 NEVER = -(2**30)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from passerelle.module import Measure, Module
+from passerelle.engine.module import Measure, Module
 
 
 class Outcomes(Module):

@@ -16,8 +16,8 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from passerelle import sources
-from passerelle.timeline import parse_month
+from passerelle.config import sources
+from passerelle.engine.timeline import parse_month
 
 EARTH_RADIUS_KM = 6371.0
 END_OF_TIME = 2**30  # the month an open-ended window ends (months since 2000-01)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 from pydantic import field_validator
 
-from passerelle.groups import INSURED, UNDOCUMENTED
-from passerelle.module import Measure, Module
+from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine.groups import INSURED, UNDOCUMENTED
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import Column
 from passerelle.modules.places import END_OF_TIME, check_end, check_month, month_or
-from passerelle.parameters import Params, assumption, sourced
-from passerelle.people import Column
 
 NEVER = -(2**30)
 POLICIES = ("tiers_payant", "amu_simple", "automatic_bim")

@@ -17,11 +17,11 @@ import numpy as np
 from pydantic import Field
 from scipy.special import ndtr, ndtri
 
-from passerelle import sources
-from passerelle.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, Grouping, age_band
-from passerelle.parameters import Params, assumption, sourced
-from passerelle.people import Column, People
-from passerelle.random import Streams
+from passerelle.config import sources
+from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, Grouping, age_band
+from passerelle.engine.people import Column, People
+from passerelle.engine.random import Streams
 
 BRUSSELS, FLANDERS, WALLONIA = "Brussels-Capital Region", "Flemish Region", "Walloon Region"
 REGIONS: dict[str, str] = {

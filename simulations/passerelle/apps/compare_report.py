@@ -11,10 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from passerelle.compare import COST, UNMET, Comparison
+from passerelle.apps.compare import COST, UNMET, Comparison
+from passerelle.engine.results import STEPS
 from passerelle.modules.costs import PAYERS
 from passerelle.modules.ledger import OUTCOMES
-from passerelle.results import STEPS
 
 # Headline measures: name, label, and whether it is a flow (shown per year) or a stock
 # (shown as its mean).
@@ -295,7 +295,7 @@ def write_report(comparison: Comparison, folder: str | Path) -> Path:
         f"{comparison.seconds:.1f} s. Same population and seeds in every scenario (common "
         "random numbers): differences are paired, person-level effects exact. Intervals: "
         "95% t intervals over seeds. The full table is `comparison.csv` "
-        "(see `passerelle.compare`).", "",
+        "(see `passerelle.apps.compare`).", "",
     ]
     for title, frame in tables(comparison).items():
         lines += [f"## {title}", "", *_markdown(frame), ""]

@@ -38,12 +38,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from passerelle.config.scenario import Scenario, load, registry
+from passerelle.engine.results import STEPS, Results
+from passerelle.engine.sim import Sim
 from passerelle.modules.centres import budget
 from passerelle.modules.costs import PAYERS
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
-from passerelle.results import STEPS, Results
-from passerelle.scenario import Scenario, load, registry
-from passerelle.sim import Sim
 
 # progress(label of the current run, months done, months in all runs)
 Progress = Callable[[str, int, int], None]

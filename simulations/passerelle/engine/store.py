@@ -14,12 +14,12 @@ SUMMARY_FILE = "summary.json"
 
 def write_results(results, out: Path) -> Path:
     """Write the tidy table and the summary of ``results`` into folder ``out``."""
-    from passerelle.results import summary_json
+    from passerelle.engine.results import summary_json
 
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(results.table(), preserve_index=False)
     table = table.replace_schema_metadata({
-        "passerelle.scenario": results.scenario.name,
+        "passerelle.config.scenario": results.scenario.name,
         "passerelle.seed": str(results.scenario.run.seed),
     })
     pq.write_table(table, out / RESULTS_FILE, compression="zstd")

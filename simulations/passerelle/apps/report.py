@@ -11,8 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from passerelle.groups import COVERAGE_GROUPS
-from passerelle.results import STEPS, Results
+from passerelle.engine.groups import COVERAGE_GROUPS
+from passerelle.engine.results import STEPS, Results
 
 PAYERS = ("inami", "patient", "federal", "programme")
 PLOTS = {

@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from passerelle.config.scenario import ScenarioError, builtin, load
 from passerelle.datasets.cli import app as datasets_app
-from passerelle.scenario import ScenarioError, builtin, load
 
 app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
                   "and unconditional centres.", no_args_is_help=True, add_completion=False)
@@ -54,7 +54,7 @@ def progress_bar(description: str) -> Progress:
 
 def run_with_progress(scenario, label: str):
     """Run a scenario with a progress bar over its months."""
-    from passerelle.sim import Sim
+    from passerelle.engine.sim import Sim
 
     with progress_bar(label) as bar:
         task = bar.add_task(label, total=scenario.run.burn_in + scenario.run.months)
@@ -79,7 +79,7 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("results/run"),
 ) -> None:
     """Run a scenario; write results.parquet, summary.json and a report folder."""
-    from passerelle.report import write_report
+    from passerelle.apps.report import write_report
 
     chosen = _load(scenario, _overrides(population, months, seed, assignments))
     results = run_with_progress(chosen, f"{chosen.name}: months")
@@ -125,7 +125,7 @@ def targets(
     assignments: Set = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian calibration targets."""
-    from passerelle.targets import baseline_runs, check
+    from passerelle.config.targets import baseline_runs, check
 
     try:
         runs = baseline_runs("baseline", tuple(assignments or ()))
@@ -165,8 +165,8 @@ def sweep(
 ) -> None:
     """Run scenarios × seeds on Dask. Each run is written to OUT/<run id>/ as it finishes;
     runs already there are skipped, so an interrupted sweep resumes."""
-    from passerelle.sweep import SweepError, SweepRun, parse_seeds
-    from passerelle.sweep import sweep as run_sweep
+    from passerelle.apps.sweep import SweepError, SweepRun, parse_seeds
+    from passerelle.apps.sweep import sweep as run_sweep
 
     try:
         chosen = parse_seeds(seeds)
@@ -185,7 +185,7 @@ def sweep(
         except SweepError as error:
             errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
-    console.print(f"{len(runs)} runs in {out}; query them with passerelle.store.connect",
+    console.print(f"{len(runs)} runs in {out}; query them with passerelle.engine.store.connect",
                   highlight=False)
 
 
@@ -203,8 +203,8 @@ def compare(
 ) -> None:
     """Compare scenarios on the same population and seeds: differences with intervals over
     seeds, true person-level effects, barriers, costs; writes a report folder."""
-    from passerelle.compare import run_comparison
-    from passerelle.compare_report import tables, write_report
+    from passerelle.apps.compare import run_comparison
+    from passerelle.apps.compare_report import tables, write_report
 
     if len(scenarios) < 2:
         errors.print("error: compare needs a reference and at least one other scenario",
@@ -297,8 +297,8 @@ def bench(
 
 
 def main() -> None:
-    """Entry point: large temporaries stay on the heap (see ``passerelle.heap``)."""
-    from passerelle.heap import keep_heap
+    """Entry point: large temporaries stay on the heap (see ``passerelle.engine.heap``)."""
+    from passerelle.engine.heap import keep_heap
 
     keep_heap()
     try:

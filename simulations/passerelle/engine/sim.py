@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from passerelle.encounters import Encounters
-from passerelle.groups import Grouping, age_band
-from passerelle.module import Measure, Module
-from passerelle.people import People
-from passerelle.population import Population, synthesize
-from passerelle.random import Streams
-from passerelle.results import Results
-from passerelle.scenario import Scenario
-from passerelle.timeline import parse_month
+from passerelle.config.population import Population, synthesize
+from passerelle.config.scenario import Scenario
+from passerelle.engine.encounters import Encounters
+from passerelle.engine.groups import Grouping, age_band
+from passerelle.engine.module import Measure, Module
+from passerelle.engine.people import People
+from passerelle.engine.random import Streams
+from passerelle.engine.results import Results
+from passerelle.engine.timeline import parse_month
 
 Progress = Callable[[int, int], None]
 

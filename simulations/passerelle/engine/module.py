@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from passerelle.parameters import Params
-from passerelle.people import Column
+from passerelle.config.parameters import Params
+from passerelle.engine.people import Column
 
 if TYPE_CHECKING:
-    from passerelle.sim import Sim
+    from passerelle.engine.sim import Sim
 
 
 @dataclass(frozen=True)

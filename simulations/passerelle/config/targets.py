@@ -28,11 +28,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from passerelle import sources
-from passerelle.groups import ADULT_BANDS, AGE_BANDS
-from passerelle.results import Results
-from passerelle.scenario import load
-from passerelle.sim import Sim
+from passerelle.config import sources
+from passerelle.config.scenario import load
+from passerelle.engine.groups import ADULT_BANDS, AGE_BANDS
+from passerelle.engine.results import Results
+from passerelle.engine.sim import Sim
 
 RESIDENTS = ("insured", "insured_bim", "lapsed")
 ADULTS = tuple(AGE_BANDS[i] for i in ADULT_BANDS)

@@ -18,12 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from passerelle.module import Module
-from passerelle.parameters import Params
-from passerelle.population import PopulationSpec
-from passerelle.timeline import parse_month
+from passerelle.config.parameters import Params
+from passerelle.config.population import PopulationSpec
+from passerelle.engine.module import Module
+from passerelle.engine.timeline import parse_month
 
-BUILTIN_DIR = Path(__file__).parent / "scenarios"
+BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
 
 

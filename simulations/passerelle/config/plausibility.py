@@ -34,10 +34,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from passerelle import sources
+from passerelle.config import sources
+from passerelle.config.scenario import load
+from passerelle.engine.sim import Sim
 from passerelle.modules.ledger import NEVER, Ledger
-from passerelle.scenario import load
-from passerelle.sim import Sim
 
 TRIAL = "USA"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "datasets" / "sources"
+SOURCES_DIR = Path(__file__).resolve().parents[3] / "datasets" / "sources"
 FIGURES_FILE = SOURCES_DIR / "belgium_sources.csv"
 COMMUNES_FILE = SOURCES_DIR / "communes.csv"
 FIELDS = ("key", "value", "unit", "year", "geography", "source", "grade", "note")

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.groups import ADULT_BANDS, STEPS, Grouping
-from passerelle.module import Measure
-from passerelle.scenario import Scenario
-from passerelle.timeline import month_label
+from passerelle.config.scenario import Scenario
+from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
+from passerelle.engine.module import Measure
+from passerelle.engine.timeline import month_label
 
 
 @dataclass
@@ -174,7 +174,7 @@ class Results:
 
     def save(self, out: str | Path) -> Path:
         """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
-        from passerelle.store import write_results
+        from passerelle.engine.store import write_results
 
         return write_results(self, Path(out))
 

@@ -6,7 +6,7 @@ finishes (``distributed.as_completed``) into ``out/<run id>/``, atomically: into
 temporary folder first, renamed into place once complete. A run whose folder holds its
 results is skipped, so an interrupted sweep resumes where it stopped; leftover temporary
 folders of an interrupted sweep are removed when the next one starts (one sweep at a time
-writes into a folder). ``passerelle.store.connect(out)`` queries every run at once.
+writes into a folder). ``passerelle.engine.store.connect(out)`` queries every run at once.
 
 A run id is ``<scenario name>-seed<seed>-<hash>``, where the hash covers the run's resolved
 scenario: every parameter after ``extends``, overrides and seed. Two ways of asking for the
@@ -37,10 +37,10 @@ from pathlib import Path
 
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
-from passerelle.heap import keep_heap
-from passerelle.scenario import Scenario, load
-from passerelle.sim import Sim
-from passerelle.store import RESULTS_FILE, SUMMARY_FILE
+from passerelle.config.scenario import Scenario, load
+from passerelle.engine.heap import keep_heap
+from passerelle.engine.sim import Sim
+from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE
 
 RUN_FILE = "run.json"
 TMP_PREFIX = ".tmp-"
@@ -181,7 +181,7 @@ def local_cluster(workers: int | None = None) -> LocalCluster:
 
 
 class KeepHeap(WorkerPlugin):
-    """Keep a worker's large temporaries on the heap (``passerelle.heap``): Dask's nanny
+    """Keep a worker's large temporaries on the heap (``passerelle.engine.heap``): Dask's nanny
     sets ``MALLOC_TRIM_THRESHOLD_`` so that workers give memory back, which makes every
     month's arrays fault their pages in again (runs took 15-35% more CPU time)."""
 

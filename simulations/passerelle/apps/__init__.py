@@ -1,0 +1,2 @@
+"""Applications on top of the engine and the model: the command line, comparisons, reports
+and sweeps."""
