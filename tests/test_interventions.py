@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from passerelle.config import sources
-from passerelle.config.parameters import provenance
 from passerelle.config.scenario import ScenarioError, builtin, load
+from passerelle.engine import sources
+from passerelle.engine.parameters import provenance
 from passerelle.engine.results import STEPS, Results
 from passerelle.engine.sim import Sim
 from passerelle.modules import BUILTIN, DEFAULT, INTERVENTIONS

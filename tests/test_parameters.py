@@ -7,10 +7,10 @@ import csv
 import pytest
 from pydantic import ValidationError
 
-from passerelle.config import sources
-from passerelle.config.parameters import Params, provenance
 from passerelle.config.population import PopulationSpec
 from passerelle.config.scenario import RunSpec
+from passerelle.engine import sources
+from passerelle.engine.parameters import Params, provenance
 from passerelle.modules import BUILTIN
 
 PARAMS = {

@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from passerelle.config import sources
-from passerelle.config.population import BRUSSELS, PopulationSpec, synthesize
+from passerelle.config.population import PopulationSpec, synthesize
 from passerelle.config.scenario import load
+from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, age_band
 from passerelle.engine.random import Streams
+from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.timeline import parse_month
 
 MONTH = parse_month("2014-01")

@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 from support import monthly
 
-from passerelle.config import sources
+from passerelle.engine import sources
 from passerelle.engine.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
-from passerelle.engine.results import summary_json
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
 
@@ -130,7 +129,7 @@ def test_a_run_shorter_than_a_year_annualises_yearly_sums(small_scenario):
 
 
 def test_summary_json_is_stable_json(small_run):
-    data = json.loads(summary_json(small_run))
+    data = json.loads(small_run.summary_json())
     assert data["run"]["seed"] == small_run.scenario.run.seed
     assert data["run"]["simulated_people"] == pytest.approx(
         small_run.scenario.population.size, rel=0.05)

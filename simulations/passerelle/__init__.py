@@ -1,12 +1,33 @@
-"""Passerelle: simulate, evaluate and teach unconditional access to care in Belgium."""
+"""Passerelle: simulate, evaluate and teach unconditional access to care in Belgium.
 
-from passerelle.config.scenario import Scenario, ScenarioError, load
-from passerelle.engine.results import Results
-from passerelle.engine.sim import Sim
+``load(name)`` reads a scenario, ``Scenario.replace`` changes it, ``Sim(scenario).run()``
+runs it and ``run(name, **sections)`` does all three. The names load on first use, so
+that ``import passerelle`` stays light (PEP 562).
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from passerelle.apps.api import run
+    from passerelle.config.scenario import Scenario, ScenarioError, load
+    from passerelle.engine.results import Results
+    from passerelle.engine.sim import Sim
+
+HOMES = {
+    "Results": "passerelle.engine.results",
+    "Scenario": "passerelle.config.scenario",
+    "ScenarioError": "passerelle.config.scenario",
+    "Sim": "passerelle.engine.sim",
+    "load": "passerelle.config.scenario",
+    "run": "passerelle.apps.api",
+}
 __all__ = ["Results", "Scenario", "ScenarioError", "Sim", "load", "run"]
 
 
-def run(scenario: str = "baseline", *overrides: str, progress=None) -> Results:
-    """Run a built-in scenario (or a TOML file) with ``section.field=value`` overrides."""
-    return Sim(load(scenario, overrides)).run(progress)
+def __getattr__(name: str):
+    if name in HOMES:
+        return getattr(importlib.import_module(HOMES[name]), name)
+    raise AttributeError(f"module 'passerelle' has no attribute {name!r}")

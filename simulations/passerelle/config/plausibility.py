@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from passerelle.config import sources
 from passerelle.config.scenario import load
+from passerelle.engine import sources
 from passerelle.engine.sim import Sim
 from passerelle.modules.ledger import NEVER, Ledger
 

@@ -17,20 +17,28 @@ import numpy as np
 from pydantic import Field
 from scipy.special import ndtr, ndtri
 
-from passerelle.config import sources
-from passerelle.config.parameters import Params, assumption, sourced
-from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, Grouping, age_band
+from passerelle.engine import sources
+from passerelle.engine.groups import (
+    ASYLUM,
+    INSURED,
+    LAPSED,
+    NEWBORN,
+    RESIDENT,
+    UNDOCUMENTED,
+    Grouping,
+    age_band,
+)
+from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column, People
 from passerelle.engine.random import Streams
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 
-BRUSSELS, FLANDERS, WALLONIA = "Brussels-Capital Region", "Flemish Region", "Walloon Region"
 REGIONS: dict[str, str] = {
     "brussels": "the 19 communes of the Brussels-Capital Region",
     "belgium": "Belgium: Brussels' communes, the facilitators' cities and the rest of each region",
     "facilitator-cities": "Brussels and the eight other cities where facilitators work",
     "none": "people with default attributes only (for benchmarks and toy modules)",
 }
-RESIDENT, NEWBORN = "resident", "newborn"
 
 COLUMNS = (
     Column("birth_month", "int32", 0, "month of birth (months since 2000-01)"),

@@ -18,10 +18,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from passerelle.config.parameters import Params
-from passerelle.config.population import PopulationSpec
+from passerelle.config.population import Population, PopulationSpec, synthesize
 from passerelle.engine.module import Module
+from passerelle.engine.parameters import Params
+from passerelle.engine.random import Streams
 from passerelle.engine.timeline import parse_month
+from passerelle.modules import BUILTIN, DEFAULT
 
 BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
@@ -58,7 +60,17 @@ class RunSpec(Params):
 
 
 class Scenario(BaseModel):
-    """A validated scenario: population, run settings, modules and their parameters."""
+    """A validated scenario: population, run settings, modules and their parameters.
+
+    Read one with ``load``; change it with ``replace`` (typed values, validated as a file
+    is); run it with ``Sim(scenario).run()``.
+
+    Examples
+    --------
+    >>> scenario = load("baseline").replace(run={"months": 24, "seed": 7})
+    >>> scenario.run.months, scenario.run.seed, scenario.name
+    (24, 7, 'baseline')
+    """
 
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -74,6 +86,52 @@ class Scenario(BaseModel):
     def build_module(self, name: str) -> Module:
         """A fresh instance of module ``name`` with this scenario's parameters."""
         return registry(self.plugins)[name](self.params[name])
+
+    def synthesize(self, streams: Streams, month: int) -> Population:
+        """The population of this scenario, drawn in calendar ``month`` (months since
+        2000-01) from ``streams``."""
+        return synthesize(self.population, streams, month)
+
+    def replace(self, **sections: Any) -> Scenario:
+        """The same scenario with some values changed, validated as a file would be.
+
+        Parameters
+        ----------
+        **sections
+            A table of the scenario (``run``, ``population`` or a module's name) mapped
+            to the fields to change, with typed values; or a top-level value
+            (``name``, ``description``, ``modules``, ``plugins``). Modules left out of a
+            new ``modules`` list leave with their parameters.
+
+        Returns
+        -------
+        Scenario
+            A new scenario; this one is unchanged.
+
+        Raises
+        ------
+        ScenarioError
+            Naming the field, the bad value and what is allowed.
+
+        Examples
+        --------
+        >>> scenario = load("facilitators").replace(facilitators={"caseload": 80})
+        >>> scenario.params["facilitators"].caseload
+        80.0
+        >>> load("baseline").replace(run={"months": 0})
+        Traceback (most recent call last):
+        ...
+        passerelle.config.scenario.ScenarioError: scenario ...baseline.toml is invalid:
+          - run.months = 0: Input should be greater than or equal to 1; expected: reported months
+        """
+        data = self.to_dict()
+        if "modules" in sections:
+            kept = set(sections["modules"])
+            data = {key: value for key, value in data.items()
+                    if key in TOP_LEVEL or key in kept}
+        update = {key: list(value) if key in ("modules", "plugins") else value
+                  for key, value in sections.items()}
+        return from_dict(_merge(data, update), self.source)
 
     def with_overrides(self, overrides: Iterable[str]) -> Scenario:
         """The same scenario with ``section.field=value`` overrides applied."""
@@ -98,8 +156,6 @@ class Scenario(BaseModel):
 
 def registry(plugins: Iterable[str] = ()) -> dict[str, type[Module]]:
     """Module classes by name: the built-in ones and ``package.module:Class`` plugins."""
-    from passerelle.modules import BUILTIN
-
     found = dict(BUILTIN)
     for path in plugins:
         module_name, _, class_name = path.partition(":")
@@ -218,8 +274,6 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
         modules_known = registry(data.get("plugins", ()))
     except (ImportError, AttributeError, ValueError) as error:
         raise ScenarioError(source, [f"plugins: cannot import {error}"]) from None
-    from passerelle.modules import DEFAULT
-
     modules = tuple(data.get("modules", DEFAULT))
     for name in modules:
         if name not in modules_known:

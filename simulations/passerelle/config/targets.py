@@ -28,8 +28,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from passerelle.config import sources
 from passerelle.config.scenario import load
+from passerelle.engine import sources
 from passerelle.engine.groups import ADULT_BANDS, AGE_BANDS
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim

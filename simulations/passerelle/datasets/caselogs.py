@@ -19,11 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from passerelle.config.population import BRUSSELS, FLANDERS
 from passerelle.datasets import dress, runs
+from passerelle.datasets.recorders import CaseLog
 from passerelle.datasets.schemas import CASE_BARRIERS, COVERAGE_LABELS, INTAKE_NEEDS, SEXES
-from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
-from passerelle.engine.module import Module
+from passerelle.engine.sources import BRUSSELS, FLANDERS
 from passerelle.modules.cascade import STEPS
 from passerelle.modules.places import commune_mask
 
@@ -73,84 +72,6 @@ NOTES = {
         "pronoun": "",
     },
 }
-
-
-class CaseLog(Module):
-    """Reads the facilitators' clients each month, after the facilitators' step (order
-    65): their intake, and for the clients enrolled at the start of the month what
-    happened during it. Draws only its own stream (the barrier heard at intake)."""
-
-    name = "caselog_recorder"
-    order = 66.0
-    changes_groups = False
-
-    def init(self, sim) -> None:
-        self.intakes: list[dict[str, np.ndarray]] = []
-        self.months: list[dict[str, np.ndarray]] = []
-        self._snapshot(sim)
-
-    def _snapshot(self, sim) -> None:
-        people = sim.people
-        self._site = (people.fac_site.copy() if "fac_site" in people
-                      else np.full(people.n, -1, dtype=np.int8))
-        self._coverage = people.coverage.copy()
-        self._bim = people.bim.copy()
-        self._dmg = people.dmg.copy()
-        self._amu = people.amu_decision_month.copy()
-
-    def step(self, sim) -> None:
-        if not sim.has("facilitators"):
-            return
-        people, month = sim.people, sim.month
-        observe = np.asarray(sim.module("facilitators").pars.observe_by_step)
-        before = np.flatnonzero(self._site >= 0)
-        failed = people.last_unmet[before] == month
-        step = np.where(failed, people.last_barrier[before], -1)
-        noted = np.zeros(before.size, dtype=bool)
-        noted[failed] = sim.streams.chance("facilitators", "observe", month,
-                                           observe[step[failed]], before[failed])
-        centre = (people.centre_last_visit[before] == month if "centre_last_visit" in people
-                  else np.zeros(before.size, dtype=bool))
-        self.months.append({
-            "uid": before,
-            "month": np.full(before.size, month),
-            "barrier": step.astype(np.int8),
-            "noted": noted,
-            "reopened": (self._coverage[before] == LAPSED) & (people.coverage[before] == INSURED),
-            "bim": ~self._bim[before] & people.bim[before],
-            "gp": ~self._dmg[before] & people.dmg[before],
-            "amu": (people.amu_decision_month[before] > month)
-            & (people.amu_decision_month[before] != self._amu[before]),
-            "centre": centre,
-            "closed": people.fac_site[before] < 0,
-            "gone": ~people.alive[before],
-        })
-        new = np.flatnonzero(people.fac_enrolled_month == month)
-        needs = np.stack([
-            (people.coverage[new] == LAPSED) | ((people.coverage[new] == UNDOCUMENTED)
-                                                & ~people.amu_active[new])
-            | (people.bim_eligible[new] & ~people.bim[new] & (people.coverage[new] == INSURED)),
-            ~people.dmg[new] & ~people.mm_enrolled[new],
-            people.language_barrier[new],
-            people.homeless[new],
-            people.substance_use[new],
-        ])
-        recent = people.last_unmet[new] >= month - 2
-        heard_step = np.where(recent, people.last_barrier[new], 0)
-        heard = recent & self.chance(sim, "intake", observe[heard_step], new)
-        self.intakes.append({
-            "uid": new,
-            "month": np.full(new.size, month),
-            "site": people.fac_site[new],
-            "age": sim.age_years(new).astype(np.int16),
-            "sex": people.sex[new],
-            "coverage": coverage_group(people.coverage[new], people.bim[new],
-                                       people.amu_active[new]),
-            "commune": people.commune[new],
-            "barrier": np.where(heard, heard_step, -1).astype(np.int8),
-            "needs": (needs * (1 << np.arange(len(INTAKE_NEEDS)))[:, None]).sum(axis=0),
-        })
-        self._snapshot(sim)
 
 
 def _concat(parts: list[dict[str, np.ndarray]]) -> pd.DataFrame:

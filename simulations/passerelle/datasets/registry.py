@@ -15,71 +15,18 @@ import numpy as np
 import pandas as pd
 
 from passerelle.datasets import dress, runs
+from passerelle.datasets.recorders import (
+    AMU,
+    CONSULTATION,
+    KINDS,
+    REFERRAL,
+    WAITING,
+    CentreRegistry,
+)
 from passerelle.datasets.schemas import COVERAGE_LABELS, SEXES
-from passerelle.engine.groups import coverage_group
-from passerelle.engine.module import Module
 
 SEED = 5023  # post-processing draws: dates, pseudonyms, addresses, unknown ages
 AGE_UNKNOWN = 0.03  # share of patients whose age the centre does not know
-CONSULTATION, WAITING, AMU, REFERRAL = "consultation", "liste_attente", "demande_amu", (
-    "renvoi_medecin_traitant")
-KINDS = (CONSULTATION, WAITING, AMU, REFERRAL)
-
-
-class DmgBeforeCentres(Module):
-    """Notes each person's DMG and pending AMU decision just before the centres' step."""
-
-    name = "registry_before_centres"
-    order = 55.5
-    changes_groups = False
-
-    def step(self, sim) -> None:
-        self.dmg = sim.people.dmg.copy()
-        self.amu_decision = sim.people.amu_decision_month.copy()
-
-
-class CentreRegistry(Module):
-    """Reads the centres' patients each month after the centres' step (order 56)."""
-
-    name = "registry_recorder"
-    order = 56.5
-    changes_groups = False
-
-    def init(self, sim) -> None:
-        self.rows: list[dict[str, np.ndarray]] = []
-
-    def step(self, sim) -> None:
-        if not sim.has("centres"):
-            return
-        people, month = sim.people, sim.month
-        before = sim.module("registry_before_centres")
-        patients = np.flatnonzero(people.centre_site >= 0)
-        events = (
-            (CONSULTATION, patients[people.centre_last_visit[patients] == month],
-             people.centre_site),
-            (WAITING, np.flatnonzero(people.centre_wait_month == month),
-             people.centre_wait_site),
-            (AMU, patients[(people.amu_decision_month[patients] > month)
-                           & (people.amu_decision_month[patients]
-                              != before.amu_decision[patients])], people.centre_site),
-            (REFERRAL, patients[people.dmg[patients] & ~before.dmg[patients]],
-             people.centre_site),
-        )
-        for kind, uids, site in events:
-            self.rows.append({
-                "uid": uids,
-                "month": np.full(uids.size, month),
-                "kind": np.full(uids.size, KINDS.index(kind), dtype=np.int8),
-                "site": site[uids],
-                "age": sim.age_years(uids).astype(np.int16),
-                "sex": people.sex[uids],
-                "commune": people.commune[uids],
-                "homeless": people.homeless[uids],
-                "language": people.language_barrier[uids],
-                "coverage": coverage_group(people.coverage[uids], people.bim[uids],
-                                           people.amu_active[uids]),
-                "regular_gp": people.dmg[uids] | people.mm_enrolled[uids],
-            })
 
 
 def tabulate(sim, registry: CentreRegistry, seed: int) -> tuple[pd.DataFrame, dict]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from passerelle.config.scenario import load
+from passerelle.datasets.recorders import CaseLog, CentreRegistry, DmgBeforeCentres
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
 
@@ -32,9 +33,6 @@ class Run:
 @cache
 def observed() -> Run:
     """``facilitators+centres`` with the case-log and registry recorders."""
-    from passerelle.datasets.caselogs import CaseLog
-    from passerelle.datasets.registry import CentreRegistry, DmgBeforeCentres
-
     sim = Sim(load(OBSERVED, OVERRIDES), modules=[CaseLog(), DmgBeforeCentres(),
                                                   CentreRegistry()])
     return Run(sim, sim.run())

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from passerelle.config import sources
-from passerelle.config.population import BRUSSELS, FLANDERS, WALLONIA
+from passerelle.engine import sources
 from passerelle.engine.groups import AGE_BANDS
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 from passerelle.modules.cascade import STEPS
 
 REGIONS = (BRUSSELS, FLANDERS, WALLONIA)

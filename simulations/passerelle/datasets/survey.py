@@ -19,7 +19,7 @@ from pydantic import Field
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.config.scenario import load
 from passerelle.datasets import dress
 from passerelle.datasets.schemas import (
     REASON_LABELS,
@@ -30,6 +30,8 @@ from passerelle.datasets.schemas import (
 )
 from passerelle.engine.groups import AGE_BANDS, INSURED, LAPSED, age_band
 from passerelle.engine.module import Module
+from passerelle.engine.parameters import Params, assumption, sourced
+from passerelle.engine.sim import Sim
 from passerelle.engine.timeline import parse_month
 from passerelle.modules.cascade import STEPS
 
@@ -287,9 +289,6 @@ def _nonresponse_weights(frame: pd.DataFrame) -> np.ndarray:
 
 def build() -> tuple[pd.DataFrame, dict, dict[str, str]]:
     """Run the baseline with the survey; returns the table, the truth and the run's facts."""
-    from passerelle.config.scenario import load
-    from passerelle.engine.sim import Sim
-
     scenario = load(SCENARIO, OVERRIDES)
     survey = HealthSurvey()
     sim = Sim(scenario, modules=[survey])

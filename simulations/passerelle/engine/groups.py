@@ -10,6 +10,9 @@ import numpy as np
 # Coverage status codes (column ``coverage``).
 INSURED, LAPSED, UNDOCUMENTED, ASYLUM = 0, 1, 2, 3
 COVERAGE_STATES = ("insured", "lapsed", "undocumented", "asylum_seeker")
+# Kinds of people a population draws attributes for, besides the two newcomer statuses
+# ``undocumented`` and ``asylum_seeker`` (see ``Population.fill``).
+RESIDENT, NEWBORN = "resident", "newborn"
 
 # Result groups of coverage: status refined by BIM (insured) and active AMU (undocumented).
 COVERAGE_GROUPS = (

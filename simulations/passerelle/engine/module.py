@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from passerelle.config.parameters import Params
+from passerelle.engine.parameters import Params
 from passerelle.engine.people import Column
 
 if TYPE_CHECKING:

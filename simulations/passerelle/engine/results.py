@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from passerelle.config.scenario import Scenario
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
+from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
 
 
@@ -21,10 +22,11 @@ class Results:
 
     ``cells[measure]`` has shape (months, cells) and counts simulated people; multiply by
     ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
-    final value of each module's ``person_totals`` columns, indexed by uid.
+    final value of each module's ``person_totals`` columns, indexed by uid. ``scenario``
+    is the scenario that was run (a ``passerelle.config.scenario.Scenario``).
     """
 
-    scenario: Scenario
+    scenario: Any
     grouping: Grouping
     measures: tuple[Measure, ...]
     cells: dict[str, np.ndarray]
@@ -174,18 +176,16 @@ class Results:
 
     def save(self, out: str | Path) -> Path:
         """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
-        from passerelle.engine.store import write_results
-
         return write_results(self, Path(out))
+
+    def summary_json(self) -> str:
+        """The summary and metadata as stable JSON (sorted keys, rounded floats)."""
+        summary = {row.indicator.strip(): round(float(row.value), 10)
+                   for row in self.summary().itertuples()}
+        return json.dumps({"run": self.describe(), "summary": summary}, indent=2,
+                          sort_keys=True, default=str)
 
     def __repr__(self) -> str:
         return (f"Results({self.scenario.name!r}, {len(self.months)} months, "
                 f"{len(self.cells)} measures)")
 
-
-def summary_json(results: Results) -> str:
-    """The summary and metadata as stable JSON (sorted keys, rounded floats)."""
-    summary = {row.indicator.strip(): round(float(row.value), 10)
-               for row in results.summary().itertuples()}
-    return json.dumps({"run": results.describe(), "summary": summary}, indent=2,
-                      sort_keys=True, default=str)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
-from passerelle.config.population import Population, synthesize
-from passerelle.config.scenario import Scenario
 from passerelle.engine.encounters import Encounters
 from passerelle.engine.groups import Grouping, age_band
 from passerelle.engine.module import Measure, Module
@@ -20,6 +19,25 @@ from passerelle.engine.timeline import parse_month
 Progress = Callable[[int, int], None]
 
 
+class Plan(Protocol):
+    """What the engine needs of a scenario; ``passerelle.config.scenario.Scenario`` is one.
+
+    ``run`` has ``seed``, ``start`` (YYYY-MM), ``burn_in`` and ``months``; ``modules``
+    names the modules to build; ``synthesize`` draws the population (an object with
+    ``people``, ``grouping``, ``scale``, ``areas`` and ``fill(uids, kind, streams,
+    month)``).
+    """
+
+    run: Any
+    modules: tuple[str, ...]
+
+    def build_module(self, name: str) -> Module:
+        """A fresh instance of the module called ``name``."""
+
+    def synthesize(self, streams: Streams, month: int) -> Any:
+        """The population, drawn in calendar ``month``."""
+
+
 class Sim:
     """One run of one scenario.
 
@@ -28,7 +46,7 @@ class Sim:
     join the scenario's own, placed by their ``order``.
     """
 
-    def __init__(self, scenario: Scenario, modules: Sequence[Module] = ()):
+    def __init__(self, scenario: Plan, modules: Sequence[Module] = ()):
         self.scenario = scenario
         self.streams = Streams(scenario.run.seed)
         built = [scenario.build_module(name) for name in scenario.modules]
@@ -44,11 +62,12 @@ class Sim:
         self.people: People
         self.grouping: Grouping
         self.scale = 1.0
-        self.population: Population
+        self.population: Any
         self.encounters = Encounters()
         self._records: dict[str, np.ndarray] = {}
         self.agent_months = 0
         self.seconds = 0.0
+        self.ran = False
 
     def module(self, name: str) -> Module:
         """The module called ``name``."""
@@ -101,7 +120,7 @@ class Sim:
         )
 
     def _setup(self) -> None:
-        population = synthesize(self.scenario.population, self.streams, self.month)
+        population = self.scenario.synthesize(self.streams, self.month)
         self.population = population
         self.people, self.grouping, self.scale = (
             population.people, population.grouping, population.scale
@@ -119,7 +138,19 @@ class Sim:
             module.init(self)
 
     def run(self, progress: Progress | None = None) -> Results:
-        """Run every month; ``progress(done, total)`` is called after each month."""
+        """Run every month; ``progress(done, total)`` is called after each month.
+
+        A ``Sim`` runs once: its people and modules hold the state the run ended in.
+
+        Raises
+        ------
+        RuntimeError
+            When this ``Sim`` has already run.
+        """
+        if self.ran:
+            raise RuntimeError("this Sim has already run (its people and modules hold the "
+                               "final state); make a new Sim(scenario) to run again")
+        self.ran = True
         began = time.perf_counter()
         self._setup()
         total = self.scenario.run.burn_in + self.scenario.run.months

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import duckdb
 
 RESULTS_FILE = "results.parquet"
 SUMMARY_FILE = "summary.json"
@@ -14,7 +14,8 @@ SUMMARY_FILE = "summary.json"
 
 def write_results(results, out: Path) -> Path:
     """Write the tidy table and the summary of ``results`` into folder ``out``."""
-    from passerelle.engine.results import summary_json
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(results.table(), preserve_index=False)
@@ -23,13 +24,15 @@ def write_results(results, out: Path) -> Path:
         "passerelle.seed": str(results.scenario.run.seed),
     })
     pq.write_table(table, out / RESULTS_FILE, compression="zstd")
-    (out / SUMMARY_FILE).write_text(summary_json(results) + "\n", encoding="utf-8")
+    (out / SUMMARY_FILE).write_text(results.summary_json() + "\n", encoding="utf-8")
     return out
 
 
 def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with a view ``results`` over every ``results.parquet`` below
     ``root`` (column ``run`` is the folder of each run)."""
+    import duckdb
+
     pattern = str(Path(root) / "**" / RESULTS_FILE)
     connection = duckdb.connect(database)
     connection.execute(

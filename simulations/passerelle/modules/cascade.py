@@ -15,11 +15,11 @@ from typing import Protocol
 
 import numpy as np
 
-from passerelle.config.parameters import Params, assumption, calibrated
-from passerelle.config.population import BRUSSELS
 from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.people import Column
+from passerelle.engine.sources import BRUSSELS
 
 
 class Provider(Protocol):

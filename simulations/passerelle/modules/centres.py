@@ -43,10 +43,10 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
 
-from passerelle.config import sources
-from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import parse_month
 from passerelle.modules.places import (

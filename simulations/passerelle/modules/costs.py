@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.config import sources
-from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, sourced
 
 PAYERS = ("inami", "patient", "federal", "programme")
 

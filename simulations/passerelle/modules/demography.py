@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import poisson
 
-from passerelle.config.parameters import Params, assumption
-from passerelle.config.population import NEWBORN
-from passerelle.engine.groups import ASYLUM, LAPSED, UNDOCUMENTED
+from passerelle.engine.groups import ASYLUM, LAPSED, NEWBORN, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption
 
 
 class DemographyParams(Params):

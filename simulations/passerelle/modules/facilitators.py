@@ -34,9 +34,9 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from passerelle.config.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.results import STEPS
 from passerelle.engine.timeline import parse_month

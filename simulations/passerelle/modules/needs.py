@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.config.parameters import Params, assumption, calibrated
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.people import Column
 
 NEVER = -(2**30)

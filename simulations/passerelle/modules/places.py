@@ -16,7 +16,7 @@ from typing import Annotated
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from passerelle.config import sources
+from passerelle.engine import sources
 from passerelle.engine.timeline import parse_month
 
 EARTH_RADIUS_KM = 6371.0

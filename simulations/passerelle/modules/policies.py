@@ -20,9 +20,9 @@ from __future__ import annotations
 import numpy as np
 from pydantic import field_validator
 
-from passerelle.config.parameters import Params, assumption, sourced
 from passerelle.engine.groups import INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
 from passerelle.modules.places import END_OF_TIME, check_end, check_month, month_or
 

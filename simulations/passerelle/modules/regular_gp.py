@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.config.parameters import Params, assumption, calibrated
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.parameters import Params, assumption, calibrated
 
 
 class RegularGpParams(Params):

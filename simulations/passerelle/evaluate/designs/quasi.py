@@ -26,8 +26,6 @@ def did_centre(seed: int, population: int = 20_000, months: int = 48,
     centre's commune over its months open; ``details["spillover"]`` is the mean effect in
     the comparison communes over the same months (the centre also serves its neighbours,
     which biases the DiD towards zero).
-
-    >>> analyse_did(did_centre(seed=1))                      # doctest: +SKIP
     """
     openings = {commune: opening}
     reference, treated = centre_runs(population, months, seed, openings, capacity)
@@ -59,8 +57,6 @@ def did_staggered(seed: int, population: int = 20_000, months: int = 48,
     never get one. The study sees the run with the centres (spillovers included).
     ``truth`` is the mean effect over the treated commune-months (each
     commune is its own cohort: what Callaway-Sant'Anna's simple aggregate targets).
-
-    >>> analyse_staggered(did_staggered(seed=1))             # doctest: +SKIP
     """
     if len(communes) != len(openings):
         raise ValueError("give one opening month per commune")
@@ -95,8 +91,6 @@ def its(seed: int, population: int = 20_000, months: int = 48,
     true effect's path: the intercept at ``opening`` of the straight line fitted to the
     monthly effects (run with − run without) over the months open, the quantity segmented
     regression's level change estimates; its slope is ``details["true_slope"]``.
-
-    >>> analyse_its(its(seed=1))                             # doctest: +SKIP
     """
     openings = {commune: opening}
     reference, treated = centre_runs(population, months, seed, openings, capacity)

@@ -44,9 +44,6 @@ def individual_rct(seed: int, population: int = 20_000, months: int = 36,
     truth stays the true effect. ``truth`` is the mean effect over the randomised
     cohort (``outcome`` units per participant over the post-period). Re-drawing the
     assignment with a fixed ``sim_seed`` is randomisation inference on one cohort.
-
-    >>> study = individual_rct(seed=1)                       # doctest: +SKIP
-    >>> analyse_rct(study).estimate - study.truth            # doctest: +SKIP
     """
     if not 0 <= attrition < 1:
         raise ValueError(f"attrition must be in [0, 1), got {attrition}")
@@ -138,9 +135,6 @@ def stepped_wedge(seed: int, population: int = 20_000, months: int = 48,
     constant from the start month, or growing linearly with exposure (``injected_effect`` ×
     months since start / 12); ``truth`` is its mean over the treated city-months. Only
     the run without facilitators is simulated.
-
-    >>> study = stepped_wedge(seed=1)                        # doctest: +SKIP
-    >>> analyse_stepped_wedge(study)                         # doctest: +SKIP
     """
     if injected not in (None, "constant", "growing"):
         raise ValueError(f"injected must be None, 'constant' or 'growing', got {injected!r}")

@@ -16,6 +16,8 @@ FIGURES_FILE = SOURCES_DIR / "belgium_sources.csv"
 COMMUNES_FILE = SOURCES_DIR / "communes.csv"
 FIELDS = ("key", "value", "unit", "year", "geography", "source", "grade", "note")
 GRADES = ("F", "F(sec)", "E")
+# Region names as the ``region`` column of communes.csv writes them.
+BRUSSELS, FLANDERS, WALLONIA = "Brussels-Capital Region", "Flemish Region", "Walloon Region"
 
 
 @dataclass(frozen=True)

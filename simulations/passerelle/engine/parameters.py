@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from passerelle.config import sources
+from passerelle.engine import sources
 
 
 class Params(BaseModel):

@@ -1,0 +1,153 @@
+"""The package's shape: layers that import one way, no import cycle, small files.
+
+Layers, lowest first: the engine, the model's modules, configuration, and the
+applications on top (``apps``, ``datasets``, ``bench``, the evaluation designs and the
+package itself). A module may import its own layer and the layers below. The evaluation
+lab's estimators (``evaluate/`` outside ``evaluate/designs/``) are pure functions of data
+frames: they import nothing of the simulator.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import passerelle
+
+PACKAGE = Path(passerelle.__file__).parent
+LAYERS = {"engine": 0, "modules": 1, "config": 2}
+APPLICATIONS = 3
+PURE = "passerelle.evaluate"
+DESIGNS = "passerelle.evaluate.designs"
+MAX_LINES = 400
+# Entry points may import a command's code when the command runs, so that `--help` stays
+# fast; nothing imports them, so they cannot hide a cycle. bench/harness imports the
+# comparisons with Starsim and Mesa (optional extras) only when asked for.
+LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.datasets.cli", "passerelle.datasets",
+                "passerelle.bench.harness"}
+
+
+def _name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+FILES = {_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.get(parts[1], APPLICATIONS) if len(parts) > 1 else APPLICATIONS
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imports(tree: ast.AST, module: str) -> list[tuple[str, ast.AST, bool]]:
+    """(imported passerelle module, node, at module level) for each executed import."""
+    found: list[tuple[str, ast.AST, bool]] = []
+
+    def visit(node: ast.AST, top: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child):
+                continue
+            if isinstance(child, ast.ImportFrom) and child.module:
+                base = child.module
+                if child.level:
+                    parts = module.split(".")
+                    package = parts if module in PACKAGES else parts[:-1]
+                    base = ".".join([*package[: len(package) - child.level + 1], child.module])
+                for alias in child.names:
+                    target = f"{base}.{alias.name}"
+                    found.append((target if target in FILES else base, child, top))
+            elif isinstance(child, ast.Import):
+                found.extend((alias.name, child, top) for alias in child.names)
+            inner = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            visit(child, top and not inner)
+
+    visit(tree, True)
+    return [(name, node, top) for name, node, top in found
+            if name == "passerelle" or name.startswith("passerelle.")]
+
+
+PACKAGES = {name for name, path in FILES.items() if path.name == "__init__.py"}
+TREES = {name: ast.parse(path.read_text(encoding="utf-8")) for name, path in FILES.items()}
+IMPORTS = {name: _imports(tree, name) for name, tree in TREES.items()}
+
+
+def test_imports_go_down_the_layers() -> None:
+    wrong = []
+    for module, imports in IMPORTS.items():
+        for target, node, _ in imports:
+            pure = module.startswith(PURE) and not module.startswith(DESIGNS)
+            if pure and not (target.startswith(PURE) and not target.startswith(DESIGNS)):
+                wrong.append(f"{module}:{node.lineno} (a pure estimator) imports {target}")
+            elif _layer(target) > _layer(module):
+                wrong.append(f"{module}:{node.lineno} imports {target}, a layer above it")
+    assert wrong == []
+
+
+def test_no_function_level_import_of_the_package() -> None:
+    """A deferred import can hide a cycle; only the entry points defer theirs."""
+    deferred = [f"{module}:{node.lineno} imports {target} inside a function"
+                for module, imports in IMPORTS.items() if module not in LAZY_ALLOWED
+                for target, node, top in imports if not top]
+    assert deferred == []
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    graph = {module: {target for target, _, _ in imports if target in FILES}
+             for module, imports in IMPORTS.items()}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        state[module] = 1
+        for target in sorted(graph[module]):
+            if state.get(target) == 1:
+                cycles.append([*path[path.index(target):], target])
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert cycles == []
+
+
+IMPORT_EACH_FIRST = """
+import importlib, sys, traceback
+failed = []
+for name in sys.argv[1:]:
+    for loaded in [m for m in sys.modules if m == "passerelle" or m.startswith("passerelle.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception:
+        failed.append(name + ": " + traceback.format_exc(limit=-3))
+print("\\n".join(failed))
+sys.exit(1 if failed else 0)
+"""
+HALVES = 2
+
+
+@pytest.mark.parametrize("half", range(HALVES))
+def test_every_module_imports_first_in_a_fresh_interpreter(half: int) -> None:
+    """Each module, imported before any other of the package, imports cleanly: no order
+    of imports depends on another module having been imported first."""
+    names = sorted(FILES)[half::HALVES]
+    done = subprocess.run([sys.executable, "-c", IMPORT_EACH_FIRST, *names],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_file_of_the_package_is_over_the_limit() -> None:
+    long = {name: n for name, path in FILES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
