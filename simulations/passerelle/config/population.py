@@ -4,41 +4,29 @@ Who is in it: registered residents of each commune, undocumented people and asyl
 seekers in reception (neither is in the register). A sample of ``size`` people stands for
 the whole region, each person for ``scale`` real ones; ``size="full"`` draws everyone.
 Every attribute comes from a per-person draw keyed by uid, so the same seed and size give
-the same people in every scenario.
+the same people in every scenario. The draws, one per attribute, are in ``attributes``;
+the areas and how many people of each kind they hold, in ``geography``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 import numpy as np
 from pydantic import Field
-from scipy.special import ndtr, ndtri
 
+from passerelle.config.attributes import fill
+from passerelle.config.geography import KINDS, REGIONS, areas_of, people_by_kind
 from passerelle.engine import sources
 from passerelle.engine.groups import (
-    ASYLUM,
     INSURED,
-    LAPSED,
-    NEWBORN,
-    RESIDENT,
-    UNDOCUMENTED,
     Grouping,
-    age_band,
 )
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column, People
 from passerelle.engine.random import Streams
 from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
-
-REGIONS: dict[str, str] = {
-    "brussels": "the 19 communes of the Brussels-Capital Region",
-    "belgium": "Belgium: Brussels' communes, the facilitators' cities and the rest of each region",
-    "facilitator-cities": "Brussels and the eight other cities where facilitators work",
-    "none": "people with default attributes only (for benchmarks and toy modules)",
-}
 
 COLUMNS = (
     Column("birth_month", "int32", 0, "month of birth (months since 2000-01)"),
@@ -235,45 +223,7 @@ class Population:
 
     def fill(self, uids: np.ndarray, kind: str, streams: Streams, month: int) -> None:
         """Draw every attribute of the people ``uids`` of ``kind`` (see ``KINDS``)."""
-        _fill(self, uids, kind, streams, month)
-
-
-def areas_of(region: str) -> tuple[sources.Commune, ...]:
-    """The communes and rest-of-region areas of ``region``, with populations filled in."""
-    everything = sources.communes()
-    if region == "brussels":
-        chosen = [c for c in everything if c.region == BRUSSELS]
-    elif region == "facilitator-cities":
-        chosen = [c for c in everything if c.region == BRUSSELS or
-                  (c.population and not c.name.startswith("Rest of"))]
-    else:
-        chosen = list(everything)
-    filled = []
-    for region_name in (BRUSSELS, FLANDERS, WALLONIA):
-        members = [c for c in chosen if c.region == region_name]
-        listed = sum(c.population or 0 for c in members)
-        total = sources.value("population_total", region_name)
-        for c in members:
-            if c.population is None:
-                population = total - sum(
-                    x.population or 0 for x in everything if x.region == region_name
-                )
-            elif region_name == BRUSSELS and region in ("brussels", "belgium"):
-                population = c.population * total / listed
-            else:
-                population = c.population
-            filled.append(sources.Commune(
-                c.name, c.nis, c.region, population, c.lat, c.lon, c.deprivation
-            ))
-    return tuple(filled)
-
-
-@cache
-def national_deprivation() -> float:
-    """Population-weighted mean deprivation of Belgium: the centre of the national quintiles."""
-    areas = areas_of("belgium")
-    return float(np.average([a.deprivation for a in areas],
-                            weights=[a.population for a in areas]))
+        fill(self.spec, self.people, self.areas, uids, kind, streams, month)
 
 
 def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population:
@@ -286,7 +236,7 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
         people.birth_month[:] = month - 40 * 12
         return Population(people, Grouping(("none",)), 1.0, (), spec)
     areas = areas_of(spec.region)
-    counts = _kind_totals(spec, areas)
+    counts = people_by_kind(spec, areas)
     total = sum(counts.values())
     size = round(total) if spec.size == "full" else int(spec.size)
     if size < 1:
@@ -307,157 +257,3 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
 
 
 CHUNK = 250_000  # people drawn at once: bounds the temporaries of a full-size population
-
-
-KINDS = (RESIDENT, "undocumented", "asylum_seeker")
-
-
-def _kind_totals(spec: PopulationSpec, areas: tuple[sources.Commune, ...]) -> dict[str, float]:
-    residents = sum(a.population for a in areas)
-    brussels = sum(a.population for a in areas if a.region == BRUSSELS)
-    outside = residents - brussels
-    belgium = sources.value("population_total")
-    undocumented = spec.undocumented_brussels * (brussels > 0) + (
-        spec.undocumented_belgium - spec.undocumented_brussels
-    ) * outside / (belgium - sources.value("population_total", BRUSSELS))
-    return {
-        RESIDENT: residents,
-        "undocumented": undocumented,
-        "asylum_seeker": spec.asylum_in_reception * residents / belgium,
-    }
-
-
-def _categorical(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    cumulative = np.cumsum(weights) / np.sum(weights)
-    return np.searchsorted(cumulative, u, side="right").clip(0, len(weights) - 1)
-
-
-def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
-          month: int) -> None:
-    if uids.size == 0:
-        return
-    spec, people, areas = population.spec, population.people, population.areas
-
-    def u(stream: str) -> np.ndarray:
-        return streams.uniform("population", stream, month, uids)
-
-    newcomer = kind in ("undocumented", "asylum_seeker")
-    pop = np.array([a.population for a in areas])
-    deprivation = np.array([a.deprivation for a in areas])
-    brussels = np.array([a.region == BRUSSELS for a in areas])
-    if kind == "undocumented":
-        weights = pop * deprivation
-        totals = _kind_totals(spec, areas)
-        in_brussels = spec.undocumented_brussels * brussels.any() / totals["undocumented"]
-        weights = np.where(brussels, weights / max(weights[brussels].sum(), 1e-12) * in_brussels,
-                           weights / max(weights[~brussels].sum(), 1e-12) * (1 - in_brussels))
-    else:
-        weights = pop
-    commune = _categorical(u("commune"), weights)
-    people.commune[uids] = commune
-    region_brussels = brussels[commune]
-
-    # Age: residents by the sourced shares of their region; newcomers by assumption.
-    if kind == NEWBORN:
-        age_months = np.zeros(uids.size, dtype=np.int64)
-    else:
-        if kind == RESIDENT:
-            shares_b = [sources.value(k, BRUSSELS) for k in _AGE_KEYS]
-            shares_o = [sources.value(k) for k in _AGE_KEYS]
-            shares = np.where(region_brussels[:, None], shares_b, shares_o)
-        else:
-            shares = np.broadcast_to(getattr(spec, f"{kind}_ages"), (uids.size, 3))
-        cumulative = np.cumsum(shares, axis=1) / shares.sum(axis=1, keepdims=True)
-        band = (u("age_band")[:, None] >= cumulative).sum(axis=1).clip(0, 2)
-        within = u("age_within")
-        decay = spec.old_age_decay
-        old = 65 - np.log1p(-within * (1 - np.exp(-decay * 35))) / decay
-        years = np.select([band == 0, band == 1], [within * 18, 18 + within * 47], old)
-        age_months = (years * 12).astype(np.int64)
-    people.birth_month[uids] = month - age_months
-    age = age_months // 12
-    people.age_band[uids] = age_band(age)
-    male = {"undocumented": spec.male_undocumented, "asylum_seeker": spec.male_asylum_seeker}
-    male = male.get(kind, spec.male_residents)
-    people.sex[uids] = u("sex") < male
-
-    # Income quintile: residents shifted by their commune's deprivation; newcomers lowest.
-    if newcomer:
-        quintile = np.zeros(uids.size, dtype=np.int8)
-    else:
-        q = np.arange(5)
-        logits = -spec.quintile_deprivation * (q[None, :] - 2) * (
-            deprivation[commune][:, None] - national_deprivation())
-        probs = np.exp(logits)
-        cumulative = np.cumsum(probs, axis=1) / probs.sum(axis=1, keepdims=True)
-        quintile = (u("quintile")[:, None] >= cumulative).sum(axis=1).clip(0, 4).astype(np.int8)
-    people.quintile[uids] = quintile
-
-    # Homelessness falls on the lowest quintile and undocumented people (about a third of
-    # the population at most): their rate is three times the region's.
-    homeless_rate = np.where(region_brussels, spec.homeless_brussels, spec.homeless_elsewhere)
-    exposed = (quintile == 0) & (kind in (RESIDENT, "undocumented"))
-    homeless = u("homeless") < np.where(
-        exposed, spec.homeless_concentration * homeless_rate, 0.0)
-    people.homeless[uids] = homeless
-
-    coverage = np.full(uids.size, INSURED, dtype=np.int8)
-    if kind == "undocumented":
-        coverage[:] = UNDOCUMENTED
-    elif kind == "asylum_seeker":
-        coverage[:] = ASYLUM
-    elif kind == RESIDENT:
-        rr = np.asarray(spec.lapsed_by_quintile) / np.mean(spec.lapsed_by_quintile)
-        p_lapsed = np.where(homeless, spec.lapsed_homeless, spec.lapsed_share * rr[quintile])
-        coverage[u("lapsed") < p_lapsed] = LAPSED
-    people.coverage[uids] = coverage
-    insured = coverage == INSURED
-
-    eligible = (u("bim_eligible") < np.asarray(spec.bim_eligible_by_quintile)[quintile]) & ~newcomer
-    working = (age >= 18) & (age < 65)
-    take_up = np.where(working, spec.bim_take_up_working_age, spec.bim_take_up_other_ages)
-    people.bim_eligible[uids] = eligible
-    people.bim[uids] = eligible & insured & (u("bim") < take_up)
-
-    mm_share = np.where(region_brussels, spec.mm_brussels, spec.mm_elsewhere)
-    mm = insured & (u("mm") < mm_share)
-    region_of = np.array([a.region for a in areas])[commune]
-    dmg_share = np.select(
-        [region_of == BRUSSELS, region_of == FLANDERS], [spec.dmg_brussels, spec.dmg_flanders],
-        spec.dmg_wallonia,
-    ) / (1 - mm_share)
-    dmg_share = np.where(coverage == LAPSED, dmg_share / 2, dmg_share)
-    people.mm_enrolled[uids] = mm
-    people.dmg[uids] = ~mm & (insured | (coverage == LAPSED)) & (u("dmg") < dmg_share)
-
-    newcomer_barrier = dict(zip(("undocumented", "asylum_seeker"),
-                                spec.language_barrier_newcomers, strict=True))
-    barrier_p = newcomer_barrier.get(kind, 0.0) if newcomer else np.where(
-        region_brussels, spec.language_barrier_brussels, spec.language_barrier_elsewhere
-    )
-    language = (u("language") < barrier_p) & (kind != NEWBORN)
-    people.language_barrier[uids] = language
-
-    # Latent scores mapped to 0-1; limited literacy (below 0.5) in about spec.limited_literacy.
-    centre = -ndtri(spec.limited_literacy)
-    literacy_z = (centre + spec.literacy_income * (quintile - 2)
-                  - spec.literacy_language * language + ndtri(u("literacy")))
-    people.literacy[uids] = ndtr(literacy_z)
-    trust_z = (spec.trust_base + spec.trust_income * (quintile - 2)
-               - spec.trust_homeless * homeless - spec.trust_newcomer * newcomer
-               - spec.trust_undocumented * (kind == "undocumented") + ndtri(u("trust")))
-    people.trust[uids] = ndtr(trust_z)
-
-    adult = (age >= 18) & (age < 65)
-    substance_p = np.where(homeless, spec.substance_use_homeless, spec.substance_use * adult)
-    people.substance_use[uids] = u("substance") < substance_p
-    p_chronic = np.asarray(spec.chronic_by_age)[age_band(age)]
-    c = u("chronic")
-    two, three = spec.chronic_multiple
-    people.chronic[uids] = (c < p_chronic).astype(np.int8) + (c < two * p_chronic) + (
-        c < three * p_chronic)
-    people.severity[uids] = 0.0
-    people.alive[uids] = True
-
-
-_AGE_KEYS = ("share_under_18", "share_18_64", "share_65_plus")
