@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from passerelle.apps.budget import budget
 from passerelle.config.scenario import ScenarioError, builtin, load
 from passerelle.engine import sources
 from passerelle.engine.parameters import provenance
 from passerelle.engine.results import STEPS, Results
 from passerelle.engine.sim import Sim
 from passerelle.modules import BUILTIN, DEFAULT, INTERVENTIONS
-from passerelle.modules.centres import FUNDERS, budget
+from passerelle.modules.centre_sites import FUNDERS
 from passerelle.modules.ledger import Ledger
 
 SMALL = ("population.size=10000", "run.burn_in=12", "run.months=36")

@@ -38,10 +38,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from passerelle.apps.budget import budget
 from passerelle.config.scenario import Scenario, load, registry
 from passerelle.engine.results import STEPS, Results
 from passerelle.engine.sim import Sim
-from passerelle.modules.centres import budget
 from passerelle.modules.costs import PAYERS
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
 

@@ -28,7 +28,9 @@ in ``cost_inami``, ``cost_federal`` and ``cost_patient``. The rest of the centre
 (staff and building) is ``cost_programme``: what the grants, donations and the deficit pay.
 Programme costs of a month are attributed in equal shares to the centre's patients seen
 that month (to the residents of its commune when it saw nobody). ``budget(results)`` gives
-each centre's yearly costs, revenues by funder and funding gap.
+each centre's yearly costs, revenues by funder and funding gap
+(``passerelle.apps.budget``); the sites and their sourced defaults are in
+``centre_sites``.
 
 A centre with zero capacity, or whose commune is outside the run's population, is closed:
 it sees no one and costs nothing.
@@ -36,12 +38,8 @@ it sees no one and costs nothing.
 
 from __future__ import annotations
 
-import re
-from typing import Literal
-
 import numpy as np
-import pandas as pd
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
 from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
@@ -49,133 +47,24 @@ from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import parse_month
+from passerelle.modules.centre_sites import (
+    CONSULTATIONS_PER_PERSON,
+    STAFF_SHARE,
+    Site,
+    brussels_centres,
+)
 from passerelle.modules.places import (
     END_OF_TIME,
     MAX_SITES,
     Probability,
-    Spec,
-    check_commune,
-    check_end,
-    check_month,
     distances_km,
     month_or,
 )
 
 NEVER = -(2**30)
-FUNDERS = ("feder", "inami_project", "social_integration", "donations")
-# Revenue lines simulated from consultations, and the measure each is read from.
-FEES = {"inami_fees": "inami", "federal_fees": "federal", "patient_fees": "fees"}
-SERVICES = ("medical", "social", "psychological")
-BRUSSELS = "Brussels"
-
-
-class Grant(Spec):
-    """A funder's yearly amount for a centre, from ``start`` to ``end`` (inclusive)."""
-
-    funder: Literal["feder", "inami_project", "social_integration", "donations"] = Field(
-        description="who pays")
-    eur_per_year: float = Field(ge=0, description="EUR a year")
-    start: str = Field(description="first month funded, YYYY-MM")
-    end: str | None = Field(default=None, description="last month funded, or none")
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
-
-
-class Site(Spec):
-    """One unconditional centre."""
-
-    name: str = Field(description="short name (lower case, digits, _): names its measures")
-    commune: str = Field(description="commune of communes.csv where the centre stands")
-    opening: str = Field(description="first month open, YYYY-MM")
-    closing: str | None = Field(default=None, description="last month open, or none")
-    capacity: float = Field(ge=0, description="consultations a month (real population)")
-    services: tuple[Literal["medical", "social", "psychological"], ...] = Field(
-        min_length=1, description="medical (meets needs), social, psychological")
-    target: Literal["everyone", "addiction"] = Field(
-        default="everyone", description="who may come: everyone, or people with addictions")
-    staff_eur_per_year: float = Field(ge=0, description="staff costs, EUR a year")
-    building_eur_per_year: float = Field(ge=0, description="building costs, EUR a year")
-    grants: tuple[Grant, ...] = Field(default=(), description="grants and donations")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
-        return value
-
-    @field_validator("commune")
-    @classmethod
-    def _commune(cls, value: str) -> str:
-        return check_commune(value)
-
-    @field_validator("opening")
-    @classmethod
-    def _opening(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("closing")
-    @classmethod
-    def _closing(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("opening"), "opening")
-
-
-def _year1(key: str) -> float:
-    return sources.value(f"centre_year1_{key}", BRUSSELS)
-
-
-def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
-    """The first-year funding of the Molenbeek centre, scaled: grants until ``end``,
-    donations (the rest of the budget after grants and fees) open-ended."""
-    budget = sources.value("centre_year1_budget", BRUSSELS)
-    lines = {"feder": _year1("feder"), "inami_project": _year1("inami"),
-             "social_integration": _year1("social_integration")}
-    donations = budget - sum(lines.values()) - _year1("fees")
-    return (
-        *(Grant(funder=funder, eur_per_year=round(scale * eur), start=start, end=end)
-          for funder, eur in lines.items()),
-        Grant(funder="donations", eur_per_year=round(scale * donations), start=start),
-    )
-
-
-def _site(name: str, commune: str, opening: str, capacity: float, grants_end: str,
-          **extra) -> Site:
-    budget = sources.value("centre_year1_budget", BRUSSELS)
-    scale = capacity / (sources.value("centre_ribaucare_consultations_first_year",
-                                      "Molenbeek-Saint-Jean") / 12)
-    return Site(name=name, commune=commune, opening=opening, capacity=capacity,
-                services=SERVICES, staff_eur_per_year=round(STAFF_SHARE * scale * budget),
-                building_eur_per_year=round((1 - STAFF_SHARE) * scale * budget),
-                grants=_grants(scale, opening, grants_end), **extra)
-
-
-STAFF_SHARE = 0.8
-CONSULTATIONS_PER_PERSON = 2.0
-
-
-def _brussels_centres(opened: str) -> tuple[Site, ...]:
-    molenbeek = sources.value("centre_ribaucare_consultations_first_year",
-                              "Molenbeek-Saint-Jean") / 12
-    anderlecht = (sources.value("centre_cureghem_capacity", "Anderlecht")
-                  * CONSULTATIONS_PER_PERSON / 12)
-    return (
-        _site("molenbeek", "Molenbeek-Saint-Jean", opened, molenbeek, "2020-12"),
-        _site("anderlecht", "Anderlecht", "2023-04", round(anderlecht), "2026-03"),
-        _site("addiction", "Bruxelles", "2018-01", 300.0, "2020-12", target="addiction"),
-    )
-
-
 class CentresParams(Params):
     sites: tuple[Site, ...] = sourced(
-        "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=_brussels_centres,
+        "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=brussels_centres,
         description="the centres: commune, opening, capacity, services, target group, costs "
         "and grants",
         how="Molenbeek: 1,000 consultations a month "
@@ -479,44 +368,3 @@ class Centres(Module):
                 payers = np.flatnonzero(people.alive & (people.commune == commune))
             if payers.size:
                 sim.record("cost_programme", payers, eur / (payers.size * sim.scale))
-
-
-def budget(results) -> pd.DataFrame:
-    """Each centre's budget per calendar year of the run (EUR, real population): one row
-    per year × centre × line. ``kind`` is ``cost`` (staff, building), ``revenue`` (fees
-    from INAMI, the federal state and patients, simulated; grants and donations by funder)
-    or ``gap`` (costs − revenues: a deficit when positive). Only open months of the
-    reported period count."""
-    params = results.scenario.params.get("centres")
-    if params is None:
-        return pd.DataFrame(columns=["year", "centre", "kind", "line", "eur"])
-    months = np.array([parse_month(m) for m in results.months])
-    years = months // 12 + 2000
-    communes = results.grouping.dimensions["commune"]
-    rows = []
-    for site in params.sites:
-        if site.commune not in communes or site.capacity <= 0:
-            continue
-        is_open = (months >= parse_month(site.opening)) & (
-            months <= month_or(site.closing, END_OF_TIME))
-        income = {line: results.total(f"centre_{site.name}_{measure}").to_numpy()
-                  for line, measure in FEES.items()}
-        for year in np.unique(years[is_open]):
-            here = is_open & (years == year)
-            lines = [("cost", "staff", site.staff_eur_per_year * here.sum() / 12),
-                     ("cost", "building", site.building_eur_per_year * here.sum() / 12),
-                     *(("revenue", line, float(eur[here].sum()))
-                       for line, eur in income.items())]
-            for funder in FUNDERS:
-                eur = 0.0
-                for grant in site.grants:
-                    if grant.funder == funder:
-                        funded = here & (months >= parse_month(grant.start)) & (
-                            months <= month_or(grant.end, END_OF_TIME))
-                        eur += grant.eur_per_year * funded.sum() / 12
-                lines.append(("revenue", funder, eur))
-            costs = sum(eur for kind, _, eur in lines if kind == "cost")
-            revenues = sum(eur for kind, _, eur in lines if kind == "revenue")
-            lines.append(("gap", "funding_gap", costs - revenues))
-            rows += [(int(year), site.name, kind, line, eur) for kind, line, eur in lines]
-    return pd.DataFrame(rows, columns=["year", "centre", "kind", "line", "eur"])
