@@ -15,6 +15,7 @@ from passerelle.engine.people import People
 from passerelle.engine.random import Streams
 from passerelle.engine.results import Results
 from passerelle.engine.timeline import parse_month
+from passerelle.engine.values import Values
 
 Progress = Callable[[int, int], None]
 
@@ -64,6 +65,7 @@ class Sim:
         self.scale = 1.0
         self.population: Any
         self.encounters = Encounters()
+        self.values = Values()
         self._records: dict[str, np.ndarray] = {}
         self.agent_months = 0
         self.seconds = 0.0
@@ -136,6 +138,7 @@ class Sim:
         self.regroup(ages=True)
         for module in self.modules:
             module.init(self)
+        self.values.check(module.name for module in self.modules)
 
     def run(self, progress: Progress | None = None) -> Results:
         """Run every month; ``progress(done, total)`` is called after each month.

@@ -1,17 +1,18 @@
 """The access cascade (Levesque, Harris & Russell 2013): perceive, seek, reach, pay, engage.
 
 Each open need tries once a month. Each step pairs a person's ability with a service's
-dimension, as a logistic model on the person's attributes plus a per-person ``boost_<step>``
-(log-odds) that interventions raise. The first step that fails is recorded (barrier
-attribution) and the need stays open; a need that passes every step is met through a
-channel. Urgent needs only have to be perceived: the emergency department takes everyone.
-Other providers (an unconditional centre) register in ``providers`` and are offered the
-needs that were perceived but failed a later step.
+dimension, as a logistic model on the person's attributes plus the value
+``cascade.<step>.logit`` (log-odds, zero unless an intervention modifies it; see
+``passerelle.engine.values``). The first step that fails is recorded (barrier attribution)
+and the need stays open; a need that passes every step is met through a channel. Urgent
+needs only have to be perceived: the emergency department takes everyone. Needs that were
+perceived but failed a later step are offered to care outside the regular system (an
+unconditional centre) through the value ``cascade.served``: which of them are seen
+elsewhere this month (none unless a module modifies it; context ``failed``, the index of
+the failed step).
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 import numpy as np
 
@@ -20,15 +21,6 @@ from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.people import Column
 from passerelle.engine.sources import BRUSSELS
-
-
-class Provider(Protocol):
-    """Care outside the regular system, offered needs that failed after being perceived."""
-
-    channel: str
-
-    def serve(self, sim, uids: np.ndarray, failed: np.ndarray) -> np.ndarray:
-        """Which of ``uids`` (failed at step index ``failed``) are seen this month."""
 
 
 class CascadeParams(Params):
@@ -115,8 +107,6 @@ class Cascade(Module):
     changes_groups = False
     Params = CascadeParams
     columns = (
-        *(Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
-          for step in STEPS),
         Column("last_barrier", "int8", -1, "step that failed at the last unmet need (index "
                "into STEPS; -1: never unmet)"),
     )
@@ -127,11 +117,10 @@ class Cascade(Module):
           for s in STEPS),
     )
 
-    def __init__(self, params=None, **overrides):
-        super().__init__(params, **overrides)
-        self.providers: list[Provider] = []
-
     def init(self, sim) -> None:
+        for step in STEPS:
+            sim.values.expose(f"cascade.{step}.logit", _no_shift, by=self.name)
+        sim.values.expose("cascade.served", _none_served, by=self.name)
         areas = sim.population.areas
         deprivation = np.array([a.deprivation for a in areas] or [0.0])
         brussels = np.array([a.region == BRUSSELS for a in areas] or [False])
@@ -144,7 +133,7 @@ class Cascade(Module):
         p, people = self.pars, sim.people
         logits = np.empty((len(STEPS), uids.size), dtype=np.float32)
         for index, step in enumerate(STEPS):
-            np.take(getattr(people, f"boost_{step}"), uids, out=logits[index])
+            logits[index] = sim.values(f"cascade.{step}.logit", sim, uids)
         perceive, seek, reach, pay, engage = logits
         coverage = people.coverage[uids]
         amu = people.amu_active[uids]
@@ -186,9 +175,9 @@ class Cascade(Module):
         met = failed == len(STEPS)
 
         served = np.zeros(uids.size, dtype=bool)
-        for provider in self.providers:
-            offered = np.flatnonzero(~met & ~served & (failed >= 1))
-            served[offered[provider.serve(sim, uids[offered], failed[offered])]] = True
+        offered = np.flatnonzero(~met & (failed >= 1))
+        served[offered] = sim.values("cascade.served", sim, uids[offered],
+                                     failed=failed[offered])
         unmet = ~met & ~served
         for index, step in enumerate(STEPS):
             sim.record(f"unmet_{step}", uids[unmet & (failed == index)])
@@ -220,3 +209,13 @@ class Cascade(Module):
         sim.record("met_maison_medicale", uids[~to_ed & mm])
         sim.record("met_gp", uids[~to_ed & ~mm])
 
+
+
+def _no_shift(sim, uids: np.ndarray) -> np.ndarray:
+    """Log-odds added to a step before any intervention: none."""
+    return np.zeros(uids.size, dtype=np.float32)
+
+
+def _none_served(sim, uids: np.ndarray, failed: np.ndarray) -> np.ndarray:
+    """Needs seen outside the regular system before any intervention: none."""
+    return np.zeros(uids.size, dtype=bool)

@@ -15,10 +15,12 @@ and the rest is lost; both are counted. A consultation meets the need (channel
 ``centre``).
 
 For ``social_months`` after a visit, a patient of a centre with social workers gets lapsed
-rights reopened and BIM activated faster (``reopen_boost``, ``bim_boost``), an AMU
-application filed when undocumented without AMU, and, once insured, a referral back to a
-regular GP (re-insertion: a DMG); with a psychologist, the patient also engages with care
-more easily (``boost_engage``).
+rights reopened and BIM activated faster (added to ``coverage.reopen.probability`` and
+``coverage.bim.probability``), an AMU application filed when undocumented without AMU,
+and, once insured, a referral back to a regular GP (re-insertion: a DMG); with a
+psychologist, the patient also engages with care more easily (added to
+``cascade.engage.logit``). The centres see needs through the cascade's value
+``cascade.served``.
 
 Money, in EUR of the real population. INAMI reimburses each consultation of an insured
 patient (the GP fee less the co-payment, billed with tiers payant), the federal state pays
@@ -168,8 +170,8 @@ class Centres(Module):
         Column("centre_visits", "int16", 0, "consultations at a centre"),
         Column("centre_wait_site", "int8", -1, "centre that asked the person to come back"),
         Column("centre_wait_month", "int32", NEVER, "month the person was asked to come back"),
-        Column("centre_social", "bool", False, "social workers' boosts in force"),
-        Column("centre_psych", "bool", False, "psychologist's boost in force"),
+        Column("centre_social", "bool", False, "followed by the centre's social workers"),
+        Column("centre_psych", "bool", False, "followed by the centre's psychologist"),
     )
     person_totals = ("centre_first_month", "centre_visits")
     BASE_MEASURES = (
@@ -201,13 +203,36 @@ class Centres(Module):
                                 parse_month(site.opening), month_or(site.closing, END_OF_TIME)))
         self._served_eur: dict[int, float] = {}
         self._served: dict[int, np.ndarray] = {}
-        if self._sites and sim.has("cascade"):
-            sim.module("cascade").providers.append(self)
+        p = self.pars
+        if self._sites:
+            sim.values.modify("cascade.served", self._offered, by=self.name)
+        sim.values.modify("coverage.reopen.probability",
+                          self._followed("centre_social", p.social_reopen_per_month),
+                          by=self.name)
+        sim.values.modify("coverage.bim.probability",
+                          self._followed("centre_social", p.social_bim_per_month), by=self.name)
+        sim.values.modify("cascade.engage.logit",
+                          self._followed("centre_psych", p.psych_engage_effect), by=self.name)
         costs = sim.module("costs").pars if sim.has("costs") else None
         self._fee = costs.gp_fee if costs else sources.value("gp_consultation_fee")
         copays = ((costs.copay_dmg, costs.copay_no_dmg, costs.copay_bim_dmg,
                    costs.copay_bim_no_dmg) if costs else (0.0, 0.0, 0.0, 0.0))
         self._copay = np.array(copays)
+
+    def _offered(self, sim, uids: np.ndarray, served: np.ndarray, failed: np.ndarray
+                 ) -> np.ndarray:
+        """``cascade.served``: the offered needs not served elsewhere that a centre sees."""
+        rest = np.flatnonzero(~served)
+        served[rest] = self.serve(sim, uids[rest], failed[rest])
+        return served
+
+    @staticmethod
+    def _followed(flag: str, amount: float):
+        """A value raised by ``amount`` for the people whose column ``flag`` is set."""
+        def raise_(sim, uids: np.ndarray, value: np.ndarray) -> np.ndarray:
+            value[getattr(sim.people, flag)[uids]] += np.float32(amount)
+            return value
+        return raise_
 
     def open_sites(self, month: int) -> list[tuple[int, Site, int, np.ndarray, int]]:
         """(index, site, commune index, decay by commune, opening month) of the centres
@@ -308,7 +333,7 @@ class Centres(Module):
 
     def _follow(self, sim) -> None:
         """Social work and psychological support for patients seen within
-        ``social_months``: boosts switched on and off, AMU filed, re-insertion."""
+        ``social_months``: who is followed, AMU filed, re-insertion."""
         people, p, month = sim.people, self.pars, sim.month
         registered = np.flatnonzero((people.centre_site >= 0) & people.alive)
         site_of = people.centre_site[registered]
@@ -320,15 +345,12 @@ class Centres(Module):
                           for i in range(len(self.pars.sites))] or [False])
         wants_social = recent & social[site_of]
         wants_psych = recent & psych[site_of]
-        self._switch(people, registered, wants_social, people.centre_social,
-                     (("reopen_boost", p.social_reopen_per_month),
-                      ("bim_boost", p.social_bim_per_month)))
-        self._switch(people, registered, wants_psych, people.centre_psych,
-                     (("boost_engage", p.psych_engage_effect),))
+        people.centre_social[registered] = wants_social
+        people.centre_psych[registered] = wants_psych
         followed = registered[wants_social]
         sim.record("centre_followed", followed)
         if sim.has("coverage"):
-            delay = max(sim.module("coverage").pars.amu_delay_months, 1)
+            delay = max(sim.values("coverage.amu_delay.months", sim), 1)
             idle = followed[(people.coverage[followed] == UNDOCUMENTED)
                             & ~people.amu_active[followed]
                             & (people.amu_decision_month[followed] < month)]
@@ -341,21 +363,6 @@ class Centres(Module):
         referred = without[self.chance(sim, "reinsertion", p.reinsertion_per_month, without)]
         people.dmg[referred] = True
         sim.record("centre_reinserted", referred)
-
-    @staticmethod
-    def _switch(people, uids: np.ndarray, wanted: np.ndarray, flag: np.ndarray,
-                boosts: tuple[tuple[str, float], ...]) -> None:
-        """Add the ``boosts`` to people of ``uids`` who now want them and lack them, and
-        take them back from those who have them and no longer want them."""
-        current = flag[uids]
-        on, off = uids[wanted & ~current], uids[~wanted & current]
-        for column, amount in boosts:
-            if column in people:
-                values = getattr(people, column)
-                values[on] += np.float32(amount)
-                values[off] -= np.float32(amount)
-        flag[on] = True
-        flag[off] = False
 
     def _costs(self, sim) -> None:
         """Staff and building costs not paid by fees: programme funders (EUR)."""

@@ -1,4 +1,11 @@
-"""Coverage dynamics: mutuelle ruptures and reopening, BIM take-up, AMU, asylum decisions."""
+"""Coverage dynamics: mutuelle ruptures and reopening, BIM take-up, AMU, asylum decisions.
+
+Values other modules may modify (``passerelle.engine.values``): per lapsed or entitled
+person, ``coverage.reopen.probability`` and ``coverage.bim.probability`` (monthly); for
+everyone, ``coverage.amu_apply.probability``, ``coverage.amu_refusal.probability``,
+``coverage.amu_validity.months`` and ``coverage.amu_delay.months`` (the parameters of the
+same names, as in force this month).
+"""
 
 from __future__ import annotations
 
@@ -73,9 +80,6 @@ class Coverage(Module):
     order = 20.0
     Params = CoverageParams
     columns = (
-        Column("reopen_boost", "float32", 0.0, "added monthly probability of reopening "
-               "lapsed rights (facilitators, social workers)"),
-        Column("bim_boost", "float32", 0.0, "added monthly probability of activating BIM"),
         Column("amu_decision_month", "int32", NEVER, "month the pending AMU decision is due"),
         Column("amu_expiry_month", "int32", NEVER, "month the AMU decision expires"),
         Column("asylum_refused_month", "int32", NEVER, "month the asylum claim was refused"),
@@ -96,6 +100,19 @@ class Coverage(Module):
     def init(self, sim) -> None:
         spec = sim.scenario.population
         self._lapse_rr = np.asarray(spec.lapsed_by_quintile) / np.mean(spec.lapsed_by_quintile)
+        sim.values.expose("coverage.reopen.probability",
+                          lambda sim, uids: np.full(uids.size, self.pars.reopen_per_month),
+                          by=self.name)
+        sim.values.expose("coverage.bim.probability",
+                          lambda sim, uids: np.full(uids.size, self.pars.bim_take_up_per_month),
+                          by=self.name)
+        for value, field in (("amu_apply.probability", "amu_apply"),
+                             ("amu_refusal.probability", "amu_refusal"),
+                             ("amu_validity.months", "amu_validity_months"),
+                             ("amu_delay.months", "amu_delay_months")):
+            sim.values.expose(f"coverage.{value}",
+                              lambda sim, uids, field=field: getattr(self.pars, field),
+                              by=self.name)
 
     def step(self, sim) -> None:
         self._ruptures(sim)
@@ -110,7 +127,7 @@ class Coverage(Module):
         hazard = p.lapse_per_month * self._lapse_rr[people.quintile[insured]]
         hazard = np.where(people.homeless[insured], hazard * p.lapse_homeless_rr, hazard)
         lapsing = insured[self.chance(sim, "lapse", np.minimum(hazard, 1), insured)]
-        reopen = np.minimum(p.reopen_per_month + people.reopen_boost[lapsed], 1)
+        reopen = np.minimum(sim.values("coverage.reopen.probability", sim, lapsed), 1)
         reopened = lapsed[self.chance(sim, "reopen", reopen, lapsed)]
         people.coverage[lapsing] = LAPSED
         people.coverage[reopened] = INSURED
@@ -121,13 +138,17 @@ class Coverage(Module):
         people = sim.people
         waiting = np.flatnonzero(people.bim_eligible & ~people.bim & people.alive
                                  & (people.coverage == INSURED))
-        rate = np.minimum(self.pars.bim_take_up_per_month + people.bim_boost[waiting], 1)
+        rate = np.minimum(sim.values("coverage.bim.probability", sim, waiting), 1)
         activated = waiting[self.chance(sim, "bim", rate, waiting)]
         people.bim[activated] = True
         sim.record("bim_activated", activated)
 
     def _amu(self, sim) -> None:
-        people, p, month = sim.people, self.pars, sim.month
+        people, month = sim.people, sim.month
+        refusal, apply, validity, delay = (
+            sim.values(f"coverage.{value}", sim) for value in (
+                "amu_refusal.probability", "amu_apply.probability", "amu_validity.months",
+                "amu_delay.months"))
         undocumented = np.flatnonzero((people.coverage == UNDOCUMENTED) & people.alive)
         active = undocumented[people.amu_active[undocumented]]
         expired = active[people.amu_expiry_month[active] <= month]
@@ -135,10 +156,10 @@ class Coverage(Module):
         sim.record("amu_expired", expired)
 
         due = undocumented[people.amu_decision_month[undocumented] == month]
-        refused = self.chance(sim, "refusal", p.amu_refusal, due)
+        refused = self.chance(sim, "refusal", refusal, due)
         granted = due[~refused]
         people.amu_active[granted] = True
-        people.amu_expiry_month[granted] = month + p.amu_validity_months
+        people.amu_expiry_month[granted] = month + validity
         people.amu_decision_month[due] = NEVER
         sim.record("amu_granted", granted)
         sim.record("amu_refused", due[refused])
@@ -146,11 +167,12 @@ class Coverage(Module):
         idle = undocumented[~people.amu_active[undocumented]
                             & (people.amu_decision_month[undocumented] < month)]
         blocked = idle[people.need_open[idle] & (people.last_unmet_perceived[idle] == month - 1)]
-        applying = blocked[self.chance(sim, "apply", p.amu_apply, blocked)]
-        people.amu_decision_month[applying] = month + max(p.amu_delay_months, 1)
+        applying = blocked[self.chance(sim, "apply", apply, blocked)]
+        people.amu_decision_month[applying] = month + max(delay, 1)
         sim.record("amu_applications", applying)
 
-        regularised = undocumented[self.chance(sim, "regularise", p.regularisation_per_month,
+        regularised = undocumented[self.chance(sim, "regularise",
+                                               self.pars.regularisation_per_month,
                                                undocumented)]
         self._become_insured(people, regularised)
         sim.record("regularised", regularised)

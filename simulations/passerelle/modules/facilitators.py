@@ -7,9 +7,11 @@ month (order 65, after the cascade and the escalation of that month) free places
 from the deployment's area by the targeting rule, among people never enrolled before, and
 each person asked accepts with a probability. Enrolment lasts ``enrolment_months`` months,
 from the month after enrolment. While enrolled a person perceives, seeks and engages with
-care more easily (log-odds added to the cascade's ``boost_*`` columns), lapsed rights are
-reopened and BIM activated faster (the coverage module's ``reopen_boost`` and
-``bim_boost``), and a regular GP (DMG) is found with some probability each month. At
+care more easily (log-odds added, in proportion to ``fac_intensity``, to the cascade's
+values ``cascade.<step>.logit``), lapsed rights are reopened and BIM activated faster
+(added to the coverage module's ``coverage.reopen.probability`` and
+``coverage.bim.probability``), and a regular GP (DMG) is found with some probability each
+month. At
 graduation a share ``retention`` of the ability effects stays, then fades by
 ``decay_per_month``. A person enrolled in the month of a hospital discharge gets a
 post-discharge primary-care visit booked with probability ``discharge_followup`` (as in the
@@ -233,6 +235,30 @@ class Facilitators(Module):
             for index, d in enumerate(self.pars.deployments)
         ]
         self._deprivation = np.array([a.deprivation for a in areas] or [0.0])
+        p = self.pars
+        for step, effect in (("perceive", p.perceive_effect), ("seek", p.seek_effect),
+                             ("engage", p.engage_effect)):
+            sim.values.modify(f"cascade.{step}.logit", self._ability(effect), by=self.name)
+        sim.values.modify("coverage.reopen.probability", self._paperwork(p.reopen_per_month),
+                          by=self.name)
+        sim.values.modify("coverage.bim.probability", self._paperwork(p.bim_per_month),
+                          by=self.name)
+
+    @staticmethod
+    def _ability(effect: float):
+        """Log-odds ``effect`` × each person's share of the ability effects in force."""
+        def shift(sim, uids: np.ndarray, logit: np.ndarray) -> np.ndarray:
+            logit += np.float32(effect) * sim.people.fac_intensity[uids]
+            return logit
+        return shift
+
+    @staticmethod
+    def _paperwork(per_month: float):
+        """A monthly probability raised by ``per_month`` for people enrolled now."""
+        def raise_(sim, uids: np.ndarray, probability: np.ndarray) -> np.ndarray:
+            probability[sim.people.fac_site[uids] >= 0] += np.float32(per_month)
+            return probability
+        return raise_
 
     def active(self, sim) -> list[tuple[int, Deployment, np.ndarray]]:
         """The deployments at work this month within the run's population."""
@@ -365,25 +391,17 @@ class Facilitators(Module):
             sim.record("needs_new", booked)
 
     def _apply_effects(self, sim, new: np.ndarray, graduating: np.ndarray) -> None:
-        """Move each person's share of the ability effects, and the rights boosts, to this
-        month's value: 1 while enrolled, ``retention`` at graduation, then fading."""
-        people, p = sim.people, self.pars
-        intensity = people.fac_intensity
+        """Move each person's share of the ability effects to this month's value: 1 while
+        enrolled, ``retention`` at graduation, then fading."""
+        p = self.pars
+        intensity = sim.people.fac_intensity
         fading = np.flatnonzero((intensity > 0) & (intensity < 1))
         target = intensity[fading] * np.float32(1 - p.decay_per_month)
         target[target < 0.01] = 0
         changed = np.concatenate([fading, graduating, new])
         after = np.concatenate([target, np.full(graduating.size, p.retention),
                                 np.ones(new.size)]).astype(np.float32)
-        delta = after - intensity[changed]
         intensity[changed] = after
-        for step, effect in (("perceive", p.perceive_effect), ("seek", p.seek_effect),
-                             ("engage", p.engage_effect)):
-            getattr(people, f"boost_{step}")[changed] += np.float32(effect) * delta
-        if "reopen_boost" in people:
-            for uids, sign in ((new, 1), (graduating, -1)):
-                people.reopen_boost[uids] += np.float32(sign * p.reopen_per_month)
-                people.bim_boost[uids] += np.float32(sign * p.bim_per_month)
 
     def _cost(self, sim, active: list[tuple[int, Deployment, np.ndarray]]) -> None:
         if not sim.has("costs"):

@@ -1,18 +1,20 @@
 """Policies that change the rules for everyone: generalised tiers payant, a simpler AMU
 procedure, automatic BIM. Each is on from a month to a month (off by default).
 
-A policy acts by changing other modules' parameters while it is in force (order 15, before
-coverage and the cascade in each month), and restores them after:
+A policy acts, while it is in force, by modifying values that the cascade and the
+coverage module expose (``passerelle.engine.values``); it never changes their parameters:
 
 - generalised tiers payant: an insured patient without BIM no longer advances the GP fee;
-  ``tiers_payant_pay_effect`` log-odds are added to the cascade's ``pay`` step for them
-  (the co-payment itself stays; BIM patients already have compulsory tiers payant);
+  ``tiers_payant_pay_effect`` log-odds are added to ``cascade.pay.logit`` for them (the
+  co-payment itself stays; BIM patients already have compulsory tiers payant);
 - simpler AMU procedure: the CPAS refuses less, more people apply after a need went unmet,
-  and decisions last longer (the coverage module's ``amu_refusal``, ``amu_apply``,
-  ``amu_validity_months``, ``amu_delay_months``; the engine decides at the earliest in the
-  month after an application, so a delay under a month cannot be represented);
-- automatic BIM: every entitled insured person has BIM within the month (coverage's
-  ``bim_take_up_per_month`` set to 1).
+  and decisions last longer (``coverage.amu_refusal.probability``,
+  ``coverage.amu_apply.probability``, ``coverage.amu_validity.months``,
+  ``coverage.amu_delay.months`` take this module's values; the engine decides at the
+  earliest in the month after an application, so a delay under a month cannot be
+  represented);
+- automatic BIM: every entitled insured person has BIM within the month
+  (``coverage.bim.probability`` set to 1).
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ class PoliciesParams(Params):
 
 
 class Policies(Module):
-    """Switches the other modules' parameters while each policy is in force."""
+    """Modifies the cascade's and the coverage module's values while each policy is in
+    force."""
 
     name = "policies"
     order = 15.0
@@ -102,9 +105,14 @@ class Policies(Module):
             policy: (getattr(p, f"{policy}_from"), getattr(p, f"{policy}_until"))
             for policy in POLICIES
         }
-        self._original = {name: sim.module(name).pars for name in ("cascade", "coverage")
-                          if sim.has(name)}
-        self._built: dict[tuple[bool, ...], dict] = {}
+        sim.values.modify("cascade.pay.logit", self._tiers_payant, by=self.name)
+        for value, field in (("amu_refusal.probability", "amu_refusal"),
+                             ("amu_apply.probability", "amu_apply"),
+                             ("amu_validity.months", "amu_validity_months"),
+                             ("amu_delay.months", "amu_delay_months")):
+            sim.values.modify(f"coverage.{value}", self._amu_simple(getattr(p, field)),
+                              by=self.name)
+        sim.values.modify("coverage.bim.probability", self._automatic_bim, by=self.name)
 
     def in_force(self, month: int) -> dict[str, bool]:
         """Which policies are in force in ``month``."""
@@ -112,32 +120,26 @@ class Policies(Module):
                 and month_or(start, END_OF_TIME) <= month <= month_or(end, END_OF_TIME)
                 for policy, (start, end) in self._windows.items()}
 
-    def _parameters(self, state: dict[str, bool]) -> dict:
-        """The cascade's and coverage's parameters under the policies in ``state``."""
-        key = tuple(state.values())
-        if key not in self._built:
-            p, built = self.pars, dict(self._original)
-            if state["tiers_payant"] and "cascade" in built:
-                pay = list(built["cascade"].pay_by_coverage)
-                pay[0] += p.tiers_payant_pay_effect
-                built["cascade"] = built["cascade"].model_copy(
-                    update={"pay_by_coverage": tuple(pay)})
-            update = {}
-            if state["amu_simple"]:
-                update |= {"amu_refusal": p.amu_refusal, "amu_apply": p.amu_apply,
-                           "amu_validity_months": p.amu_validity_months,
-                           "amu_delay_months": p.amu_delay_months}
-            if state["automatic_bim"]:
-                update["bim_take_up_per_month"] = 1.0
-            if update and "coverage" in built:
-                built["coverage"] = built["coverage"].model_copy(update=update)
-            self._built[key] = built
-        return self._built[key]
+    def _tiers_payant(self, sim, uids: np.ndarray, logit: np.ndarray) -> np.ndarray:
+        if self.in_force(sim.month)["tiers_payant"]:
+            people = sim.people
+            no_bim = (people.coverage[uids] == INSURED) & ~people.bim[uids]
+            logit[no_bim] += np.float32(self.pars.tiers_payant_pay_effect)
+        return logit
+
+    def _amu_simple(self, simpler: float):
+        """The coverage module's AMU value, or ``simpler`` while the procedure is in force."""
+        def value(sim, uids, usual):
+            return simpler if self.in_force(sim.month)["amu_simple"] else usual
+        return value
+
+    def _automatic_bim(self, sim, uids: np.ndarray, probability: np.ndarray) -> np.ndarray:
+        if self.in_force(sim.month)["automatic_bim"]:
+            probability[:] = 1.0
+        return probability
 
     def step(self, sim) -> None:
         state = self.in_force(sim.month)
-        for name, params in self._parameters(state).items():
-            sim.module(name).pars = params
         if not any(state.values()):
             return
         people = sim.people
