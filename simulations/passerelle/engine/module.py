@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -16,11 +16,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Measure:
-    """A result a module records each month, counted in each group cell."""
+    """A result a module records each month, counted in each group cell.
+
+    A ``flow`` counts events of the month (needs met, EUR spent) and adds up over months;
+    a ``stock`` counts who is in a state at the end of the month (people present) and is
+    read at a date, never summed over months.
+    """
 
     name: str
     unit: str
     description: str
+    kind: Literal["stock", "flow"] = "flow"
 
 
 class Module:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,43 +122,75 @@ class Results:
         return float(self.select(measure, **where)[-1])
 
     def summary(self) -> pd.DataFrame:
-        """Key indicators over the last 12 months: one row per indicator, with its unit."""
+        """Key indicators over the last 12 months: one row per indicator, with its unit.
+
+        The model's indicators (needs, unmet needs by barrier, ED visits, coverage, costs)
+        appear when the run records the measures they are made of. A run without the
+        model's ``population`` measure (a run of plugins) gets one row per measure
+        instead: a stock at the end of the run, a flow over its last 12 months.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``indicator``, ``value`` (real population) and ``unit``.
+        """
+        if "population" not in self.cells:
+            return pd.DataFrame(
+                [(m.name, self.at_end(m.name) if m.kind == "stock" else self.last_year(m.name),
+                  m.unit if m.kind == "stock" else f"{m.unit} a year")
+                 for m in self.measures if m.name in self.cells],
+                columns=["indicator", "value", "unit"])
+        rows = [(label, compute(), unit) for needs, label, unit, compute in self._indicators()
+                if set(needs) <= set(self.cells)]
+        present = [row for row in rows if not isinstance(row[1], float) or np.isfinite(row[1])]
+        return pd.DataFrame(present, columns=["indicator", "value", "unit"])
+
+    def _indicators(self) -> list[tuple[tuple[str, ...], str, str, Callable[[], float]]]:
+        """The model's indicators: (measures needed besides ``population``, label, unit,
+        how to compute it), in the order the summary lists them."""
         population = self.at_end("population")
         residents = {"coverage": ("insured", "insured_bim", "lapsed")}
         adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}
-        unmet = sum(self.last_year(f"unmet_{s}") for s in STEPS)
-        rows = [
-            ("population", population, "persons"),
-            ("needs per person-year", self.last_year("needs_new") / population, "needs"),
-            ("needs unmet in a month", unmet, "need-months"),
-            *((f"  of which at '{s}'", self.last_year(f"unmet_{s}") / max(unmet, 1e-12),
-               "share 0-1") for s in STEPS),
-            ("needs given up", self.last_year("forgone"), "needs"),
-            ("adult residents with a perceived unmet need (12 months)",
-             self.at_end("unmet_12m_reported", **residents, **adults)
-             / self.at_end("population", **residents, **adults), "share 0-1"),
-            ("ED visits per 1,000 a year", 1000 * self.last_year("ed_visits") / population,
-             "visits"),
-            ("  of which avoidable", self.last_year("ed_avoidable")
-             / max(self.last_year("ed_visits"), 1e-12), "share 0-1"),
-            ("hospital stays per 1,000 a year",
-             1000 * self.last_year("hospital_stays") / population, "stays"),
-            ("residents with a DMG", self.at_end("with_dmg", **residents)
-             / self.at_end("population", **residents), "share 0-1"),
-            ("residents not in order with their mutuelle",
-             self.at_end("population", coverage="lapsed")
-             / self.at_end("population", **residents), "share 0-1"),
-            ("undocumented people", self.at_end(
-                "population", coverage=("undocumented_amu", "undocumented_no_amu")), "persons"),
-            ("  of which with active AMU", self.at_end("population", coverage="undocumented_amu")
-             / max(self.at_end("population", coverage=("undocumented_amu",
-                                                       "undocumented_no_amu")), 1e-12),
-             "share 0-1"),
-            *((f"cost to {payer}", self.last_year(f"cost_{payer}"), "EUR a year")
+        undocumented = ("undocumented_amu", "undocumented_no_amu")
+        steps = tuple(f"unmet_{s}" for s in STEPS)
+
+        def unmet() -> float:
+            return sum(self.last_year(m) for m in steps)
+
+        def resident_share(measure: str, **where) -> float:
+            return (self.at_end(measure, **residents, **where)
+                    / self.at_end("population", **residents, **where))
+
+        return [
+            ((), "population", "persons", lambda: population),
+            (("needs_new",), "needs per person-year", "needs",
+             lambda: self.last_year("needs_new") / population),
+            (steps, "needs unmet in a month", "need-months", unmet),
+            *((steps, f"  of which at '{s}'", "share 0-1",
+               lambda s=s: self.last_year(f"unmet_{s}") / max(unmet(), 1e-12)) for s in STEPS),
+            (("forgone",), "needs given up", "needs", lambda: self.last_year("forgone")),
+            (("unmet_12m_reported",), "adult residents with a perceived unmet need (12 months)",
+             "share 0-1", lambda: resident_share("unmet_12m_reported", **adults)),
+            (("ed_visits",), "ED visits per 1,000 a year", "visits",
+             lambda: 1000 * self.last_year("ed_visits") / population),
+            (("ed_visits", "ed_avoidable"), "  of which avoidable", "share 0-1",
+             lambda: self.last_year("ed_avoidable") / max(self.last_year("ed_visits"), 1e-12)),
+            (("hospital_stays",), "hospital stays per 1,000 a year", "stays",
+             lambda: 1000 * self.last_year("hospital_stays") / population),
+            (("with_dmg",), "residents with a DMG", "share 0-1",
+             lambda: resident_share("with_dmg")),
+            ((), "residents not in order with their mutuelle", "share 0-1",
+             lambda: self.at_end("population", coverage="lapsed")
+             / self.at_end("population", **residents)),
+            ((), "undocumented people", "persons",
+             lambda: self.at_end("population", coverage=undocumented)),
+            ((), "  of which with active AMU", "share 0-1",
+             lambda: self.at_end("population", coverage="undocumented_amu")
+             / max(self.at_end("population", coverage=undocumented), 1e-12)),
+            *(((f"cost_{payer}",), f"cost to {payer}", "EUR a year",
+               lambda payer=payer: self.last_year(f"cost_{payer}"))
               for payer in ("inami", "patient", "federal", "programme")),
         ]
-        present = [row for row in rows if not isinstance(row[1], float) or np.isfinite(row[1])]
-        return pd.DataFrame(present, columns=["indicator", "value", "unit"])
 
     def describe(self) -> dict:
         """Run metadata, as written to summary.json."""
@@ -166,7 +199,8 @@ class Results:
             "source": self.scenario.source,
             "seed": self.scenario.run.seed,
             "region": self.scenario.population.region,
-            "simulated_people": round(self.at_end("population") / self.scale),
+            "simulated_people": (round(self.at_end("population") / self.scale)
+                                 if "population" in self.cells else None),
             "scale": self.scale,
             "months": [self.months[0], self.months[-1]] if self.months else [],
             "agent_months": self.agent_months,
