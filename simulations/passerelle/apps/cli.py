@@ -269,7 +269,7 @@ def evaluate(
 ) -> None:
     """Replicate a study design on many seeds: bias, RMSE, coverage and power of its
     estimator against the simulated truth; writes a table, summary.json and a plot."""
-    from passerelle.evaluate.replicate import replicate
+    from passerelle.evaluate.designs.replicate import replicate
 
     options = {key: value for key, value in (("population", population), ("months", months))
                if value is not None}
