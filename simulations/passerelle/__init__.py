@@ -1,8 +1,9 @@
 """Passerelle: simulate, evaluate and teach unconditional access to care in Belgium.
 
 ``load(name)`` reads a scenario, ``Scenario.replace`` changes it, ``Sim(scenario).run()``
-runs it and ``run(name, **sections)`` does all three. The names load on first use, so
-that ``import passerelle`` stays light (PEP 562).
+runs it and ``run(name, **sections)`` does all three. The names load on first use
+(module-level ``__getattr__``, PEP 562), so ``import passerelle`` stays fast: numba,
+pydantic and the model load only when a scenario is loaded or run.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ __all__ = ["Results", "Scenario", "ScenarioError", "Sim", "load", "run"]
 
 
 def __getattr__(name: str):
-    if name in HOMES:
-        return getattr(importlib.import_module(HOMES[name]), name)
-    raise AttributeError(f"module 'passerelle' has no attribute {name!r}")
+    if name not in HOMES:
+        raise AttributeError(f"module 'passerelle' has no attribute {name!r}")
+    value = getattr(importlib.import_module(HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *HOMES])

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 from passerelle.config.geography import national_deprivation, people_by_kind
 from passerelle.engine import sources
@@ -224,6 +223,8 @@ def draw_literacy_and_trust(d: Draw, quintile: np.ndarray, language: np.ndarray,
                             homeless: np.ndarray) -> None:
     """Latent scores mapped to 0-1; limited literacy (below 0.5) in about
     ``spec.limited_literacy`` of people."""
+    from scipy.special import ndtr, ndtri
+
     spec = d.spec
     centre = -ndtri(spec.limited_literacy)
     literacy_z = (centre + spec.literacy_income * (quintile - 2)

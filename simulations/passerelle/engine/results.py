@@ -6,15 +6,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
 from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -70,10 +72,14 @@ class Results:
 
     def total(self, measure: str) -> pd.Series:
         """Monthly total of ``measure`` for the real population."""
+        import pandas as pd
+
         return pd.Series(self.select(measure), index=self.months, name=measure)
 
     def by(self, measure: str, dimension: str) -> pd.DataFrame:
         """Monthly totals of ``measure`` by one dimension (columns: its labels)."""
+        import pandas as pd
+
         labels = self.grouping.dimensions[dimension]
         axis = list(self.grouping.dimensions).index(dimension) + 1
         array = self._array(measure)
@@ -85,6 +91,8 @@ class Results:
         """Tidy table: one row per month × group × measure, for the whole population
         (``group_by == "all"``) and by each dimension. ``value`` is for the real population,
         ``sample`` counts simulated people (or sums their EUR)."""
+        import pandas as pd
+
         frames = []
         months = np.array(self.months)
         for measure in sorted(self.cells):
@@ -134,6 +142,8 @@ class Results:
         pandas.DataFrame
             Columns ``indicator``, ``value`` (real population) and ``unit``.
         """
+        import pandas as pd
+
         if "population" not in self.cells:
             return pd.DataFrame(
                 [(m.name, self.at_end(m.name) if m.kind == "stock" else self.last_year(m.name),

@@ -34,7 +34,6 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, field_validator
 
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
@@ -42,15 +41,12 @@ from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.results import STEPS
 from passerelle.engine.timeline import parse_month
+from passerelle.modules.deployments import Deployment, roll_out
 from passerelle.modules.places import (
     END_OF_TIME,
     MAX_SITES,
     Probability,
-    Spec,
     Weight,
-    check_end,
-    check_month,
-    check_place,
     commune_mask,
     month_or,
     pick,
@@ -60,48 +56,10 @@ NEVER = -(2**30)
 ENROLMENT_MONTHS = 6
 
 
-class Deployment(Spec):
-    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
-
-    area: tuple[str, ...] = Field(min_length=1, description="communes or regions covered")
-    workers: float = Field(ge=0, description="facilitators (full-time equivalents)")
-    start: str = Field(description="first month of work, YYYY-MM")
-    end: str | None = Field(default=None, description="last month of work, YYYY-MM, or none")
-
-    @field_validator("area")
-    @classmethod
-    def _places(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(check_place(name) for name in value)
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
-
-
-# The federal project's roll-out: 50 workers from June 2021 (chw_budget, chw_first_in_post:
-# 17 in Wallonia, 6 in Gent). How the other workers are shared between cities is ours.
-_ROLL_OUT = (
-    (("Liège",), 7), (("Dison", "Verviers"), 3), (("Charleroi",), 7),
-    (("Gent",), 6), (("Antwerpen",), 8), (("Genk",), 3), (("Oostende",), 2), (("Tienen",), 2),
-    (("Brussels-Capital Region",), 12),
-)
-
-
-def _roll_out(start: str) -> tuple[Deployment, ...]:
-    return tuple(Deployment(area=area, workers=workers, start=start)
-                 for area, workers in _ROLL_OUT)
-
-
 class FacilitatorsParams(Params):
     deployments: tuple[Deployment, ...] = sourced(
         "chw_first_in_post", description="workers per city, with start and end months",
-        derive=_roll_out,
+        derive=roll_out,
         how="50 workers (chw_budget@Belgium) from June 2021, 17 in Wallonia and 6 in Gent "
         "(note of chw_first_in_post); assumption: the rest shared by city size (Antwerpen 8, "
         "Genk 3, Oostende 2, Tienen 2, Brussels 12; Liège 7, Dison/Verviers 3, Charleroi 7) "
