@@ -10,6 +10,7 @@ frames: they import nothing of the simulator.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,15 @@ def test_no_file_of_the_package_is_over_the_limit() -> None:
     long = {name: n for name, path in FILES.items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+SINGLE_BACKTICKS = re.compile(r"(?<![`\w:])`[^`\n]+`(?![`\w])")
+
+
+def test_docstrings_write_code_in_double_backticks() -> None:
+    """One style: ``code`` (Sphinx roles such as :mod:`x` apart)."""
+    single = [f"{module}:{node.lineno}" for module, tree in TREES.items()
+              for node in ast.walk(tree)
+              if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+              and isinstance(node.value.value, str) and SINGLE_BACKTICKS.search(node.value.value)]
+    assert single == []

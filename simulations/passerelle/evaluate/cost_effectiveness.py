@@ -17,7 +17,7 @@ def icer_table(
 ) -> pd.DataFrame:
     """Incremental cost-effectiveness ratios after removing dominated strategies.
 
-    `strategies` has one row per strategy with its mean cost (currency) and effect (e.g.
+    ``strategies`` has one row per strategy with its mean cost (currency) and effect (e.g.
     QALYs). Rows are sorted by cost (then by decreasing effect). A strategy is "dominated"
     when another costs no more and is at least as effective (strictly better on one of the
     two); it is "extendedly dominated" when a mix of its neighbours on the frontier would
@@ -73,7 +73,7 @@ def _icers(table: pd.DataFrame, frontier: Sequence[int]) -> list[float]:
 def net_monetary_benefit(cost: ArrayLike, effect: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     """Net monetary benefit wtp·effect - cost, in currency (arrays broadcast).
 
-    `wtp` is the willingness to pay per unit of effect (currency per QALY, say).
+    ``wtp`` is the willingness to pay per unit of effect (currency per QALY, say).
     """
     return np.asarray(wtp, dtype=float) * np.asarray(effect, dtype=float) - np.asarray(
         cost, dtype=float
@@ -88,9 +88,9 @@ def acceptability_curve(
 ) -> pd.DataFrame:
     """Cost-effectiveness acceptability curves from probabilistic sensitivity analysis.
 
-    `psa_costs` and `psa_effects` are draws x strategies arrays. Returns, for each
-    willingness to pay in `wtps` (rows), the share of draws in which each strategy
-    (columns, named by `names`) has the highest net monetary benefit; ties go to the
+    ``psa_costs`` and ``psa_effects`` are draws x strategies arrays. Returns, for each
+    willingness to pay in ``wtps`` (rows), the share of draws in which each strategy
+    (columns, named by ``names``) has the highest net monetary benefit; ties go to the
     first strategy.
     """
     costs, effects = _psa(psa_costs, psa_effects)
@@ -107,7 +107,7 @@ def evpi(psa_costs: ArrayLike, psa_effects: ArrayLike, wtp: float) -> float:
     """Expected value of perfect information per person, in currency.
 
     E[max over strategies of NMB] - max over strategies of E[NMB], over the PSA draws
-    (draws x strategies arrays) at willingness to pay `wtp` per unit of effect. Multiply by
+    (draws x strategies arrays) at willingness to pay ``wtp`` per unit of effect. Multiply by
     the (discounted) population affected for the population EVPI.
     """
     costs, effects = _psa(psa_costs, psa_effects)

@@ -36,14 +36,14 @@ def concentration_index(
     kind: str = "standard",
     bounds: tuple[float, float] = (0.0, 1.0),
 ) -> float:
-    """Concentration index of `outcome` across the distribution of `rank` (e.g. income).
+    """Concentration index of ``outcome`` across the distribution of ``rank`` (e.g. income).
 
-    Standard index C = 2·cov(h, R)/mean(h), with R the weighted fractional rank in `rank`
+    Standard index C = 2·cov(h, R)/mean(h), with R the weighted fractional rank in ``rank``
     (ascending: poorest first; tied rank values share the mid-point of their span), using
     the population-weighted covariance. C lies in [-1, 1]; negative values mean the
-    outcome is concentrated among the worse off. For an outcome bounded in `bounds` = (a,
-    b), `kind="wagstaff"` gives C·(b-a)·mean/((b-mean)(mean-a)) (C/(1-mean) for a 0/1
-    outcome) and `kind="erreygers"` gives 4·mean·C/(b-a).
+    outcome is concentrated among the worse off. For an outcome bounded in ``bounds`` = (a,
+    b), ``kind="wagstaff"`` gives C·(b-a)·mean/((b-mean)(mean-a)) (C/(1-mean) for a 0/1
+    outcome) and ``kind="erreygers"`` gives 4·mean·C/(b-a).
     """
     if kind not in CORRECTIONS:
         raise ValueError(f"kind must be one of {CORRECTIONS}, got {kind!r}")
@@ -75,12 +75,12 @@ def slope_index_of_inequality(
 ) -> float:
     """Slope index of inequality (outcome units): fitted top minus fitted bottom.
 
-    Socioeconomic groups (values of `group`, ordered from most disadvantaged to most
-    advantaged when `ascending`) get the ridit of their mid-point in the cumulative
+    Socioeconomic groups (values of ``group``, ordered from most disadvantaged to most
+    advantaged when ``ascending``) get the ridit of their mid-point in the cumulative
     population, from 0 (bottom) to 1 (top). The group mean outcomes are regressed on the
     ridits by weighted least squares with the group populations as weights; the SII is the
     slope, i.e. fitted(1) - fitted(0). Rows may be individuals or whole groups (then pass
-    the group population as `weight` and the group mean as `outcome`).
+    the group population as ``weight`` and the group mean as ``outcome``).
     """
     return _ridit_fit(df, outcome, group, weight, ascending)[1]
 
@@ -94,7 +94,7 @@ def relative_index_of_inequality(
 ) -> float:
     """Relative index of inequality: fitted top over fitted bottom, fitted(1)/fitted(0).
 
-    Same regression as `slope_index_of_inequality` (WHO HEAT convention); values above 1
+    Same regression as ``slope_index_of_inequality`` (WHO HEAT convention); values above 1
     mean the outcome is higher at the top of the hierarchy.
     """
     intercept, slope = _ridit_fit(df, outcome, group, weight, ascending)
@@ -106,10 +106,10 @@ def relative_index_of_inequality(
 def equally_distributed_equivalent(
     values: ArrayLike, epsilon: float, weights: ArrayLike | None = None
 ) -> float:
-    """Atkinson equally-distributed equivalent, in the units of `values`.
+    """Atkinson equally-distributed equivalent, in the units of ``values``.
 
     The level which, if everyone had it, would give the same social welfare with
-    inequality aversion `epsilon` >= 0: (weighted mean of x^(1-epsilon))^(1/(1-epsilon)),
+    inequality aversion ``epsilon`` >= 0: (weighted mean of x^(1-epsilon))^(1/(1-epsilon)),
     the geometric mean when epsilon = 1 and the mean when epsilon = 0. Values must be
     positive (non-negative when epsilon < 1).
     """
@@ -133,11 +133,11 @@ def atkinson_index(values: ArrayLike, epsilon: float, weights: ArrayLike | None 
 class DistributionalSummary:
     """Distributional cost-effectiveness summary by socioeconomic group.
 
-    `by_group` has one row per group: population, population share, mean incremental cost
+    ``by_group`` has one row per group: population, population share, mean incremental cost
     (currency), mean incremental health and mean net health benefit (health units, e.g.
     QALYs), plus mean baseline and post-intervention health when a baseline is given.
-    `mean_nhb` is the population mean net health benefit; `ede_nhb` its equity-weighted
-    counterpart (see `distributional_summary`).
+    ``mean_nhb`` is the population mean net health benefit; ``ede_nhb`` its equity-weighted
+    counterpart (see ``distributional_summary``).
     """
 
     by_group: pd.DataFrame
@@ -159,14 +159,14 @@ def distributional_summary(
 ) -> DistributionalSummary:
     """Incremental cost, health and net health benefit by group, and their EDE.
 
-    Rows are individuals (or groups, with their population in `weight`) with the
-    intervention's incremental `cost` (currency) and incremental `health` (e.g. QALYs).
-    The net health benefit is health - cost/`threshold`, with `threshold` the cost per
+    Rows are individuals (or groups, with their population in ``weight``) with the
+    intervention's incremental ``cost`` (currency) and incremental ``health`` (e.g. QALYs).
+    The net health benefit is health - cost/``threshold``, with ``threshold`` the cost per
     unit of health displaced elsewhere; the opportunity cost is attributed where the cost
-    is incurred. Without `baseline`, `ede_nhb` is the Atkinson equally-distributed
-    equivalent (aversion `epsilon`) of the group mean net health benefits, which must then
-    be positive. With a `baseline` health column (e.g. quality-adjusted life expectancy),
-    `ede_nhb` is the change in the EDE of group mean health, EDE(baseline + NHB) -
+    is incurred. Without ``baseline``, ``ede_nhb`` is the Atkinson equally-distributed
+    equivalent (aversion ``epsilon``) of the group mean net health benefits, which must then
+    be positive. With a ``baseline`` health column (e.g. quality-adjusted life expectancy),
+    ``ede_nhb`` is the change in the EDE of group mean health, EDE(baseline + NHB) -
     EDE(baseline), as in Asaria et al. (2016). Both are between-group measures.
     """
     if threshold <= 0:

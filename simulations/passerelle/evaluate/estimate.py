@@ -149,7 +149,7 @@ class Estimate:
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str | None]) -> None:
-    """Raise a ValueError naming the first column of `columns` missing from `df`."""
+    """Raise a ValueError naming the first column of ``columns`` missing from ``df``."""
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
     for column in columns:

@@ -18,8 +18,8 @@ IPW_ERRORS = ("robust", "bootstrap")
 def propensity_score(df: pd.DataFrame, treatment: str, covariates: Sequence[str]) -> pd.Series:
     """Probability of treatment given the covariates, from a logit fitted by statsmodels.
 
-    `treatment` is a 0/1 column; `covariates` are numeric columns (an intercept is added).
-    Returns a Series aligned with `df`'s index.
+    ``treatment`` is a 0/1 column; ``covariates`` are numeric columns (an intercept is added).
+    Returns a Series aligned with ``df``'s index.
     """
     d, x = _treatment_and_covariates(df, treatment, covariates)
     return pd.Series(_logit(d, x)[0], index=df.index, name="propensity_score")
@@ -42,8 +42,8 @@ def ipw(
     1/(1-e) for the controls) or the average effect on the treated ("ATT": weight 1 for the
     treated and e/(1-e) for the controls), in outcome units, where e is the logit
     propensity score. Standard errors are either the M-estimation sandwich that accounts
-    for the estimated score ("robust") or the bootstrap over rows ("bootstrap", `n_resamples`
-    draws with `seed`, refitting the score each time).
+    for the estimated score ("robust") or the bootstrap over rows ("bootstrap", ``n_resamples``
+    draws with ``seed``, refitting the score each time).
     """
     check_alpha(alpha)
     if estimand not in ESTIMANDS:
@@ -84,12 +84,12 @@ def nn_match(
 ) -> Estimate:
     """Nearest-neighbour matching on the propensity score, with replacement; the ATT.
 
-    Each treated unit is compared with the mean outcome of its `n_neighbors` controls with
+    Each treated unit is compared with the mean outcome of its ``n_neighbors`` controls with
     the closest propensity score (controls may be reused). Treated units with no
-    control within `caliper` (in propensity-score units) are dropped, which changes the
-    estimand to the matched treated; their number is in `details`. The estimand is the
+    control within ``caliper`` (in propensity-score units) are dropped, which changes the
+    estimand to the matched treated; their number is in ``details``. The estimand is the
     average effect on the treated, in outcome units. The standard error is a bootstrap over
-    rows (`n_resamples` draws with `seed`, refitting the score; NaN if `n_resamples` is 0);
+    rows (``n_resamples`` draws with ``seed``, refitting the score; NaN if ``n_resamples`` is 0);
     it is only approximately valid for matching with a fixed number of neighbours (Abadie & Imbens
     2008, Econometrica).
     """
@@ -199,7 +199,8 @@ def _match(
 def _bootstrap(
     statistic: Callable[[np.ndarray], float], n: int, n_resamples: int, seed: int
 ) -> float:
-    """Standard deviation of `statistic` over `n_resamples` resamples of the n rows (NaN if 0)."""
+    """Standard deviation of ``statistic`` over ``n_resamples`` resamples of the n rows
+    (NaN if 0)."""
     if n_resamples == 0:
         return float("nan")
     if n_resamples < 2:

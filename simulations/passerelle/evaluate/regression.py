@@ -23,11 +23,11 @@ def ols(
     robust: bool = True,
     alpha: float = 0.05,
 ) -> Estimate:
-    """Ordinary least squares; the estimate is the coefficient on `treatment`.
+    """Ordinary least squares; the estimate is the coefficient on ``treatment``.
 
     With a 0/1 treatment this is the (covariate-adjusted) mean difference in outcome units.
-    Non-numeric covariates enter as dummies. Standard errors are cluster-robust by `cluster`
-    if given, else HC1 heteroskedasticity-robust if `robust`, else classical.
+    Non-numeric covariates enter as dummies. Standard errors are cluster-robust by ``cluster``
+    if given, else HC1 heteroskedasticity-robust if ``robust``, else classical.
     """
     check_alpha(alpha)
     require_columns(df, [outcome, treatment, *covariates, cluster])
@@ -57,11 +57,11 @@ def gee(
 ) -> Estimate:
     """Generalised estimating equations with an exchangeable working correlation.
 
-    For cluster-randomised and stepped-wedge designs: one row per individual, `cluster`
-    the randomisation unit, `time` (if given) entered as period fixed effects. The estimate
-    is the coefficient on `treatment`: a mean difference in outcome units for the gaussian
+    For cluster-randomised and stepped-wedge designs: one row per individual, ``cluster``
+    the randomisation unit, ``time`` (if given) entered as period fixed effects. The estimate
+    is the coefficient on ``treatment``: a mean difference in outcome units for the gaussian
     family, a log odds ratio for the binomial family (0/1 outcome; the odds ratio is in
-    `details`). This is a population-averaged effect. Standard errors are the sandwich
+    ``details``). This is a population-averaged effect. Standard errors are the sandwich
     ("robust"), its Mancl-DeRouen small-sample correction ("bias_reduced", advisable with
     fewer than about 40 clusters) or model-based ("naive").
     """
@@ -102,9 +102,9 @@ def mixed(
 ) -> Estimate:
     """Linear mixed model of Hussey & Hughes (2007) for stepped-wedge trials.
 
-    Fixed period effects, a random intercept per `cluster` and the `treatment` indicator,
+    Fixed period effects, a random intercept per ``cluster`` and the ``treatment`` indicator,
     fitted by REML. The estimate is the treatment coefficient (a mean difference in outcome
-    units, conditional on cluster) with its model-based standard error; `details` gives the
+    units, conditional on cluster) with its model-based standard error; ``details`` gives the
     cluster and residual variances and the intra-cluster correlation.
     """
     check_alpha(alpha)
@@ -134,10 +134,10 @@ def segmented(
     """Segmented regression for an interrupted time series, Newey-West (HAC) errors.
 
     Fits outcome = b0 + b1·time + b2·post + b3·(time - intervention_time)·post on one
-    series (one row per period, numeric `time`), where post = time >= intervention_time.
-    The estimate is the level change b2 at `intervention_time` (outcome units); the slope
+    series (one row per period, numeric ``time``), where post = time >= intervention_time.
+    The estimate is the level change b2 at ``intervention_time`` (outcome units); the slope
     change b3 (outcome units per time unit) and the pre-intervention slope are in
-    `details`. `hac_lags` defaults to floor(4·(n/100)^(2/9)).
+    ``details``. ``hac_lags`` defaults to floor(4·(n/100)^(2/9)).
     """
     check_alpha(alpha)
     require_columns(df, [outcome, time])
@@ -180,7 +180,7 @@ def _design(
     covariates: Sequence[str],
     categorical: str | None = None,
 ) -> pd.DataFrame:
-    """Intercept, treatment and covariates; non-numeric or `categorical` ones as dummies."""
+    """Intercept, treatment and covariates; non-numeric or ``categorical`` ones as dummies."""
     columns = {"const": np.ones(len(df)), treatment: numeric_column(df, treatment)}
     exog = pd.DataFrame(columns, index=df.index)
     for name in covariates:
@@ -202,7 +202,7 @@ def _codes(df: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def _from_fit(fit, name: str, method: str, alpha: float, details: dict) -> Estimate:
-    """An Estimate for coefficient `name` of a statsmodels result."""
+    """An Estimate for coefficient ``name`` of a statsmodels result."""
     low, high = np.asarray(fit.conf_int(alpha).loc[name], dtype=float)
     names = fit.model.exog_names
     table = pd.DataFrame({"coef": fit.params[names], "se": fit.bse[names]})

@@ -2,9 +2,9 @@
 
 References:
 - Callaway, B. & Sant'Anna, P. H. C. (2021). Difference-in-differences with multiple time
-  periods. Journal of Econometrics 225(2), 200-230 (the R package `did`).
+  periods. Journal of Econometrics 225(2), 200-230 (the R package ``did``).
 - Sant'Anna, P. H. C. & Zhao, J. (2020). Doubly robust difference-in-differences estimators.
-  Journal of Econometrics 219(1), 101-122 (the R package `DRDID`).
+  Journal of Econometrics 219(1), 101-122 (the R package ``DRDID``).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ def twfe(
 ) -> Estimate:
     """Two-way fixed-effects difference-in-differences, errors clustered by unit.
 
-    Regresses `outcome` on the 0/1 indicator `treatment` (1 for a unit in a period where it is
+    Regresses ``outcome`` on the 0/1 indicator ``treatment`` (1 for a unit in a period where it is
     under treatment) with unit and period fixed effects, absorbed by alternating projections.
-    The estimate is the coefficient on `treatment`, in the outcome's units. It is the average
+    The estimate is the coefficient on ``treatment``, in the outcome's units. It is the average
     effect on the treated only with a single adoption date and homogeneous effects; with
-    staggered adoption prefer `callaway_santanna`. The cluster-robust variance uses the
+    staggered adoption prefer ``callaway_santanna``. The cluster-robust variance uses the
     small-sample factor G/(G-1) for G units; the absorbed fixed effects, nested in the
     clusters, are not counted as parameters (as in Stata's reghdfe).
     """
@@ -72,7 +72,7 @@ def twfe(
 def _two_way_demean(
     values: np.ndarray, first: np.ndarray, second: np.ndarray, tol: float = 1e-12
 ) -> np.ndarray:
-    """Residual of `values` on two sets of dummies, by alternating projections."""
+    """Residual of ``values`` on two sets of dummies, by alternating projections."""
     out = values - values.mean()
     counts_first = np.bincount(first)
     counts_second = np.bincount(second)
@@ -102,24 +102,24 @@ def callaway_santanna(
 ) -> Estimate:
     """Callaway & Sant'Anna (2021) group-time average treatment effects on a balanced panel.
 
-    `time` is numeric and `group` holds each unit's first treated period on the same scale
+    ``time`` is numeric and ``group`` holds each unit's first treated period on the same scale
     (0, missing or infinite if never treated; units first treated after the last period
     count as never treated; units treated from the first period are dropped with a
     warning). ATT(g,t) is the average effect in period t on the units first treated in
     period g, in outcome units. Each is estimated from the change in outcome between a base
-    period and t, for cohort g against the `control` units, by the doubly robust DiD of
-    Sant'Anna & Zhao (2020) (`method="dr"`), outcome regression ("reg") or inverse
-    probability weighting ("ipw"); `covariates` are taken at the earlier of the two
-    periods, as in the `did` package. Post-treatment cells use the last period before
-    g - `anticipation` as base; pre-treatment cells use the previous period with
-    `base_period="varying"` (the `did` default) and the same base with "universal".
+    period and t, for cohort g against the ``control`` units, by the doubly robust DiD of
+    Sant'Anna & Zhao (2020) (``method="dr"``), outcome regression ("reg") or inverse
+    probability weighting ("ipw"); ``covariates`` are taken at the earlier of the two
+    periods, as in the ``did`` package. Post-treatment cells use the last period before
+    g - ``anticipation`` as base; pre-treatment cells use the previous period with
+    ``base_period="varying"`` (the ``did`` default) and the same base with "universal".
 
-    Returns the `aggregation` of the post-treatment cells: "simple" (the `aggte`
+    Returns the ``aggregation`` of the post-treatment cells: "simple" (the ``aggte``
     type="simple" average weighted by cohort size) or "dynamic" (the mean of the event-study
     effects over event times e >= 0). Standard errors are analytic, from the influence
-    functions (the `did` package's `bstrap=FALSE`). `details` holds the ATT(g,t) table
+    functions (the ``did`` package's ``bstrap=FALSE``). ``details`` holds the ATT(g,t) table
     (group, time, base_period, att, se) and the event-study table (event_time, att, se).
-    `n_obs` is the number of units.
+    ``n_obs`` is the number of units.
     """
     check_alpha(alpha)
     _check_choice("control", control, CONTROLS)
@@ -270,7 +270,7 @@ def _drdid_panel(
 ) -> tuple[float, np.ndarray]:
     """Two-period panel DiD of Sant'Anna & Zhao (2020) and its influence function.
 
-    `change` is the outcome change of each unit, `treated` its 0/1 cohort indicator and `x`
+    ``change`` is the outcome change of each unit, ``treated`` its 0/1 cohort indicator and ``x``
     the covariate matrix with an intercept. Follows DRDID::drdid_panel ("dr"),
     reg_did_panel ("reg") and std_ipw_did_panel ("ipw").
     """
@@ -336,7 +336,7 @@ def _aggregate(
 ) -> tuple[float, np.ndarray]:
     """Cohort-size weighted mean of the kept ATT(g,t) and its influence function.
 
-    Includes the term for the estimated cohort shares (the `wif` of the `did` package).
+    Includes the term for the estimated cohort shares (the ``wif`` of the ``did`` package).
     """
     share = shares[keep]
     att = cells["att"].to_numpy()[keep]

@@ -1,6 +1,6 @@
 """Synthetic difference-in-differences (Arkhangelsky et al. 2021) for a block design.
 
-A port of the estimator of the R package `synthdid` (Algorithm 1 of the paper: unit
+A port of the estimator of the R package ``synthdid`` (Algorithm 1 of the paper: unit
 weights with the zeta regularisation, time weights, Frank-Wolfe solver with the
 sparsifying second pass) and of its placebo standard error (Algorithm 4, `vcov(method =
 "placebo")`), with the plain difference-in-differences and synthetic control estimators
@@ -35,7 +35,7 @@ class _Block:
 
 @dataclass(frozen=True)
 class _Options:
-    """Tuning of the weights, fixed once from the full data as `synthdid` does."""
+    """Tuning of the weights, fixed once from the full data as ``synthdid`` does."""
 
     zeta_omega: float
     zeta_lambda: float
@@ -58,14 +58,14 @@ def synthetic_did(
 ) -> Estimate:
     """Synthetic difference-in-differences estimate of the average effect on the treated.
 
-    The estimand is the average effect on `treated_units` over the periods from
-    `treatment_start` on, in the outcome's units. `df` is either long (give `outcome`,
-    `unit` and `time` columns) or wide (one row per period, one column per unit, with the
-    period in column `time` or, if `time` is None, in the index). The standard error is the
-    placebo standard error of `synthdid` (`n_resamples` placebo assignments among the
-    controls, drawn with `seed`; NaN if `n_resamples` is 0), which remains valid with a
-    single treated unit but needs more control than treated units. `details` holds the
-    unit weights `omega` and time weights `lambda` (pandas Series) and the `noise_level`.
+    The estimand is the average effect on ``treated_units`` over the periods from
+    ``treatment_start`` on, in the outcome's units. ``df`` is either long (give ``outcome``,
+    ``unit`` and ``time`` columns) or wide (one row per period, one column per unit, with the
+    period in column ``time`` or, if ``time`` is None, in the index). The standard error is the
+    placebo standard error of ``synthdid`` (``n_resamples`` placebo assignments among the
+    controls, drawn with ``seed``; NaN if ``n_resamples`` is 0), which remains valid with a
+    single treated unit but needs more control than treated units. ``details`` holds the
+    unit weights ``omega`` and time weights ``lambda`` (pandas Series) and the ``noise_level``.
     """
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
     noise = _noise_level(block)
@@ -92,10 +92,10 @@ def synthetic_control(
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
-    """Synthetic control estimate (`synthdid::sc_estimate`) on the same input.
+    """Synthetic control estimate (``synthdid::sc_estimate``) on the same input.
 
     Unit weights without intercept and with a vanishing ridge penalty, no time weights; the
-    estimand, input layouts and placebo standard error are those of `synthetic_did`.
+    estimand, input layouts and placebo standard error are those of ``synthetic_did``.
     """
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
     noise = _noise_level(block)
@@ -121,12 +121,12 @@ def plain_did(
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
-    """Plain difference-in-differences on the same input as `synthetic_did`.
+    """Plain difference-in-differences on the same input as ``synthetic_did``.
 
     Uniform unit and time weights: the mean change of the treated units from the pre- to
     the post-treatment periods minus that of the controls, equal to the two-way
     fixed-effects estimate on a balanced block. Same estimand, layouts and placebo
-    standard error as `synthetic_did`.
+    standard error as ``synthetic_did``.
     """
     check_alpha(alpha)
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
@@ -272,7 +272,7 @@ def _weights(
     omega_start: np.ndarray | None,
     lambda_start: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Unit weights omega and time weights lambda (`synthdid_estimate` without covariates)."""
+    """Unit weights omega and time weights lambda (``synthdid_estimate`` without covariates)."""
     collapsed = _collapsed(block)
     n0, t0 = block.n_control, block.n_pre
     if options.update_lambda:
@@ -298,9 +298,9 @@ def _simplex_weights(
     start: np.ndarray | None,
     min_decrease: float,
 ) -> np.ndarray:
-    """Weights on the simplex fitting the last column of `y` by the others, ridge `zeta`.
+    """Weights on the simplex fitting the last column of ``y`` by the others, ridge ``zeta``.
 
-    Frank-Wolfe with exact line search (`synthdid:::sc.weight.fw`): 100 iterations, then
+    Frank-Wolfe with exact line search (``synthdid:::sc.weight.fw``): 100 iterations, then
     the weights at or below a quarter of the largest are zeroed and the solver restarted
     from there for up to 10,000 iterations.
     """
@@ -319,7 +319,7 @@ def _frank_wolfe(
 ) -> np.ndarray:
     """Minimise zeta^2 |x|^2 + |A x - b|^2 / rows over the simplex, A = y[:, :-1], b = y[:, -1].
 
-    Stops when an iteration decreases the objective by at most `min_decrease` squared.
+    Stops when an iteration decreases the objective by at most ``min_decrease`` squared.
     """
     if intercept:
         y = y - y.mean(axis=0)
@@ -333,7 +333,7 @@ def _frank_wolfe(
 def _frank_wolfe_loop(
     a: np.ndarray, b: np.ndarray, x: np.ndarray, zeta2: float, threshold: float, max_iter: int
 ) -> np.ndarray:
-    """Frank-Wolfe iterations with exact line search (`synthdid:::fw.step`)."""
+    """Frank-Wolfe iterations with exact line search (``synthdid:::fw.step``)."""
     rows = a.shape[0]
     eta = rows * zeta2
     ax = a @ x
