@@ -170,7 +170,31 @@ def builtin() -> dict[str, Path]:
 
 
 def load(name_or_path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
-    """A built-in scenario by name, or a TOML file by path, with ``--set`` overrides."""
+    """A built-in scenario by name, or a TOML file by path, validated.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A built-in scenario's name (``builtin()`` lists them) or a TOML file; a relative
+        path is read from the current folder.
+    overrides : iterable of str, optional
+        ``section.field=value`` texts, as the command line's ``--set`` takes them (from
+        Python, prefer ``Scenario.replace`` with typed values).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file, the field, the bad value and what is allowed.
+
+    Examples
+    --------
+    >>> load("facilitators").modules[-1]
+    'facilitators'
+    """
     path = _locate(str(name_or_path), Path.cwd())
     data = _read_with_parents(path, chain=())
     _apply_overrides(data, list(overrides), str(path))

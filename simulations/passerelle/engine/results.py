@@ -27,6 +27,20 @@ class Results:
     ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
     final value of each module's ``person_totals`` columns, indexed by uid. ``scenario``
     is the scenario that was run (a ``passerelle.config.scenario.Scenario``).
+
+    Examples
+    --------
+    >>> import passerelle
+    >>> results = passerelle.run("baseline", population={"size": 2_000},
+    ...                          run={"months": 3, "burn_in": 0})
+    >>> results.total("population").index.tolist()
+    ['2016-01', '2016-02', '2016-03']
+    >>> list(results.by("population", "coverage").columns)[:2]
+    ['insured', 'insured_bim']
+    >>> bool(results.select("population", coverage="lapsed")[-1] > 0)
+    True
+    >>> results.summary().columns.tolist()
+    ['indicator', 'value', 'unit']
     """
 
     scenario: Any
@@ -52,8 +66,21 @@ class Results:
         return self.cells[measure].reshape(-1, *self.grouping.shape)
 
     def select(self, measure: str, **where: str | tuple[str, ...] | list[str]) -> np.ndarray:
-        """Monthly totals (real population) of ``measure`` over the cells matching ``where``,
-        e.g. ``select("population", coverage=("insured", "lapsed"), age_band=adults)``."""
+        """Monthly totals (real population) of ``measure`` over the cells matching ``where``.
+
+        Parameters
+        ----------
+        measure : str
+            A measure of the run (``passerelle measures`` lists them).
+        **where
+            A dimension (``coverage``, ``quintile``, ``commune``, ``age_band``) mapped to
+            one label or several, e.g. ``coverage=("insured", "lapsed")``.
+
+        Returns
+        -------
+        numpy.ndarray
+            One total a reported month, in the measure's unit.
+        """
         array = self._array(measure)
         for axis, (dimension, labels) in enumerate(self.grouping.dimensions.items(), start=1):
             if dimension not in where:
@@ -71,13 +98,15 @@ class Results:
         return array.reshape(array.shape[0], -1).sum(axis=1) * self.scale
 
     def total(self, measure: str) -> pd.Series:
-        """Monthly total of ``measure`` for the real population."""
+        """Monthly total of ``measure`` for the real population, indexed by month
+        (YYYY-MM)."""
         import pandas as pd
 
         return pd.Series(self.select(measure), index=self.months, name=measure)
 
     def by(self, measure: str, dimension: str) -> pd.DataFrame:
-        """Monthly totals of ``measure`` by one dimension (columns: its labels)."""
+        """Monthly totals of ``measure`` by one ``dimension`` (``coverage``, ``quintile``,
+        ``commune`` or ``age_band``): one row a month, one column a label."""
         import pandas as pd
 
         labels = self.grouping.dimensions[dimension]

@@ -45,6 +45,24 @@ class Sim:
     ``Sim(scenario).run()`` synthesizes the population, runs ``burn_in`` unreported months
     then ``months`` reported ones, and returns ``Results``. Extra ``modules`` (instances)
     join the scenario's own, placed by their ``order``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to run (``passerelle.load`` reads one); any object with the ``Plan``
+        attributes will do.
+    modules : sequence of Module, optional
+        Module instances added to the scenario's own (plugins, recorders, analyzers).
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> scenario = load("baseline").replace(population={"size": 2_000},
+    ...                                     run={"months": 2, "burn_in": 0})
+    >>> sim = Sim(scenario)
+    >>> results = sim.run()
+    >>> results.months, sim.people.n >= 2_000
+    (['2016-01', '2016-02'], True)
     """
 
     def __init__(self, scenario: Plan, modules: Sequence[Module] = ()):
@@ -144,6 +162,16 @@ class Sim:
         """Run every month; ``progress(done, total)`` is called after each month.
 
         A ``Sim`` runs once: its people and modules hold the state the run ended in.
+
+        Parameters
+        ----------
+        progress : callable, optional
+            Called as ``progress(done, total)`` after each simulated month.
+
+        Returns
+        -------
+        Results
+            Monthly counts of every measure in every group cell.
 
         Raises
         ------
