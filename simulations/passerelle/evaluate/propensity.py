@@ -44,6 +44,38 @@ def ipw(
     propensity score. Standard errors are either the M-estimation sandwich that accounts
     for the estimated score ("robust") or the bootstrap over rows ("bootstrap", ``n_resamples``
     draws with ``seed``, refitting the score each time).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per unit.
+    outcome, treatment : str
+        Columns of the outcome and of the 0/1 treatment.
+    covariates : sequence of str
+        Numeric columns of the propensity score's logit.
+    estimand : {"ATE", "ATT"}
+    se : {"robust", "bootstrap"}
+    n_resamples : int
+        Bootstrap draws when ``se="bootstrap"``.
+    seed : int
+        Seed of the bootstrap.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        In outcome units; ``details`` gives the range of the scores.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=2_000)
+    >>> d = (rng.random(2_000) < 1 / (1 + np.exp(-x))).astype(int)
+    >>> df = pd.DataFrame({"x": x, "d": d, "y": 2.0 * d + x + rng.normal(size=2_000)})
+    >>> bool(abs(ipw(df, "y", "d", ["x"]).estimate - 2.0) < 0.3)
+    True
     """
     check_alpha(alpha)
     if estimand not in ESTIMANDS:

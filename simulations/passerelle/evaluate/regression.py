@@ -28,6 +28,33 @@ def ols(
     With a 0/1 treatment this is the (covariate-adjusted) mean difference in outcome units.
     Non-numeric covariates enter as dummies. Standard errors are cluster-robust by ``cluster``
     if given, else HC1 heteroskedasticity-robust if ``robust``, else classical.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per observation.
+    outcome, treatment : str
+        Columns of the outcome and of the 0/1 (or numeric) treatment.
+    covariates : sequence of str
+        Columns adjusted for.
+    cluster : str, optional
+        Column of the clusters for cluster-robust errors.
+    robust : bool
+        HC1 errors when there is no cluster (classical errors otherwise).
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The coefficient on ``treatment``, with the fitted model (``model``, ``pvalue``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"y": [1.0, 2.0, 3.0, 5.0, 6.0, 7.0], "d": [0, 0, 0, 1, 1, 1]})
+    >>> round(ols(df, "y", "d").estimate, 6)
+    4.0
     """
     check_alpha(alpha)
     require_columns(df, [outcome, treatment, *covariates, cluster])

@@ -42,6 +42,28 @@ def twfe(
     staggered adoption prefer ``callaway_santanna``. The cluster-robust variance uses the
     small-sample factor G/(G-1) for G units; the absorbed fixed effects, nested in the
     clusters, are not counted as parameters (as in Stata's reghdfe).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A panel, one row per unit and period.
+    outcome, unit, time, treatment : str
+        Columns of the outcome, the unit, the period and the 0/1 treatment indicator.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The coefficient on ``treatment``, in the outcome's units.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"unit": ["a", "a", "b", "b", "c", "c"], "t": [1, 2] * 3,
+    ...                       "y": [1.0, 2.0, 1.0, 5.0, 2.0, 3.0], "d": [0, 0, 0, 1, 0, 0]})
+    >>> round(twfe(panel, "y", "unit", "t", "d").estimate, 6)
+    3.0
     """
     check_alpha(alpha)
     require_columns(df, [outcome, unit, time, treatment])

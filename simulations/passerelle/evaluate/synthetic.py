@@ -66,6 +66,36 @@ def synthetic_did(
     controls, drawn with ``seed``; NaN if ``n_resamples`` is 0), which remains valid with a
     single treated unit but needs more control than treated units. ``details`` holds the
     unit weights ``omega`` and time weights ``lambda`` (pandas Series) and the ``noise_level``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A balanced panel, long or wide.
+    treated_units : label or sequence of labels
+        The units treated from ``treatment_start`` on (a block design).
+    treatment_start : label
+        The first treated period.
+    outcome, unit, time : str, optional
+        Columns of a long panel (``time`` alone for a wide one).
+    n_resamples : int
+        Placebo assignments for the standard error (0: none).
+    seed : int
+        Seed of the placebo assignments.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(10)
+    >>> wide = pd.DataFrame({f"u{k}": k + 0.5 * t + 0.1 * np.sin(k * t) for k in range(6)})
+    >>> wide["u5"] += 3.0 * (t >= 7)
+    >>> round(synthetic_did(wide, "u5", 7, n_resamples=0).estimate, 1)
+    3.0
     """
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
     noise = _noise_level(block)
