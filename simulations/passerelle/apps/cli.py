@@ -1,4 +1,5 @@
-"""The ``passerelle`` command line."""
+"""The ``passerelle`` command line (the model, pandas and the progress bar load inside the
+commands, so ``passerelle --help`` answers at once)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,23 @@ import json
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
-from passerelle.config.scenario import ScenarioError, builtin, load
 from passerelle.datasets.cli import app as datasets_app
-from passerelle.engine.output_folder import OutputError, check, staged
+from passerelle.engine.output_folder import OutputError, staged
+from passerelle.engine.output_folder import check as check_output
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from passerelle.config.scenario import ScenarioError
 
 console = Console()
 errors = Console(stderr=True)
@@ -81,7 +86,7 @@ def passerelle(
 def _output(out: Path, replace: bool = True) -> Path:
     """``out`` checked before any work (see ``passerelle.engine.output_folder.check``)."""
     try:
-        return check(out, replace=replace)
+        return check_output(out, replace=replace)
     except OutputError as error:
         fail(str(error))
 
@@ -144,6 +149,8 @@ def _overrides(population: str | None, months: int | None, seed: int | None,
 
 
 def _load(scenario: str, overrides: list[str]):
+    from passerelle.config.scenario import ScenarioError, load
+
     try:
         return load(scenario, overrides)
     except ScenarioError as error:
@@ -162,6 +169,14 @@ def _invalid(error: ScenarioError) -> NoReturn:
 
 def progress_bar(description: str) -> Progress:
     """A rich progress bar over months (hidden when output is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True,
                     disable=not console.is_terminal)
@@ -218,6 +233,8 @@ def run(
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from passerelle.config.scenario import builtin, load
+
     table = Table(title="built-in scenarios")
     table.add_column("name")
     table.add_column("description")
@@ -242,6 +259,7 @@ def targets(
     assignments: Set = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian calibration targets."""
+    from passerelle.config.scenario import ScenarioError
     from passerelle.config.targets import baseline_runs, check
 
     try:
@@ -289,6 +307,7 @@ def sweep(
     from passerelle.apps.sweep import SchedulerError, SweepError, grid, parse_seeds, plan
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
+    from passerelle.config.scenario import ScenarioError
 
     try:
         chosen = parse_seeds(seeds)
@@ -403,7 +422,7 @@ def evaluate(
     import inspect
 
     from passerelle.evaluate.designs import DESIGNS
-    from passerelle.evaluate.replicate import replicate
+    from passerelle.evaluate.designs.replicate import replicate
 
     if design not in DESIGNS:
         fail(f"unknown design {design!r}; designs: {', '.join(DESIGNS)}")
