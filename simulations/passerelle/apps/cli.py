@@ -265,7 +265,7 @@ def targets(
     try:
         runs = baseline_runs("baseline", tuple(assignments or ()))
     except ScenarioError as error:
-        fail(str(error))
+        _invalid(error)
     checks = check(runs)
     if as_json:
         print(json.dumps([c.as_dict() for c in checks], indent=2))

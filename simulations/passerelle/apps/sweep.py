@@ -197,7 +197,6 @@ def sweep(
         raise ValueError(f"workers must be at least 1, got {workers}")
     planned = plan(runs)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     for leftover in out.glob(f"{TMP_PREFIX}*"):
         shutil.rmtree(leftover)
     todo = {}
@@ -216,6 +215,7 @@ def sweep(
         return out
     failures: dict[str, BaseException] = {}
     with _client(client, workers) as dask:
+        out.mkdir(parents=True, exist_ok=True)  # once a cluster is there to fill it
         futures = {dask.submit(compute, scenario, key=f"passerelle-run-{rid}"): rid
                    for rid, (_, scenario) in todo.items()}
         for future in as_completed(futures):
