@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from passerelle.config.parameters import Params
+from passerelle.config.parameters import Params, design
 from passerelle.config.population import PopulationSpec
+from passerelle.config.units import Month, Months, Seed, bounded
 from passerelle.engine.module import Module
-from passerelle.engine.timeline import parse_month
 
 BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
@@ -40,21 +40,11 @@ class ScenarioError(ValueError):
 class RunSpec(Params):
     """When the run starts, how long it lasts, and its seed."""
 
-    start: str = Field(default="2016-01", description="first reported month, YYYY-MM",
-                       json_schema_extra={"source": "design choice"})
-    months: int = Field(default=120, ge=1, le=600, description="reported months",
-                        json_schema_extra={"source": "design choice"})
-    burn_in: int = Field(default=24, ge=0, le=240,
-                         description="months simulated before start and not reported",
-                         json_schema_extra={"source": "design choice"})
-    seed: int = Field(default=1, ge=0, lt=2**63, description="random seed",
-                      json_schema_extra={"source": "design choice"})
-
-    @field_validator("start")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        parse_month(value)
-        return value
+    start: Month = design("2016-01", description="first reported month, YYYY-MM")
+    months: bounded(Months, ge=1, le=600) = design(120, description="reported months")
+    burn_in: bounded(Months, le=240) = design(
+        24, description="months simulated before start and not reported")
+    seed: Seed = design(1, description="random seed")
 
 
 class Scenario(BaseModel):

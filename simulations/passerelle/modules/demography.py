@@ -11,23 +11,24 @@ from scipy.stats import poisson
 
 from passerelle.config.parameters import Params, assumption
 from passerelle.config.population import NEWBORN
+from passerelle.config.units import MonthlyProbability, Share, YearlyProbability, vector
 from passerelle.engine.groups import ASYLUM, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 
 
 class DemographyParams(Params):
-    death_by_age: tuple[float, float, float, float, float, float] = assumption(
+    death_by_age: vector(YearlyProbability, 6) = assumption(
         (0.0002, 0.0004, 0.0008, 0.004, 0.015, 0.065), description="deaths per person per "
         "year by age band", why="Statbel life tables, rounded; gives about crude_death_rate",
     )
-    refused_departure: float = assumption(
+    refused_departure: Share = assumption(
         0.75, description="share of refused asylum seekers who leave Belgium the month after "
-        "the decision", ge=0, le=1, why="returns, transfers and onward migration; with fewer "
+        "the decision", why="returns, transfers and onward migration; with fewer "
         "leaving, refusals alone would outgrow the estimated stock of undocumented people",
     )
-    undocumented_departure: float = assumption(
+    undocumented_departure: MonthlyProbability = assumption(
         0.004, description="monthly probability that an undocumented person leaves Belgium",
-        ge=0, le=1, why="about 5% a year: returns, onward migration",
+        why="about 5% a year: returns, onward migration",
     )
 
 
