@@ -115,6 +115,7 @@ class Cascade(Module):
     order = 50.0
     changes_groups = False
     Params = CascadeParams
+    requires = ("needs",)
     columns = (
         *(Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
           for step in STEPS),

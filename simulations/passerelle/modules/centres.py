@@ -258,6 +258,8 @@ class Centres(Module):
     changes_groups = False
     Params = CentresParams
     treated_since = "centre_first_month"
+    requires = ("cascade",)
+    optional = ("coverage", "costs")
     columns = (
         Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
         Column("centre_first_month", "int32", NEVER, "month of the first visit"),
@@ -298,9 +300,9 @@ class Centres(Module):
                                 parse_month(site.opening), month_or(site.closing, END_OF_TIME)))
         self._served_eur: dict[int, float] = {}
         self._served: dict[int, np.ndarray] = {}
-        if self._sites and sim.has("cascade"):
+        if self._sites:
             sim.module("cascade").providers.append(self)
-        costs = sim.module("costs").pars if sim.has("costs") else None
+        costs = sim.module("costs").pars if self.uses(sim, "costs") else None
         self._fee = costs.gp_fee if costs else sources.value("gp_consultation_fee")
         copays = ((costs.copay_dmg, costs.copay_no_dmg, costs.copay_bim_dmg,
                    costs.copay_bim_no_dmg) if costs else (0.0, 0.0, 0.0, 0.0))
@@ -389,7 +391,7 @@ class Centres(Module):
         sim.record(f"centre_{site.name}_inami", insured, inami)
         sim.record(f"centre_{site.name}_federal", federal, self._fee)
         sim.record(f"centre_{site.name}_fees", insured, fees)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             sim.record("cost_inami", insured, inami)
             sim.record("cost_federal", federal, self._fee)
             sim.record("cost_patient", insured, fees)
@@ -399,7 +401,7 @@ class Centres(Module):
 
     def step(self, sim) -> None:
         self._follow(sim)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             self._costs(sim)
         self._served_eur, self._served = {}, {}
 
@@ -417,14 +419,15 @@ class Centres(Module):
                           for i in range(len(self.pars.sites))] or [False])
         wants_social = recent & social[site_of]
         wants_psych = recent & psych[site_of]
+        rights = (("reopen_boost", p.social_reopen_per_month),
+                  ("bim_boost", p.social_bim_per_month))
         self._switch(people, registered, wants_social, people.centre_social,
-                     (("reopen_boost", p.social_reopen_per_month),
-                      ("bim_boost", p.social_bim_per_month)))
+                     rights if self.uses(sim, "coverage") else ())
         self._switch(people, registered, wants_psych, people.centre_psych,
                      (("boost_engage", p.psych_engage_effect),))
         followed = registered[wants_social]
         sim.record("centre_followed", followed)
-        if sim.has("coverage"):
+        if self.uses(sim, "coverage"):
             delay = max(sim.module("coverage").pars.amu_delay_months, 1)
             idle = followed[(people.coverage[followed] == UNDOCUMENTED)
                             & ~people.amu_active[followed]
@@ -447,10 +450,9 @@ class Centres(Module):
         current = flag[uids]
         on, off = uids[wanted & ~current], uids[~wanted & current]
         for column, amount in boosts:
-            if column in people:
-                values = getattr(people, column)
-                values[on] += np.float32(amount)
-                values[off] -= np.float32(amount)
+            values = getattr(people, column)
+            values[on] += np.float32(amount)
+            values[off] -= np.float32(amount)
         flag[on] = True
         flag[off] = False
 

@@ -55,6 +55,7 @@ class Costs(Module):
     order = 80.0
     changes_groups = False
     Params = CostsParams
+    optional = ("cascade", "escalation")
     measures = tuple(Measure(f"cost_{payer}", "EUR", f"costs borne by {payer}")
                      for payer in PAYERS)
 

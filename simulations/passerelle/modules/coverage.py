@@ -81,6 +81,7 @@ class Coverage(Module):
     name = "coverage"
     order = 20.0
     Params = CoverageParams
+    requires = ("needs",)
     columns = (
         Column("reopen_boost", "float32", 0.0, "added monthly probability of reopening "
                "lapsed rights (facilitators, social workers)"),

@@ -41,6 +41,7 @@ class Demography(Module):
     name = "demography"
     order = 10.0
     Params = DemographyParams
+    optional = ("coverage", "escalation")
     measures = (
         Measure("births", "persons", "births"),
         Measure("deaths", "persons", "deaths"),
@@ -74,13 +75,13 @@ class Demography(Module):
         undocumented = alive[people.coverage[alive] == UNDOCUMENTED]
         leaving = undocumented[self.chance(sim, "departure", p.undocumented_departure,
                                            undocumented)]
-        if "asylum_refused_month" in people:
+        if self.uses(sim, "coverage"):
             refused = undocumented[people.asylum_refused_month[undocumented] == sim.month - 1]
             leaving = np.union1d(leaving, refused[self.chance(
                 sim, "refused_departure", p.refused_departure, refused)])
         leaving = np.setdiff1d(leaving, dying, assume_unique=True)
         for uids, measure in ((dying, "deaths"), (leaving, "departures")):
-            if sim.has("escalation"):
+            if self.uses(sim, "escalation"):
                 sim.module("escalation").forgo(sim, uids[people.need_open[uids]])
             people.alive[uids] = False
             sim.record(measure, uids)

@@ -43,6 +43,8 @@ class Escalation(Module):
     order = 60.0
     changes_groups = False
     Params = EscalationParams
+    requires = ("needs",)
+    optional = ("cascade",)
     measures = (
         Measure("escalations", "needs", "unmet needs that turned urgent"),
         Measure("forgone", "needs", "needs given up without care (or left with their owner)"),

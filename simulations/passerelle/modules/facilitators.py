@@ -198,6 +198,8 @@ class Facilitators(Module):
     changes_groups = False
     Params = FacilitatorsParams
     treated_since = "fac_enrolled_month"
+    requires = ("needs", "cascade")
+    optional = ("coverage", "costs")
     columns = (
         Column("fac_site", "int8", -1, "deployment the person is enrolled with (-1: none)"),
         Column("fac_until", "int32", NEVER, "month the enrolment ends"),
@@ -254,8 +256,6 @@ class Facilitators(Module):
 
     def _report(self, sim, caseload: np.ndarray) -> None:
         """True barriers of this month's caseload, and the part facilitators report."""
-        if "last_barrier" not in sim.people:
-            return
         people = sim.people
         failed = caseload[people.last_unmet[caseload] == sim.month]
         step = people.last_barrier[failed]
@@ -354,8 +354,7 @@ class Facilitators(Module):
         people.need_urgent[booked] = False
         people.need_since[booked] = sim.month
         sim.record("fac_followups", booked)
-        if sim.has("needs"):
-            sim.record("needs_new", booked)
+        sim.record("needs_new", booked)
 
     def _apply_effects(self, sim, new: np.ndarray, graduating: np.ndarray) -> None:
         """Move each person's share of the ability effects, and the rights boosts, to this
@@ -373,13 +372,13 @@ class Facilitators(Module):
         for step, effect in (("perceive", p.perceive_effect), ("seek", p.seek_effect),
                              ("engage", p.engage_effect)):
             getattr(people, f"boost_{step}")[changed] += np.float32(effect) * delta
-        if "reopen_boost" in people:
+        if self.uses(sim, "coverage"):
             for uids, sign in ((new, 1), (graduating, -1)):
                 people.reopen_boost[uids] += np.float32(sign * p.reopen_per_month)
                 people.bim_boost[uids] += np.float32(sign * p.bim_per_month)
 
     def _cost(self, sim, active: list[tuple[int, Deployment, np.ndarray]]) -> None:
-        if not sim.has("costs"):
+        if not self.uses(sim, "costs"):
             return
         people = sim.people
         for index, deployment, area in active:

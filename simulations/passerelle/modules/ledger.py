@@ -41,6 +41,8 @@ class Ledger(Module):
     name = "ledger"
     order = 95.0
     changes_groups = False
+    requires = ("needs",)
+    optional = ("cascade", "escalation", "centres")
     columns = (
         Column("months_present", "int16", 0, "reported months the person was present"),
         *(Column(name, "int16", 0, f"{text} ({unit}), reported months")

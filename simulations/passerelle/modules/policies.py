@@ -79,6 +79,7 @@ class Policies(Module):
     changes_groups = False
     Params = PoliciesParams
     treated_since = "policy_first_month"
+    optional = ("cascade", "coverage")
     columns = (Column("policy_first_month", "int32", NEVER, "first month in a group a policy "
                       "in force applies to"),)
     person_totals = ("policy_first_month",)
@@ -92,7 +93,7 @@ class Policies(Module):
             for policy in POLICIES
         }
         self._original = {name: sim.module(name).pars for name in ("cascade", "coverage")
-                          if sim.has(name)}
+                          if self.uses(sim, name)}
         self._built: dict[tuple[bool, ...], dict] = {}
 
     def in_force(self, month: int) -> dict[str, bool]:

@@ -29,6 +29,7 @@ class RegularGp(Module):
     order = 55.0
     changes_groups = False
     Params = RegularGpParams
+    optional = ("cascade",)
     measures = (
         Measure("dmg_opened", "persons", "DMGs opened"),
         Measure("dmg_lost", "persons", "DMGs lost"),
