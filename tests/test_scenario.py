@@ -70,9 +70,9 @@ def test_to_dict_round_trips(small_scenario):
 
 
 def test_a_scenario_may_choose_its_modules(write_toml):
-    reduced = load(write_toml("reduced.toml", 'modules = ["demography", "outcomes"]\n'))
-    assert reduced.modules == ("demography", "outcomes")
-    assert set(reduced.params) == {"demography", "outcomes"}
+    reduced = load(write_toml("reduced.toml", 'modules = ["demography", "needs", "outcomes"]\n'))
+    assert reduced.modules == ("demography", "needs", "outcomes")
+    assert set(reduced.params) == {"demography", "needs", "outcomes"}
 
 
 # Each bad file, and what its error must say: the field, the bad value, what is allowed.
@@ -100,7 +100,7 @@ BAD_FILES = {
         ["modules: unknown module 'needz'", "did you mean 'needs'?", "known: ["],
     ),
     "section-of-an-absent-module": (
-        'modules = ["demography", "outcomes"]\n[costs]\ngp_fee = 1.0\n',
+        'modules = ["demography", "needs", "outcomes"]\n[costs]\ngp_fee = 1.0\n',
         ["[costs]: module 'costs' is not in this scenario's modules"],
     ),
     "population-size": ("[population]\nsize = \"many\"\n",

@@ -36,8 +36,14 @@ def _overrides(population: str | None, months: int | None, seed: int | None,
 
 
 def _load(scenario: str, overrides: list[str]):
+    """The scenario, checked as a run would check it (the same check for ``validate`` and
+    ``run``: values, modules and their requirements, and that the run fits in memory)."""
+    from passerelle.engine.sim import check_fits
+
     try:
-        return load(scenario, overrides)
+        chosen = load(scenario, overrides)
+        check_fits(chosen)
+        return chosen
     except ScenarioError as error:
         # The message holds [section] names: print it as text, not markup, and unwrapped.
         errors.print("[red]error:[/red]", escape(str(error)), highlight=False,

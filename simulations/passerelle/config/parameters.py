@@ -31,24 +31,33 @@ def sourced(
     description: str,
     derive: Callable[[float], Any] | None = None,
     how: str = "",
+    **constraints: Any,
 ) -> Any:
-    """A field whose default is the sourced figure ``key``@``geography`` (optionally derived)."""
+    """A field whose default is the sourced figure ``key``@``geography`` (optionally derived).
+
+    ``constraints`` (``ge``, ``le``...) are for a field typed without bounds: a unit type's
+    own bounds win over them, so narrow a unit type with ``units.bounded`` instead.
+    """
     figure = sources.figure(key, geography)
     default = derive(figure.value) if derive else figure.value
     citation = figure.citation + (f"; {how}" if how else "")
-    return Field(default=default, description=description, json_schema_extra={"source": citation})
-
-
-def calibrated(default: Any, *, description: str, target: str) -> Any:
-    """A field set so that the baseline lands on a calibration target (``passerelle targets``)."""
     return Field(default=default, description=description,
-                 json_schema_extra={"source": f"calibrated to the target {target}"})
+                 json_schema_extra={"source": citation}, **constraints)
 
 
-def assumption(default: Any, *, description: str, why: str) -> Any:
-    """A field with no source: ``why`` says what the value rests on."""
+def calibrated(default: Any, *, description: str, target: str, **constraints: Any) -> Any:
+    """A field set so that the baseline lands on a calibration target (``passerelle targets``);
+    ``constraints`` as for ``sourced``."""
     return Field(default=default, description=description,
-                 json_schema_extra={"source": f"assumption: {why}"})
+                 json_schema_extra={"source": f"calibrated to the target {target}"},
+                 **constraints)
+
+
+def assumption(default: Any, *, description: str, why: str, **constraints: Any) -> Any:
+    """A field with no source: ``why`` says what the value rests on; ``constraints`` as for
+    ``sourced``."""
+    return Field(default=default, description=description,
+                 json_schema_extra={"source": f"assumption: {why}"}, **constraints)
 
 
 def design(default: Any, *, description: str) -> Any:

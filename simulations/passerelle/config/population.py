@@ -301,10 +301,30 @@ def national_deprivation() -> float:
                             weights=[a.population for a in areas]))
 
 
+def simulated_people(spec: PopulationSpec) -> int:
+    """How many people ``synthesize`` draws for ``spec`` (``size``, or everyone for "full").
+
+    Examples
+    --------
+    >>> simulated_people(PopulationSpec(size=5_000))
+    5000
+    """
+    if spec.region == "none":
+        return 100_000 if spec.size == "full" else spec.size
+    if spec.size != "full":
+        return int(spec.size)
+    return round(sum(_kind_totals(spec, areas_of(spec.region)).values()))
+
+
+def capacity(size: int) -> int:
+    """Rows allocated for ``size`` people: room for arrivals without copying each month."""
+    return int(size * 1.1) + 64
+
+
 def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population:
     """Draw the population of ``spec.region`` in calendar ``month``."""
     if spec.region == "none":
-        size = 100_000 if spec.size == "full" else spec.size
+        size = simulated_people(spec)
         people = People(size)
         for column in COLUMNS:
             people.add(column)
@@ -313,10 +333,8 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
     areas = areas_of(spec.region)
     counts = _kind_totals(spec, areas)
     total = sum(counts.values())
-    size = round(total) if spec.size == "full" else int(spec.size)
-    if size < 1:
-        raise ValueError("population size must be at least 1")
-    people = People(size, capacity=int(size * 1.1) + 64)
+    size = simulated_people(spec)
+    people = People(size, capacity=capacity(size))
     for column in COLUMNS:
         people.add(column)
     population = Population(people, Grouping(tuple(a.name for a in areas)), total / size,

@@ -159,6 +159,10 @@ def unit_of(kind: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> str:
     return units[-1] if units else ""
 
 
+def _number(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
 def bounds_of(kind: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> str:
     """The bounds a type carries, written as an interval ("[0, 1]", "> 0", "any").
 
@@ -172,13 +176,13 @@ def bounds_of(kind: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> str:
     low = high = None
     for item in (*_flatten(kind), *metadata):
         if isinstance(item, annotated_types.Ge):
-            low = f"[{item.ge:g}"
+            low = f"[{_number(item.ge)}"
         elif isinstance(item, annotated_types.Gt):
-            low = f"]{item.gt:g}"
+            low = f"]{_number(item.gt)}"
         elif isinstance(item, annotated_types.Le):
-            high = f"{item.le:g}]"
+            high = f"{_number(item.le)}]"
         elif isinstance(item, annotated_types.Lt):
-            high = f"{item.lt:g}["
+            high = f"{_number(item.lt)}["
     if low and high:
         return f"{low}, {high}"
     if low:
