@@ -276,7 +276,7 @@ class Centres(Module):
         Measure("centre_waiting", "persons", "people turned away and asked to come back"),
         Measure("centre_lost", "persons", "people turned away and lost"),
         Measure("centre_new_patients", "persons", "first visits to a centre"),
-        Measure("centre_followed", "persons", "patients followed by social workers (stock)"),
+        Measure("centre_followed", "persons", "patients followed by social workers", "stock"),
         Measure("centre_amu_filed", "applications", "AMU applications filed by social "
                 "workers"),
         Measure("centre_reinserted", "persons", "patients referred back to a regular GP"),

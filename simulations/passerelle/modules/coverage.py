@@ -18,8 +18,7 @@ from passerelle.config.units import (
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-
-NEVER = -(2**30)
+from passerelle.engine.timeline import NEVER
 
 
 class CoverageParams(Params):

@@ -209,7 +209,8 @@ class Facilitators(Module):
     )
     person_totals = ("fac_enrolled_month", "fac_months")
     measures = (
-        Measure("fac_caseload", "persons", "people enrolled with a facilitator (end of month)"),
+        Measure("fac_caseload", "persons", "people enrolled with a facilitator (end of month)",
+                "stock"),
         Measure("fac_enrolled", "persons", "people newly enrolled"),
         Measure("fac_graduated", "persons", "people whose enrolment ended"),
         Measure("fac_gp_found", "persons", "enrolled people who got a DMG"),

@@ -8,8 +8,7 @@ from passerelle.config.parameters import Params, assumption, calibrated
 from passerelle.config.units import MonthlyProbability, RelativeRisk, Share, vector
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-
-NEVER = -(2**30)
+from passerelle.engine.timeline import NEVER
 
 
 class NeedsParams(Params):

@@ -84,7 +84,7 @@ class Policies(Module):
                       "in force applies to"),)
     person_totals = ("policy_first_month",)
     measures = (Measure("policy_exposed", "persons", "people in a group a policy in force "
-                        "applies to (stock)"),)
+                        "applies to", "stock"),)
 
     def init(self, sim) -> None:
         p = self.pars
