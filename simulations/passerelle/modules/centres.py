@@ -37,10 +37,9 @@ it sees no one and costs nothing.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import AfterValidator, Field, Strict, field_validator
 
 from passerelle.config import sources
@@ -67,6 +66,9 @@ from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
 from passerelle.modules.places import MAX_SITES, CommuneName, Spec, distances_km, month_or
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FUNDERS = ("feder", "inami_project", "social_integration", "donations")
 # Revenue lines simulated from consultations, and the measure each is read from.
@@ -475,6 +477,8 @@ def budget(results) -> pd.DataFrame:
     from INAMI, the federal state and patients, simulated; grants and donations by funder)
     or ``gap`` (costs − revenues: a deficit when positive). Only open months of the
     reported period count."""
+    import pandas as pd
+
     params = results.scenario.params.get("centres")
     if params is None:
         return pd.DataFrame(columns=["year", "centre", "kind", "line", "eur"])
