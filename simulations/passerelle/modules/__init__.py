@@ -36,6 +36,7 @@ BUILTIN: dict[str, type[Module]] = {
 }
 DEFAULT: tuple[str, ...] = tuple(cls.name for cls in MODEL)
 _PLUGIN = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+MAX_PATH = 200  # characters of a plugin path
 
 
 class PluginError(ValueError):
@@ -50,8 +51,10 @@ def plugin(path: str) -> type[Module]:
     >>> plugin("passerelle.modules.needs:Needs").name
     'needs'
     """
-    if not isinstance(path, str) or not _PLUGIN.match(path):
-        raise PluginError(f"{path!r} is not written package.module:Class")
+    if not isinstance(path, str) or len(path) > MAX_PATH or not _PLUGIN.match(path):
+        shown = repr(path) if len(repr(path)) <= MAX_PATH else repr(path)[:MAX_PATH] + "..."
+        raise PluginError(f"{shown} is not written package.module:Class (at most {MAX_PATH} "
+                          "characters)")
     module_name, _, class_name = path.partition(":")
     try:
         found = getattr(importlib.import_module(module_name), class_name)
