@@ -17,6 +17,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from passerelle.datasets.cli import app as datasets_app
+from passerelle.datasets.cli import fail
 from passerelle.engine.output_folder import OutputError, staged
 from passerelle.engine.output_folder import check as check_output
 
@@ -27,12 +28,6 @@ if TYPE_CHECKING:
 
 console = Console()
 errors = Console(stderr=True)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print ``error: message`` on stderr, as text on one line, and exit with ``code``."""
-    errors.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 class OneLineErrors(TyperGroup):
