@@ -124,7 +124,7 @@ def test_last_year_and_at_end(small_run):
 def test_a_run_shorter_than_a_year_annualises_yearly_sums(small_scenario):
     short = Sim(small_scenario.with_overrides(["run.months=6"])).run()
     assert short.last_year("needs_new") == pytest.approx(2 * short.total("needs_new").sum())
-    rate = short.summary().set_index("indicator").loc["needs per person-year", "value"]
+    rate = short.summary().set_index("key").loc["needs_per_person_year", "value"]
     # About 2.4 needs a person-year at the baseline (0.2 a month): not half of it.
     assert 1.5 < rate < 3.5
 
