@@ -276,6 +276,7 @@ def evaluate(
 ) -> None:
     """Replicate a study design on many seeds: bias, RMSE, coverage and power of its
     estimator against the simulated truth; writes a table, summary.json and a plot."""
+    from passerelle.engine.numbers import number, percent
     from passerelle.evaluate.replicate import replicate
 
     options = {key: value for key, value in (("population", population), ("months", months))
@@ -290,8 +291,10 @@ def evaluate(
     for column in ("measure", "value"):
         table.add_column(column)
     for key, value in result.summary().items():
-        if key not in ("design", "estimand"):
-            table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+        if key in ("coverage", "power"):
+            table.add_row(key, percent(value))
+        elif key not in ("design", "estimand"):
+            table.add_row(key, number(value) if isinstance(value, float) else str(value))
     console.print(table)
     console.print(f"wrote {folder / 'replications.csv'}, summary.json and estimates.png",
                   highlight=False)

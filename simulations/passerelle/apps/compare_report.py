@@ -7,6 +7,7 @@ columns of numbers and fits an 80-column terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 from passerelle.apps.compare import Comparison
 from passerelle.apps.figures import (
     dates,
+    finish,
     interventions,
     legend_below,
     mark_interventions,
@@ -406,6 +408,16 @@ def drawn_plots(comparison: Comparison) -> list[tuple[str, str, object]]:
             and not (file == "budget.png" and "budget" not in sections)]
 
 
+def figures(comparison: Comparison) -> Iterator[tuple[str, object]]:
+    """Each plot this comparison has data for as (file name, finished figure)."""
+    for file, heading, draw in drawn_plots(comparison):
+        fig, ax = new_figure()
+        draw(comparison, ax)
+        note = " ".join(filter(None, (_seed_note(comparison) if file in SEEDED else "",
+                                      NOTES.get(file, ""))))
+        yield file, finish(fig, heading, note)
+
+
 def _markdown(frame: pd.DataFrame) -> list[str]:
     columns = list(frame.columns)
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
@@ -438,12 +450,9 @@ def write_report(comparison: Comparison, folder: str | Path) -> Path:
         {name: record.as_dict() for name, record in comparison.records.items()}, indent=2,
         sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     drawn = []
-    for file, heading, draw in drawn_plots(comparison):
-        fig, ax = new_figure()
-        draw(comparison, ax)
-        note = " ".join(filter(None, (_seed_note(comparison) if file in SEEDED else "",
-                                      NOTES.get(file, ""))))
-        save(fig, folder / file, heading, note)
+    for (file, heading, _), (_, fig) in zip(drawn_plots(comparison), figures(comparison),
+                                            strict=True):
+        save(fig, folder / file)
         drawn.append((file, heading))
     lines = [
         f"# {title(comparison)}", "",

@@ -121,14 +121,20 @@ def new_figure(figsize: tuple[float, float] = FIGSIZE):
     return plt.subplots(figsize=figsize, layout="constrained")
 
 
-def save(fig, path: Path, title: str, note: str = "") -> Path:
-    """Title the figure, add ``note`` (e.g. the scope of costs) at its foot, save it to
-    ``path`` (PNG, no timestamp, so the same data give the same bytes) and close it."""
-    import matplotlib.pyplot as plt
-
+def finish(fig, title: str, note: str = ""):
+    """Title the figure and add ``note`` (e.g. the scope of costs) at its foot; returns
+    the figure."""
     fig.suptitle(title, fontsize=10)
     if note:
         fig.supxlabel(note, fontsize=7, color="0.3", wrap=True)
+    return fig
+
+
+def save(fig, path: Path) -> Path:
+    """Save ``fig`` to ``path`` (PNG, no timestamp, so the same data give the same bytes)
+    and close it."""
+    import matplotlib.pyplot as plt
+
     fig.savefig(path, dpi=DPI, metadata={"Software": None})
     plt.close(fig)
     return path

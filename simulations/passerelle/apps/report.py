@@ -3,6 +3,7 @@ the summary."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 
 from passerelle.apps.figures import (
     dates,
+    finish,
     interventions,
     legend_below,
     mark_interventions,
@@ -140,14 +142,20 @@ def what_was_run(record: RunRecord, months: tuple[str, str], scale: float) -> li
     return ["| what was run | |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
 
 
+def figures(results: Results) -> Iterator[tuple[str, object]]:
+    """Each plot of the report as (file name, finished matplotlib figure)."""
+    for (file, title), draw in zip(PLOTS.items(), DRAWERS, strict=True):
+        fig, ax = new_figure()
+        draw(results, ax)
+        yield file, finish(fig, title, NOTES.get(file, ""))
+
+
 def write_report(results: Results, folder: str | Path) -> Path:
     """Write the plots and ``report.md`` into ``folder``; returns the Markdown file."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for (file, title), draw in zip(PLOTS.items(), DRAWERS, strict=True):
-        fig, ax = new_figure()
-        draw(results, ax)
-        save(fig, folder / file, title, NOTES.get(file, ""))
+    for file, fig in figures(results):
+        save(fig, folder / file)
     record = results.run_record()
     if record.changes:
         about = (f"This run changes the scenario file `{record.scenario}` (see above): the "

@@ -24,6 +24,7 @@ from functools import cache
 
 from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
 
+AXIS_LINE = 40  # characters of an axis label on one line
 UNMET = "unmet_needs"
 COST = "cost_total"
 
@@ -130,8 +131,11 @@ def group(key: str) -> str:
 
 
 def axis(text: str, unit_text: str, *, log: bool = False) -> str:
-    """An axis label: ``text (unit)``, with ``, log scale`` when the axis is logarithmic."""
-    return f"{text} ({unit_text}{', log scale' if log else ''})"
+    """An axis label: ``text (unit)``, with ``, log scale`` when the axis is logarithmic;
+    the unit goes on a line of its own when the label is long (so that a label along a
+    short axis fits the figure)."""
+    unit_part = f"({unit_text}{', log scale' if log else ''})"
+    return f"{text}{chr(10) if len(text) + len(unit_part) > AXIS_LINE else ' '}{unit_part}"
 
 
 def raw_names() -> frozenset[str]:
