@@ -23,7 +23,7 @@ from passerelle.apps import compare_report, report
 from passerelle.apps.compare import run_comparison
 from passerelle.config.labels import dictionary, raw_names
 from passerelle.engine.sim import Sim
-from passerelle.evaluate.replicate import replicate
+from passerelle.evaluate.designs.replicate import replicate
 
 # The units an axis may carry: every unit of the dictionary of measures, and those the
 # plots derive from them (percentages, money in thousands or millions, calendar time, and
