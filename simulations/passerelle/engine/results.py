@@ -226,8 +226,11 @@ class Results:
 
 
 def summary_json(results: Results) -> str:
-    """The summary (by key) and metadata as stable JSON (sorted keys, rounded floats)."""
-    summary = {row.key: round(float(row.value), 10)
-               for row in results.summary().itertuples()}
-    return json.dumps({"run": results.describe(), "summary": summary}, indent=2,
-                      sort_keys=True, default=str)
+    """The summary (by key, with each key's unit and label) and metadata as stable JSON
+    (sorted keys, rounded floats)."""
+    table = results.summary()
+    summary = {row.key: round(float(row.value), 10) for row in table.itertuples()}
+    return json.dumps({"run": results.describe(), "summary": summary,
+                       "units": dict(zip(table.key, table.unit, strict=True)),
+                       "labels": dict(zip(table.key, table.indicator.str.strip(), strict=True))},
+                      indent=2, sort_keys=True, default=str)
