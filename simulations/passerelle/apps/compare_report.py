@@ -237,10 +237,12 @@ def _starts(comparison: Comparison) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _seed_note(comparison: Comparison) -> str:
+def _seed_note(comparison: Comparison, file: str) -> str:
+    """How a plot shows the seeds: a mean, and the range over seeds around it."""
+    shown, spread = SEEDED[file]
     seeds = len(comparison.seeds)
-    return (f"Lines: mean over {seeds} seeds; bands: range over seeds." if seeds > 1
-            else "One seed: no band.")
+    return (f"{shown}: mean over {seeds} seeds; {spread}: range over seeds." if seeds > 1
+            else f"One seed: no {spread}.")
 
 
 def plot_unmet(comparison: Comparison, ax) -> None:
@@ -374,7 +376,8 @@ def plot_budget(comparison: Comparison, ax) -> None:
                  & (table.period == "gap")]
     for centre, rows in part.groupby(part.group.str.rsplit(" ", n=1).str[0], sort=False):
         years = rows.group.str.rsplit(" ", n=1).str[1].astype(int)
-        ax.plot(years, rows.scenario_value / 1e3, marker="o", label=f"{centre} centre")
+        ax.plot(years, rows.scenario_value / 1e3, marker="o",
+                label=f"{centre.replace('_', ' ').capitalize()} centre")
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel(axis(f"funding gap, {scenario}", "EUR thousand a year"))
     ax.set_xlabel("time (year)")
@@ -397,7 +400,7 @@ PLOTS = (
     ("budget.png", "Centres' funding gap by year (costs − revenues)", plot_budget),
 )
 NOTES = {"costs.png": f"Scope: {COST_SCOPE}."}
-SEEDED = ("unmet_over_time.png", "barriers.png")
+SEEDED = {"unmet_over_time.png": ("Lines", "bands"), "barriers.png": ("Bars", "error bars")}
 
 
 def drawn_plots(comparison: Comparison) -> list[tuple[str, str, object]]:
@@ -413,7 +416,7 @@ def figures(comparison: Comparison) -> Iterator[tuple[str, object]]:
     for file, heading, draw in drawn_plots(comparison):
         fig, ax = new_figure()
         draw(comparison, ax)
-        note = " ".join(filter(None, (_seed_note(comparison) if file in SEEDED else "",
+        note = " ".join(filter(None, (_seed_note(comparison, file) if file in SEEDED else "",
                                       NOTES.get(file, ""))))
         yield file, finish(fig, heading, note)
 

@@ -33,7 +33,7 @@ def interventions(scenario: Scenario) -> list[tuple[str, str]]:
     centres = scenario.params.get("centres")
     if centres is not None:
         for site in centres.sites:
-            starts[site.opening].append(f"{site.name.replace('_', ' ')} centre")
+            starts[site.opening].append(f"{site.name.replace('_', ' ').capitalize()} centre")
     policies = scenario.params.get("policies")
     if policies is not None:
         for field, value in policies.model_dump().items():
