@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from passerelle.config.population import PopulationSpec
 from passerelle.config.scenario import RunSpec, Scenario, load, registry
 
@@ -111,15 +113,19 @@ def resolved(scenario: Scenario) -> dict[str, Any]:
 def defaults(scenario: Scenario) -> dict[str, Any]:
     """The built-in defaults of every parameter ``scenario`` resolves: each section's
     ``Params`` defaults (``PopulationSpec``, ``RunSpec``, each module's ``Params``) and
-    the model's default modules."""
+    the model's default modules (a plugin section without defaults is left out)."""
     from passerelle.modules import DEFAULT
 
     modules = registry(scenario.plugins)
     flat: dict[str, Any] = {"modules": list(DEFAULT), "plugins": []}
-    parts = {"population": PopulationSpec(), "run": RunSpec(),
-             **{name: modules[name].Params() for name in scenario.modules}}
+    parts = {"population": PopulationSpec, "run": RunSpec,
+             **{name: modules[name].Params for name in scenario.modules}}
     for section, params in parts.items():
-        for name, value in params.model_dump(mode="json").items():
+        try:
+            values = params().model_dump(mode="json")
+        except ValidationError:  # a plugin whose parameters have no defaults
+            continue
+        for name, value in values.items():
             flat[f"{section}.{name}"] = value
     return flat
 
