@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from passerelle.engine.timeline import parse_month
+from passerelle.engine.timeline import END_OF_TIME, parse_month
 from passerelle.modules.centre_sites import FUNDERS
-from passerelle.modules.places import END_OF_TIME, month_or
+from passerelle.modules.places import month_or
 
 # Revenue lines simulated from consultations, and the measure each is read from.
 FEES = {"inami_fees": "inami", "federal_fees": "federal", "patient_fees": "fees"}

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from passerelle.config.labels import PAYER_NAMES, name
+from passerelle.config.scenario import Scenario
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
-from passerelle.engine.store import write_results
+from passerelle.engine.numbers import SHARE
+from passerelle.engine.record import RunRecord
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
@@ -25,25 +27,11 @@ class Results:
 
     ``cells[measure]`` has shape (months, cells) and counts simulated people; multiply by
     ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
-    final value of each module's ``person_totals`` columns, indexed by uid. ``scenario``
-    is the scenario that was run (a ``passerelle.config.scenario.Scenario``).
-
-    Examples
-    --------
-    >>> import passerelle
-    >>> results = passerelle.run("baseline", population={"size": 2_000},
-    ...                          run={"months": 3, "burn_in": 0})
-    >>> results.total("population").index.tolist()
-    ['2016-01', '2016-02', '2016-03']
-    >>> list(results.by("population", "coverage").columns)[:2]
-    ['insured', 'insured_bim']
-    >>> bool(results.select("population", coverage="lapsed")[-1] > 0)
-    True
-    >>> results.summary().columns.tolist()
-    ['indicator', 'value', 'unit']
+    final value of each module's ``person_totals`` columns, indexed by uid. ``record``
+    says what was run (the command line sets it with the overrides as given).
     """
 
-    scenario: Any
+    scenario: Scenario
     grouping: Grouping
     measures: tuple[Measure, ...]
     cells: dict[str, np.ndarray]
@@ -53,6 +41,7 @@ class Results:
     seconds: float = 0.0
     people: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    record: RunRecord | None = None
 
     @property
     def months(self) -> list[str]:
@@ -66,21 +55,8 @@ class Results:
         return self.cells[measure].reshape(-1, *self.grouping.shape)
 
     def select(self, measure: str, **where: str | tuple[str, ...] | list[str]) -> np.ndarray:
-        """Monthly totals (real population) of ``measure`` over the cells matching ``where``.
-
-        Parameters
-        ----------
-        measure : str
-            A measure of the run (``passerelle measures`` lists them).
-        **where
-            A dimension (``coverage``, ``quintile``, ``commune``, ``age_band``) mapped to
-            one label or several, e.g. ``coverage=("insured", "lapsed")``.
-
-        Returns
-        -------
-        numpy.ndarray
-            One total a reported month, in the measure's unit.
-        """
+        """Monthly totals (real population) of ``measure`` over the cells matching ``where``,
+        e.g. ``select("population", coverage=("insured", "lapsed"), age_band=adults)``."""
         array = self._array(measure)
         for axis, (dimension, labels) in enumerate(self.grouping.dimensions.items(), start=1):
             if dimension not in where:
@@ -98,15 +74,13 @@ class Results:
         return array.reshape(array.shape[0], -1).sum(axis=1) * self.scale
 
     def total(self, measure: str) -> pd.Series:
-        """Monthly total of ``measure`` for the real population, indexed by month
-        (YYYY-MM)."""
+        """Monthly total of ``measure`` for the real population."""
         import pandas as pd
 
         return pd.Series(self.select(measure), index=self.months, name=measure)
 
     def by(self, measure: str, dimension: str) -> pd.DataFrame:
-        """Monthly totals of ``measure`` by one ``dimension`` (``coverage``, ``quintile``,
-        ``commune`` or ``age_band``): one row a month, one column a label."""
+        """Monthly totals of ``measure`` by one dimension (columns: its labels)."""
         import pandas as pd
 
         labels = self.grouping.dimensions[dimension]
@@ -159,106 +133,104 @@ class Results:
         return float(self.select(measure, **where)[-1])
 
     def summary(self) -> pd.DataFrame:
-        """Key indicators over the last 12 months: one row per indicator, with its unit.
-
-        The model's indicators (needs, unmet needs by barrier, ED visits, coverage, costs)
-        appear when the run records the measures they are made of. A run without the
-        model's ``population`` measure (a run of plugins) gets one row per measure
-        instead: a stock at the end of the run, a flow over its last 12 months.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``indicator``, ``value`` (real population) and ``unit``.
-        """
+        """Key indicators: one row per indicator with a stable ``key``, the ``indicator``
+        as a reader reads it (saying "a year" for flows over the last 12 months, "in the
+        last month" for stocks), its ``value`` and ``unit`` (a share is ``share 0-1``)."""
         import pandas as pd
 
-        if "population" not in self.cells:
-            return pd.DataFrame(
-                [(m.name, self.at_end(m.name) if m.kind == "stock" else self.last_year(m.name),
-                  m.unit if m.kind == "stock" else f"{m.unit} a year")
-                 for m in self.measures if m.name in self.cells],
-                columns=["indicator", "value", "unit"])
-        rows = [(label, compute(), unit) for needs, label, unit, compute in self._indicators()
-                if set(needs) <= set(self.cells)]
-        present = [row for row in rows if not isinstance(row[1], float) or np.isfinite(row[1])]
-        return pd.DataFrame(present, columns=["indicator", "value", "unit"])
-
-    def _indicators(self) -> list[tuple[tuple[str, ...], str, str, Callable[[], float]]]:
-        """The model's indicators: (measures needed besides ``population``, label, unit,
-        how to compute it), in the order the summary lists them."""
         population = self.at_end("population")
         residents = {"coverage": ("insured", "insured_bim", "lapsed")}
         adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}
-        undocumented = ("undocumented_amu", "undocumented_no_amu")
-        steps = tuple(f"unmet_{s}" for s in STEPS)
-
-        def unmet() -> float:
-            return sum(self.last_year(m) for m in steps)
-
-        def resident_share(measure: str, **where) -> float:
-            return (self.at_end(measure, **residents, **where)
-                    / self.at_end("population", **residents, **where))
-
-        return [
-            ((), "population", "persons", lambda: population),
-            (("needs_new",), "needs per person-year", "needs",
-             lambda: self.last_year("needs_new") / population),
-            (steps, "needs unmet in a month", "need-months", unmet),
-            *((steps, f"  of which at '{s}'", "share 0-1",
-               lambda s=s: self.last_year(f"unmet_{s}") / max(unmet(), 1e-12)) for s in STEPS),
-            (("forgone",), "needs given up", "needs", lambda: self.last_year("forgone")),
-            (("unmet_12m_reported",), "adult residents with a perceived unmet need (12 months)",
-             "share 0-1", lambda: resident_share("unmet_12m_reported", **adults)),
-            (("ed_visits",), "ED visits per 1,000 a year", "visits",
-             lambda: 1000 * self.last_year("ed_visits") / population),
-            (("ed_visits", "ed_avoidable"), "  of which avoidable", "share 0-1",
-             lambda: self.last_year("ed_avoidable") / max(self.last_year("ed_visits"), 1e-12)),
-            (("hospital_stays",), "hospital stays per 1,000 a year", "stays",
-             lambda: 1000 * self.last_year("hospital_stays") / population),
-            (("with_dmg",), "residents with a DMG", "share 0-1",
-             lambda: resident_share("with_dmg")),
-            ((), "residents not in order with their mutuelle", "share 0-1",
-             lambda: self.at_end("population", coverage="lapsed")
-             / self.at_end("population", **residents)),
-            ((), "undocumented people", "persons",
-             lambda: self.at_end("population", coverage=undocumented)),
-            ((), "  of which with active AMU", "share 0-1",
-             lambda: self.at_end("population", coverage="undocumented_amu")
-             / max(self.at_end("population", coverage=undocumented), 1e-12)),
-            *(((f"cost_{payer}",), f"cost to {payer}", "EUR a year",
-               lambda payer=payer: self.last_year(f"cost_{payer}"))
-              for payer in ("inami", "patient", "federal", "programme")),
+        unmet = sum(self.last_year(f"unmet_{s}") for s in STEPS)
+        undocumented = self.at_end("population", coverage=("undocumented_amu",
+                                                           "undocumented_no_amu"))
+        rows = [
+            ("population", "population in the last month", population, "persons"),
+            ("needs_per_person_year", "new care needs per person a year",
+             self.last_year("needs_new") / population, "needs"),
+            ("unmet_need_months", "needs unmet in a month, summed over a year", unmet,
+             "need-months a year"),
+            *((f"unmet_share_{s}", f"  of which at '{s}'",
+               self.last_year(f"unmet_{s}") / max(unmet, 1e-12), SHARE) for s in STEPS),
+            ("needs_given_up", "needs given up without care a year",
+             self.last_year("forgone"), "needs a year"),
+            ("adults_unmet_12m", "adult residents with a perceived unmet need in the last "
+             "12 months", self.at_end("unmet_12m_reported", **residents, **adults)
+             / self.at_end("population", **residents, **adults), SHARE),
+            ("ed_visits_per_1000", "ED visits per 1,000 people a year",
+             1000 * self.last_year("ed_visits") / population, "visits a year"),
+            ("ed_avoidable_share", "  of which avoidable", self.last_year("ed_avoidable")
+             / max(self.last_year("ed_visits"), 1e-12), SHARE),
+            ("hospital_stays_per_1000", "hospital stays per 1,000 people a year",
+             1000 * self.last_year("hospital_stays") / population, "stays a year"),
+            ("residents_with_dmg", "residents with a DMG in the last month",
+             self.at_end("with_dmg", **residents) / self.at_end("population", **residents),
+             SHARE),
+            ("residents_lapsed", "residents not in order with their mutuelle in the last "
+             "month", self.at_end("population", coverage="lapsed")
+             / self.at_end("population", **residents), SHARE),
+            ("undocumented", "undocumented people in the last month", undocumented,
+             "persons"),
+            ("undocumented_amu_share", "  of which with active AMU",
+             self.at_end("population", coverage="undocumented_amu") / max(undocumented, 1e-12),
+             SHARE),
+            *((f"cost_{payer}", f"{name(f'cost_{payer}')} a year",
+               self.last_year(f"cost_{payer}"), "EUR a year") for payer in PAYER_NAMES),
         ]
+        present = [row for row in rows if not isinstance(row[2], float) or np.isfinite(row[2])]
+        return pd.DataFrame(present, columns=["key", "indicator", "value", "unit"])
+
+    def run_record(self) -> RunRecord:
+        """What was run: the record given to the run (``record``), or the scenario's
+        own (its changes from the scenario file stand for the overrides)."""
+        return self.record if self.record is not None else RunRecord.of(self.scenario)
 
     def describe(self) -> dict:
-        """Run metadata, as written to summary.json."""
+        """Run metadata, as written to summary.json: the record of what was run, and
+        the run's size and speed."""
+        record = self.run_record()
         return {
             "scenario": self.scenario.name,
+            "title": record.title,
             "source": self.scenario.source,
             "seed": self.scenario.run.seed,
             "region": self.scenario.population.region,
-            "simulated_people": (round(self.at_end("population") / self.scale)
-                                 if "population" in self.cells else None),
+            "simulated_people": round(self.at_end("population") / self.scale),
             "scale": self.scale,
             "months": [self.months[0], self.months[-1]] if self.months else [],
             "agent_months": self.agent_months,
             "agent_months_per_second": self.agent_months / self.seconds if self.seconds else None,
+            "record": record.as_dict(),
             **self.meta,
         }
 
+    def parquet_metadata(self) -> dict[str, str]:
+        """Schema metadata of ``results.parquet``: the scenario, the seed and the whole
+        record of what was run (JSON under ``passerelle.record``)."""
+        record = self.run_record()
+        return {"passerelle.config.scenario": self.scenario.name,
+                "passerelle.seed": str(self.scenario.run.seed),
+                "passerelle.title": record.title,
+                "passerelle.params_hash": record.params_hash,
+                "passerelle.record": record.to_json()}
+
     def save(self, out: str | Path) -> Path:
         """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
-        return write_results(self, Path(out))
+        from passerelle.engine.store import write_results
 
-    def summary_json(self) -> str:
-        """The summary and metadata as stable JSON (sorted keys, rounded floats)."""
-        summary = {row.indicator.strip(): round(float(row.value), 10)
-                   for row in self.summary().itertuples()}
-        return json.dumps({"run": self.describe(), "summary": summary}, indent=2,
-                          sort_keys=True, default=str)
+        return write_results(self, Path(out))
 
     def __repr__(self) -> str:
         return (f"Results({self.scenario.name!r}, {len(self.months)} months, "
                 f"{len(self.cells)} measures)")
 
+
+def summary_json(results: Results) -> str:
+    """The summary (by key, with each key's unit and label) and metadata as stable JSON
+    (sorted keys, rounded floats)."""
+    table = results.summary()
+    summary = {row.key: round(float(row.value), 10) for row in table.itertuples()}
+    return json.dumps({"run": results.describe(), "summary": summary,
+                       "units": dict(zip(table.key, table.unit, strict=True)),
+                       "labels": dict(zip(table.key, table.indicator.str.strip(), strict=True))},
+                      indent=2, sort_keys=True, default=str)

@@ -18,6 +18,9 @@ FIELDS = ("key", "value", "unit", "year", "geography", "source", "grade", "note"
 GRADES = ("F", "F(sec)", "E")
 # Region names as the ``region`` column of communes.csv writes them.
 BRUSSELS, FLANDERS, WALLONIA = "Brussels-Capital Region", "Flemish Region", "Walloon Region"
+# The geography of figures about Brussels as a whole (surveys, the centres' project), as
+# opposed to the region of communes.csv (``BRUSSELS``).
+BRUSSELS_FIGURES = "Brussels"
 
 
 @dataclass(frozen=True)

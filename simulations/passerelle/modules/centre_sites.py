@@ -7,16 +7,26 @@ behind their costs and grants. ``CentresParams.sites`` holds them.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, Strict
 
 from passerelle.engine import sources
-from passerelle.modules.places import Spec, check_commune, check_end, check_month
+from passerelle.engine.sources import BRUSSELS_FIGURES
+from passerelle.engine.units import ConsultationsPerMonth, EurPerYear, Month, Unit, Until
+from passerelle.modules.places import MAX_SITES, CommuneName, Spec
 
 FUNDERS = ("feder", "inami_project", "social_integration", "donations")
 SERVICES = ("medical", "social", "psychological")
-BRUSSELS = "Brussels"
+
+
+def _site_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
+    return value
+
+
+SiteName = Annotated[str, Strict(), AfterValidator(_site_name), Unit("name")]
 
 
 class Grant(Spec):
@@ -24,68 +34,41 @@ class Grant(Spec):
 
     funder: Literal["feder", "inami_project", "social_integration", "donations"] = Field(
         description="who pays")
-    eur_per_year: float = Field(ge=0, description="EUR a year")
-    start: str = Field(description="first month funded, YYYY-MM")
-    end: str | None = Field(default=None, description="last month funded, or none")
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
+    eur_per_year: EurPerYear = Field(description="EUR a year")
+    start: Month = Field(description="first month funded, YYYY-MM")
+    end: Until = Field(default=None, description="last month funded, or none")
 
 
 class Site(Spec):
     """One unconditional centre."""
 
-    name: str = Field(description="short name (lower case, digits, _): names its measures")
-    commune: str = Field(description="commune of communes.csv where the centre stands")
-    opening: str = Field(description="first month open, YYYY-MM")
-    closing: str | None = Field(default=None, description="last month open, or none")
-    capacity: float = Field(ge=0, description="consultations a month (real population)")
+    name: SiteName = Field(description="short name (lower case, digits, _): names its "
+                           "measures")
+    commune: CommuneName = Field(description="commune of communes.csv where the centre stands")
+    opening: Month = Field(description="first month open, YYYY-MM")
+    closing: Until = Field(default=None, description="last month open, or none")
+    capacity: ConsultationsPerMonth = Field(description="consultations a month (real "
+                                            "population)")
     services: tuple[Literal["medical", "social", "psychological"], ...] = Field(
         min_length=1, description="medical (meets needs), social, psychological")
     target: Literal["everyone", "addiction"] = Field(
         default="everyone", description="who may come: everyone, or people with addictions")
-    staff_eur_per_year: float = Field(ge=0, description="staff costs, EUR a year")
-    building_eur_per_year: float = Field(ge=0, description="building costs, EUR a year")
+    staff_eur_per_year: EurPerYear = Field(description="staff costs, EUR a year")
+    building_eur_per_year: EurPerYear = Field(description="building costs, EUR a year")
     grants: tuple[Grant, ...] = Field(default=(), description="grants and donations")
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
-        return value
 
-    @field_validator("commune")
-    @classmethod
-    def _commune(cls, value: str) -> str:
-        return check_commune(value)
-
-    @field_validator("opening")
-    @classmethod
-    def _opening(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("closing")
-    @classmethod
-    def _closing(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("opening"), "opening")
+Sites = Annotated[tuple[Site, ...], Field(max_length=MAX_SITES), Unit("centres")]
 
 
 def _year1(key: str) -> float:
-    return sources.value(f"centre_year1_{key}", BRUSSELS)
+    return sources.value(f"centre_year1_{key}", BRUSSELS_FIGURES)
 
 
 def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
     """The first-year funding of the Molenbeek centre, scaled: grants until ``end``,
     donations (the rest of the budget after grants and fees) open-ended."""
-    budget = sources.value("centre_year1_budget", BRUSSELS)
+    budget = sources.value("centre_year1_budget", BRUSSELS_FIGURES)
     lines = {"feder": _year1("feder"), "inami_project": _year1("inami"),
              "social_integration": _year1("social_integration")}
     donations = budget - sum(lines.values()) - _year1("fees")
@@ -98,7 +81,7 @@ def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
 
 def _site(name: str, commune: str, opening: str, capacity: float, grants_end: str,
           **extra) -> Site:
-    budget = sources.value("centre_year1_budget", BRUSSELS)
+    budget = sources.value("centre_year1_budget", BRUSSELS_FIGURES)
     scale = capacity / (sources.value("centre_ribaucare_consultations_first_year",
                                       "Molenbeek-Saint-Jean") / 12)
     return Site(name=name, commune=commune, opening=opening, capacity=capacity,

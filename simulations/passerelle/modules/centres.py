@@ -48,24 +48,30 @@ from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import parse_month
+from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
+from passerelle.engine.units import (
+    EurPerContact,
+    Kilometres,
+    LogOdds,
+    MonthlyProbability,
+    Months,
+    Probability,
+    Share,
+    bounded,
+    vector,
+)
 from passerelle.modules.centre_sites import (
     CONSULTATIONS_PER_PERSON,
     STAFF_SHARE,
     Site,
+    Sites,
     brussels_centres,
 )
-from passerelle.modules.places import (
-    END_OF_TIME,
-    MAX_SITES,
-    Probability,
-    distances_km,
-    month_or,
-)
+from passerelle.modules.places import distances_km, month_or
 
-NEVER = -(2**30)
+
 class CentresParams(Params):
-    sites: tuple[Site, ...] = sourced(
+    sites: Sites = sourced(
         "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=brussels_centres,
         description="the centres: commune, opening, capacity, services, target group, costs "
         "and grants",
@@ -79,56 +85,55 @@ class CentresParams(Params):
         f"all: staff {STAFF_SHARE:.0%} of costs, building the rest; costs and grants scale "
         "with capacity from Molenbeek's; grants last until December 2020 (the end of the "
         "FEDER 2014-2020 programme), three years from opening for Anderlecht",
-        max_length=MAX_SITES,
     )
-    decay_km: float = assumption(
+    decay_km: Kilometres = assumption(
         2.5, description="distance (km between commune centroids) over which the chance "
-        "of coming to a centre falls by a factor e", gt=0,
+        "of coming to a centre falls by a factor e",
         why="neighbourhood health centres draw most patients from within a few km",
     )
-    uptake_by_barrier: tuple[Probability, Probability, Probability, Probability] = assumption(
+    uptake_by_barrier: vector(Probability, 4) = assumption(
         (0.3, 0.15, 0.5, 0.3), description="probability of coming to a centre in one's "
         "commune with a need that failed at seek, reach, pay or engage",
         why="no papers asked and no payment draw those turned away by cost most; a centre "
         "is one more door for those who could not reach a GP",
     )
-    uptake_registered: float = assumption(
+    uptake_registered: Probability = assumption(
         0.7, description="probability that a followed patient brings a new failed need back "
-        "to the centre", ge=0, le=1, why="a known place, a known team",
+        "to the centre", why="a known place, a known team",
     )
-    wait_share: float = assumption(
+    wait_share: Share = assumption(
         0.5, description="share of people turned away for lack of capacity who are asked "
-        "to come back next month (the others are lost)", ge=0, le=1,
+        "to come back next month (the others are lost)",
         why="half of those turned away come back (order of magnitude from MdM reports)",
     )
-    social_months: int = assumption(
+    social_months: bounded(Months, le=60) = assumption(
         6, description="months after a visit during which social workers follow a patient",
-        ge=0, le=60, why="a file stays open about half a year",
+        why="a file stays open about half a year",
     )
-    social_reopen_per_month: float = assumption(
+    social_reopen_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed patient's lapsed rights "
-        "are reopened", ge=0, le=1, why="social workers handle mutualité files daily",
+        "are reopened", why="social workers handle mutualité files daily",
     )
-    social_bim_per_month: float = assumption(
+    social_bim_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed eligible patient "
-        "activates BIM", ge=0, le=1, why="same paperwork as reopening rights",
+        "activates BIM", why="same paperwork as reopening rights",
     )
-    social_amu_per_month: float = assumption(
+    social_amu_per_month: MonthlyProbability = assumption(
         0.5, description="monthly probability that social workers file an AMU application "
-        "for a followed undocumented patient without AMU", ge=0, le=1,
+        "for a followed undocumented patient without AMU",
         why="helping with the CPAS is the core of their work with undocumented patients",
     )
-    reinsertion_per_month: float = assumption(
+    reinsertion_per_month: MonthlyProbability = assumption(
         0.1, description="monthly probability that a followed insured patient without a "
-        "regular GP is referred back to one and opens a DMG (re-insertion)", ge=0, le=1,
+        "regular GP is referred back to one and opens a DMG (re-insertion)",
         why="referral back to regular care is the centres' stated aim",
     )
-    psych_engage_effect: float = assumption(
+    psych_engage_effect: bounded(LogOdds, ge=0) = assumption(
         0.5, description="log-odds added to completing care for patients followed by a "
-        "centre with a psychologist", ge=0, why="half of a regular GP's effect",
+        "centre with a psychologist", why="half of a regular GP's effect",
     )
-    patient_fee: float = assumption(
-        0.0, description="EUR an insured patient pays per consultation", ge=0,
+    patient_fee: EurPerContact = assumption(
+        0.0, description="EUR an insured patient pays per consultation",
         why="no payment at the point of care: the co-payment is waived",
     )
 
@@ -163,6 +168,8 @@ class Centres(Module):
     changes_groups = False
     Params = CentresParams
     treated_since = "centre_first_month"
+    requires = ("cascade",)
+    optional = ("coverage", "costs")
     columns = (
         Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
         Column("centre_first_month", "int32", NEVER, "month of the first visit"),
@@ -179,8 +186,7 @@ class Centres(Module):
         Measure("centre_waiting", "persons", "people turned away and asked to come back"),
         Measure("centre_lost", "persons", "people turned away and lost"),
         Measure("centre_new_patients", "persons", "first visits to a centre"),
-        Measure("centre_followed", "persons", "patients followed by social workers",
-                "stock"),
+        Measure("centre_followed", "persons", "patients followed by social workers", "stock"),
         Measure("centre_amu_filed", "applications", "AMU applications filed by social "
                 "workers"),
         Measure("centre_reinserted", "persons", "patients referred back to a regular GP"),
@@ -214,7 +220,7 @@ class Centres(Module):
                           self._followed("centre_social", p.social_bim_per_month), by=self.name)
         sim.values.modify("cascade.engage.logit",
                           self._followed("centre_psych", p.psych_engage_effect), by=self.name)
-        costs = sim.module("costs").pars if sim.has("costs") else None
+        costs = sim.module("costs").pars if self.uses(sim, "costs") else None
         self._fee = costs.gp_fee if costs else sources.value("gp_consultation_fee")
         copays = ((costs.copay_dmg, costs.copay_no_dmg, costs.copay_bim_dmg,
                    costs.copay_bim_no_dmg) if costs else (0.0, 0.0, 0.0, 0.0))
@@ -318,7 +324,7 @@ class Centres(Module):
         sim.record(f"centre_{site.name}_inami", insured, inami)
         sim.record(f"centre_{site.name}_federal", federal, self._fee)
         sim.record(f"centre_{site.name}_fees", insured, fees)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             sim.record("cost_inami", insured, inami)
             sim.record("cost_federal", federal, self._fee)
             sim.record("cost_patient", insured, fees)
@@ -328,7 +334,7 @@ class Centres(Module):
 
     def step(self, sim) -> None:
         self._follow(sim)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             self._costs(sim)
         self._served_eur, self._served = {}, {}
 
@@ -350,7 +356,7 @@ class Centres(Module):
         people.centre_psych[registered] = wants_psych
         followed = registered[wants_social]
         sim.record("centre_followed", followed)
-        if sim.has("coverage"):
+        if self.uses(sim, "coverage"):
             delay = max(sim.values("coverage.amu_delay.months", sim), 1)
             idle = followed[(people.coverage[followed] == UNDOCUMENTED)
                             & ~people.amu_active[followed]

@@ -4,33 +4,21 @@ of ``FacilitatorsParams.deployments``."""
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import Annotated
 
-from passerelle.modules.places import Spec, check_end, check_month, check_place
+from pydantic import Field
+
+from passerelle.engine.units import Month, Unit, Until, Workers
+from passerelle.modules.places import MAX_SITES, Place, Spec
 
 
 class Deployment(Spec):
     """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
 
-    area: tuple[str, ...] = Field(min_length=1, description="communes or regions covered")
-    workers: float = Field(ge=0, description="facilitators (full-time equivalents)")
-    start: str = Field(description="first month of work, YYYY-MM")
-    end: str | None = Field(default=None, description="last month of work, YYYY-MM, or none")
-
-    @field_validator("area")
-    @classmethod
-    def _places(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(check_place(name) for name in value)
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
+    area: tuple[Place, ...] = Field(min_length=1, description="communes or regions covered")
+    workers: Workers = Field(description="facilitators (full-time equivalents)")
+    start: Month = Field(description="first month of work, YYYY-MM")
+    end: Until = Field(default=None, description="last month of work, YYYY-MM, or none")
 
 
 # The federal project's roll-out: 50 workers from June 2021 (chw_budget, chw_first_in_post:
@@ -46,3 +34,6 @@ def roll_out(start: str) -> tuple[Deployment, ...]:
     """The federal project's deployments, all starting in ``start``."""
     return tuple(Deployment(area=area, workers=workers, start=start)
                  for area, workers in ROLL_OUT)
+
+
+Deployments = Annotated[tuple[Deployment, ...], Field(max_length=MAX_SITES), Unit("deployments")]

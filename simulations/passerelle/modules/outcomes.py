@@ -11,6 +11,7 @@ class Outcomes(Module):
     name = "outcomes"
     order = 90.0
     changes_groups = False
+    requires = ("needs",)
     measures = (
         Measure("population", "persons", "people present", "stock"),
         Measure("with_dmg", "persons", "people with a DMG", "stock"),
