@@ -15,9 +15,8 @@ from passerelle.apps.cli import app
 from passerelle.engine import sources
 from passerelle.engine.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
 from passerelle.engine.numbers import number, percent, shown
-from passerelle.engine.results import summary_json
 from passerelle.engine.sim import Sim
-from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
+from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect, summary_json
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from passerelle.config.labels import POLICY_NAMES
 from passerelle.config.scenario import Scenario
+from passerelle.engine.numbers import number
 from passerelle.engine.timeline import month_label, parse_month
 
 FIGSIZE = (8, 4.5)
@@ -84,8 +85,6 @@ def time_axis(ax, months: Sequence[str]) -> None:
 def plain_numbers(ax, *axes: str) -> None:
     """Tick labels with thousands separators, no offset and no ``1e6`` factor."""
     from matplotlib.ticker import FuncFormatter
-
-    from passerelle.engine.numbers import number
 
     for which in axes or ("y",):
         getattr(ax, f"{which}axis").set_major_formatter(

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
+from passerelle.modules import BUILTIN
+from passerelle.modules.ledger import OUTCOMES
 
 AXIS_LINE = 40  # characters of an axis label on one line
 UNMET = "unmet_needs"
@@ -87,9 +89,6 @@ COST_SCOPE = ("INAMI is the health insurance; the federal state pays AMU (throug
 def dictionary() -> dict[str, Label]:
     """Every measure of the built-in modules (text and unit from its ``Measure``), the
     derived quantities and the ledger's per-person outcomes, by key."""
-    from passerelle.modules import BUILTIN
-    from passerelle.modules.ledger import OUTCOMES
-
     labels: dict[str, Label] = {}
     for cls in BUILTIN.values():
         for measure in cls().measures:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +14,7 @@ from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
 from passerelle.engine.numbers import SHARE
 from passerelle.engine.record import RunRecord
+from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
@@ -216,21 +216,8 @@ class Results:
 
     def save(self, out: str | Path) -> Path:
         """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
-        from passerelle.engine.store import write_results
-
         return write_results(self, Path(out))
 
     def __repr__(self) -> str:
         return (f"Results({self.scenario.name!r}, {len(self.months)} months, "
                 f"{len(self.cells)} measures)")
-
-
-def summary_json(results: Results) -> str:
-    """The summary (by key, with each key's unit and label) and metadata as stable JSON
-    (sorted keys, rounded floats)."""
-    table = results.summary()
-    summary = {row.key: round(float(row.value), 10) for row in table.itertuples()}
-    return json.dumps({"run": results.describe(), "summary": summary,
-                       "units": dict(zip(table.key, table.unit, strict=True)),
-                       "labels": dict(zip(table.key, table.indicator.str.strip(), strict=True))},
-                      indent=2, sort_keys=True, default=str)

@@ -11,10 +11,11 @@ import hashlib
 import json
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
 
 RESULTS_FILE = "results.parquet"
 SUMMARY_FILE = "summary.json"
@@ -27,7 +28,8 @@ class CorruptRunWarning(UserWarning):
 
 def write_results(results, out: Path) -> Path:
     """Write the tidy table and the summary of ``results`` into folder ``out``."""
-    from passerelle.engine.results import summary_json
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(results.table(), preserve_index=False)
@@ -44,6 +46,9 @@ def sha256(data: bytes) -> str:
 
 def parquet_rows(data: bytes) -> int:
     """Rows of the Parquet file held in ``data`` (from its footer)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     return pq.read_metadata(pa.BufferReader(data)).num_rows
 
 
@@ -60,6 +65,9 @@ def problem(folder: str | Path) -> str | None:
     >>> problem(tempfile.mkdtemp())
     'results.parquet is missing'
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     folder = Path(folder)
     results = folder / RESULTS_FILE
     if not results.is_file():
@@ -102,6 +110,9 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
     >>> db.sql('SELECT scenario, seed, "facilitators.caseload", sum(value) FROM results '
     ...        "WHERE measure = 'ed_visits' AND group_by = 'all' GROUP BY ALL")  # doctest: +SKIP
     """
+    import duckdb
+    import pyarrow as pa
+
     root = Path(root)
     folders = sorted(path.parent for path in root.glob(f"**/{RESULTS_FILE}")
                      if not any(part.startswith(".") for part in
@@ -157,6 +168,8 @@ def _described(folder: Path) -> dict:
 
 def _column(values: list) -> pa.Array:
     """A column of override values: typed when they share a JSON type, else as text."""
+    import pyarrow as pa
+
     try:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -165,3 +178,14 @@ def _column(values: list) -> pa.Array:
 
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
+
+
+def summary_json(results) -> str:
+    """The summary (by key, with each key's unit and label) and metadata as stable JSON
+    (sorted keys, rounded floats)."""
+    table = results.summary()
+    summary = {row.key: round(float(row.value), 10) for row in table.itertuples()}
+    return json.dumps({"run": results.describe(), "summary": summary,
+                       "units": dict(zip(table.key, table.unit, strict=True)),
+                       "labels": dict(zip(table.key, table.indicator.str.strip(), strict=True))},
+                      indent=2, sort_keys=True, default=str)

@@ -70,30 +70,16 @@ def synthetic_did(
     Parameters
     ----------
     df : pandas.DataFrame
-        A balanced panel, long or wide.
-    treated_units : label or sequence of labels
-        The units treated from ``treatment_start`` on (a block design).
-    treatment_start : label
-        The first treated period.
-    outcome, unit, time : str, optional
-        Columns of a long panel (``time`` alone for a wide one).
-    n_resamples : int
-        Placebo assignments for the standard error (0: none).
-    seed : int
-        Seed of the placebo assignments.
-    alpha : float
-        1 minus the confidence level.
-
-    Returns
-    -------
-    Estimate
+        A balanced panel, long or wide (see above).
+    treated_units, treatment_start, outcome, unit, time, n_resamples, seed, alpha
+        As above: a block design, the columns of a long panel, the placebo draws.
 
     Examples
     --------
     >>> import numpy as np, pandas as pd
     >>> t = np.arange(10)
-    >>> wide = pd.DataFrame({f"u{k}": k + 0.5 * t + 0.1 * np.sin(k * t) for k in range(6)})
-    >>> wide["u5"] += 3.0 * (t >= 7)
+    >>> wide = pd.DataFrame({f"u{k}": k + t / 2 + np.sin(k * t) / 10 + 3 * (k == 5) * (t >= 7)
+    ...                      for k in range(6)})
     >>> round(synthetic_did(wide, "u5", 7, n_resamples=0).estimate, 1)
     3.0
     """
@@ -153,10 +139,9 @@ def plain_did(
 ) -> Estimate:
     """Plain difference-in-differences on the same input as ``synthetic_did``.
 
-    Uniform unit and time weights: the mean change of the treated units from the pre- to
-    the post-treatment periods minus that of the controls, equal to the two-way
-    fixed-effects estimate on a balanced block. Same estimand, layouts and placebo
-    standard error as ``synthetic_did``.
+    Uniform weights: the treated units' mean change from the pre- to the post-treatment
+    periods minus the controls', the two-way fixed-effects estimate on a balanced block.
+    Same estimand, layouts and placebo standard error as ``synthetic_did``.
     """
     check_alpha(alpha)
     block = _block(df, treated_units, treatment_start, outcome, unit, time)

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from passerelle.config.labels import axis, dictionary, humanize
+from passerelle.engine.record import Software
 from passerelle.evaluate.designs import DESIGNS
 
 COLUMNS = ["seed", "estimate", "std_error", "low", "high", "truth", "covered", "rejects_zero"]
@@ -70,8 +72,6 @@ class ReplicationSummary:
         import matplotlib.pyplot as plt
         from matplotlib.lines import Line2D
 
-        from passerelle.config.labels import axis, humanize
-
         table = self.table
         x = np.arange(len(table))
         width = max(6.0, 0.25 * len(table) + 2)
@@ -113,8 +113,6 @@ class ReplicationSummary:
         """What was run: the design, its options, the seeds and the software."""
         from dataclasses import asdict
 
-        from passerelle.engine.record import Software
-
         return {"design": self.design, "options": self.options,
                 "seeds": [int(seed) for seed in self.table["seed"]],
                 "software": asdict(Software.now())}
@@ -142,8 +140,6 @@ def estimand_unit(estimand: str) -> str:
     ...               "participant (randomised cohort, post-period)")
     'need-months per participant'
     """
-    from passerelle.config.labels import dictionary
-
     labels = dictionary()
     words = re.findall(r"[\w-]+", estimand)
     found = next((labels[word].unit for word in words if word in labels), None)
