@@ -29,8 +29,8 @@ def test_replace_takes_typed_values_and_validates_them_as_a_file_would() -> None
 
 
 def test_replace_changes_the_modules_and_keeps_tuples_typed() -> None:
-    changed = load("baseline").replace(modules=("demography", "coverage"))
-    assert changed.modules == ("demography", "coverage")
+    changed = load("baseline").replace(modules=("demography", "needs"))
+    assert changed.modules == ("demography", "needs")
     with pytest.raises(ScenarioError, match="unknown module 'nope'"):
         load("baseline").replace(modules=["nope"])
 
