@@ -292,9 +292,7 @@ def params(
     try:
         rows = parameter_rows(module)
     except KeyError:
-        errors.print(f"error: no section {module!r}; sections: {', '.join(sections())}",
-                     markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(f"no section {module!r}; sections: {', '.join(sections())}")
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False, default=_jsonable))
         return

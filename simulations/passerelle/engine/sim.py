@@ -45,7 +45,8 @@ def bytes_needed(scenario: Scenario, modules: Sequence[Module] | None = None) ->
     Examples
     --------
     >>> from passerelle.config.scenario import load
-    >>> bytes_needed(load("baseline", ["population.size=1000"])) < 100e6
+    >>> small, large = (load("baseline", [f"population.size={n}"]) for n in (1_000, 100_000))
+    >>> bytes_needed(small) < bytes_needed(large)
     True
     """
     classes = ([scenario.build_module(name) for name in scenario.modules] if modules is None
