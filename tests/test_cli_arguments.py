@@ -56,8 +56,8 @@ CASES: dict[str, list[str]] = {
     "sweep-grid-empty-value": ["sweep", "baseline", "--grid", "needs.chronic_rr=0.5,,0.7",
                                "--out", OUT],
     "sweep-grid-not-a-field": ["sweep", "baseline", "--grid", "caseload=40,80", "--out", OUT],
-    "sweep-grid-unknown-section": ["sweep", "baseline", "--grid",
-                                   "facilitators.caseload=40,80", "--out", OUT],
+    "sweep-grid-unknown-section": ["sweep", "baseline", "--grid", "nosuch.field=40,80",
+                                   "--out", OUT],
     "sweep-grid-out-of-range": ["sweep", "baseline", "--grid", "run.months=12,0",
                                 "--out", OUT],
     # compare
