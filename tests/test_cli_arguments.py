@@ -51,6 +51,8 @@ CASES: dict[str, list[str]] = {
     "sweep-out-existing-file": ["sweep", "baseline", "--out", "{file}"],
     "sweep-out-under-a-file": ["sweep", "baseline", "--out", "{file}/sweep"],
     "sweep-population-zero": ["sweep", "baseline", "--population", "0", "--out", OUT],
+    "sweep-population-beyond-memory": ["sweep", "baseline", "--population", "10" + "0" * 11,
+                                       "--out", OUT],
     "sweep-no-scenario": ["sweep", "--out", OUT],
     "sweep-grid-no-values": ["sweep", "baseline", "--grid", "needs.chronic_rr", "--out", OUT],
     "sweep-grid-empty-value": ["sweep", "baseline", "--grid", "needs.chronic_rr=0.5,,0.7",
