@@ -46,7 +46,8 @@ def test_run_writes_results_a_summary_and_a_report(tmp_path):
     out = tmp_path / "run"
     result = invoke("run", "--population", 3000, "--months", 12, "--out", out)
     assert result.exit_code == 0, result.output
-    assert "baseline — last 12 months (2016-01 to 2016-12)" in result.stdout
+    assert ("baseline + population.size=3000 + run.months=12: last 12 months (2016-01 to "
+            "2016-12)") in flat(result.stdout)
 
     db = connect(out)
     months, measures = db.execute(
@@ -72,7 +73,7 @@ def test_run_with_fewer_than_twelve_months(tmp_path):
     result = invoke("run", "--population", 2000, "--months", 6, "--seed", 3,
                     "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    assert "last 6 months (2016-01 to 2016-06)" in result.stdout
+    assert "last 6 months (2016-01 to 2016-06)" in flat(result.stdout)
     assert (tmp_path / RESULTS_FILE).stat().st_size > 0
 
 

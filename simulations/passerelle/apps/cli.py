@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -191,6 +192,26 @@ def run_with_progress(scenario, label: str):
         return Sim(scenario).run(lambda done, total: bar.update(task, completed=done))
 
 
+def text_table(frame, title: str) -> Table:
+    """A rich table of ``frame`` (cells as text): the first column wraps at words; the
+    others, numbers, never wrap, so that no number is broken over two lines (their
+    headers are wrapped to the width of their cells instead)."""
+    import textwrap
+
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, column in enumerate(frame.columns):
+        if index == 0:
+            table.add_column(str(column), overflow="fold")
+        else:
+            widest = max((len(str(value)) for value in frame[column]), default=1)
+            header = "\n".join(textwrap.wrap(str(column), max(widest, 8),
+                                              break_long_words=False))
+            table.add_column(header, justify="right", no_wrap=True)
+    for row in frame.itertuples(index=False):
+        table.add_row(*(str(value) for value in row))
+    return table
+
+
 Population = Annotated[str | None, typer.Option(
     "--population", parser=_population, help="simulated people (a number) or 'full'")]
 Months = Annotated[int | None, typer.Option("--months", help="reported months")]
@@ -210,20 +231,26 @@ def run(
 ) -> None:
     """Run a scenario; write results.parquet, summary.json and a report folder."""
     from passerelle.apps.report import write_report
+    from passerelle.engine.numbers import shown
+    from passerelle.engine.record import RunRecord
 
-    chosen = _load(scenario, _overrides(population, months, seed, assignments))
+    overrides = _overrides(population, months, seed, assignments)
+    chosen = _load(scenario, overrides)
     _output(out)
     results = run_with_progress(chosen, f"{chosen.name}: months")
+    results.record = RunRecord.of(chosen, overrides)
     with staged(out) as folder:
         results.save(folder)
         page = out / write_report(results, folder / "report").relative_to(folder)
     recent = results.months[-12:]
-    table = Table(title=f"{chosen.name} — last {len(recent)} months ({recent[0]} to "
+    table = Table(title=f"{results.record.title}: last {len(recent)} months ({recent[0]} to "
                   f"{recent[-1]})")
-    for column in ("indicator", "value", "unit"):
-        table.add_column(column, justify="right" if column == "value" else "left")
+    table.add_column("indicator", ratio=1)
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
     for row in results.summary().itertuples():
-        table.add_row(row.indicator, f"{row.value:,.4g}", row.unit)
+        table.add_row(row.indicator, shown(row.value, row.unit),
+                      "%" if row.unit == "share 0-1" else row.unit)
     console.print(table)
     console.print(f"{results.agent_months:,} agent-months in {results.seconds:.1f} s "
                   f"({results.agent_months / results.seconds / 1e6:.1f} M/s)")
@@ -439,12 +466,7 @@ def compare(
         except ValueError as error:
             fail(str(error))
     for title, frame in tables(comparison).items():
-        table = Table(title=title, title_justify="left")
-        for column in frame.columns:
-            table.add_column(str(column), overflow="fold")
-        for row in frame.itertuples(index=False):
-            table.add_row(*(str(value) for value in row))
-        console.print(table)
+        console.print(text_table(frame, title))
     with staged(out) as folder:
         page = out / write_report(comparison, folder).relative_to(folder)
     console.print(f"{len(comparison.runs)} runs ({', '.join(comparison.scenarios)} × "
@@ -483,6 +505,7 @@ def evaluate(
     estimator against the simulated truth; writes a table, summary.json and a plot."""
     import inspect
 
+    from passerelle.engine.numbers import number, percent
     from passerelle.evaluate.designs import DESIGNS
     from passerelle.evaluate.designs.replicate import replicate
 
@@ -508,8 +531,10 @@ def evaluate(
     for column in ("measure", "value"):
         table.add_column(column)
     for key, value in result.summary().items():
-        if key not in ("design", "estimand"):
-            table.add_row(key, f"{value:.4g}" if isinstance(value, float) else str(value))
+        if key in ("coverage", "power"):
+            table.add_row(key, percent(value))
+        elif key not in ("design", "estimand"):
+            table.add_row(key, number(value) if isinstance(value, float) else str(value))
     console.print(table)
     console.print(f"wrote {out / design / 'replications.csv'}, summary.json and "
                   "estimates.png", highlight=False)

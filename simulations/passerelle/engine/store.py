@@ -31,10 +31,7 @@ def write_results(results, out: Path) -> Path:
 
     out.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(results.table(), preserve_index=False)
-    table = table.replace_schema_metadata({
-        "passerelle.config.scenario": results.scenario.name,
-        "passerelle.seed": str(results.scenario.run.seed),
-    })
+    table = table.replace_schema_metadata(results.parquet_metadata())
     pq.write_table(table, out / RESULTS_FILE, compression="zstd")
     (out / SUMMARY_FILE).write_text(summary_json(results) + "\n", encoding="utf-8")
     return out
