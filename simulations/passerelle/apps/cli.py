@@ -392,6 +392,7 @@ def sweep(
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
     from passerelle.config.scenario import ScenarioError
+    from passerelle.engine.sim import check_fits
 
     try:
         chosen = parse_seeds(seeds)
@@ -402,6 +403,8 @@ def sweep(
                       axes or ())
     try:
         planned = plan(runs)  # every run validated before starting workers
+        for _, scenario in planned.values():
+            check_fits(scenario)
     except ScenarioError as error:
         _invalid(error)
     _output(out, replace=False)
