@@ -10,7 +10,7 @@ import numpy as np
 from passerelle.config.population import Population, synthesize
 from passerelle.config.scenario import Scenario
 from passerelle.engine.encounters import Encounters
-from passerelle.engine.groups import Grouping, age_band
+from passerelle.engine.groups import Grouping, age_band, count_in_cells
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import People
 from passerelle.engine.random import Streams
@@ -80,12 +80,8 @@ class Sim:
         or sum ``weights`` over them. Burn-in months are not recorded."""
         if self.t < 0:
             return
-        cell = self.people.cell if who is None else self.people.cell[who]
-        if weights is not None and np.ndim(weights) == 0:
-            counts = np.bincount(cell, minlength=self.grouping.size + 1) * float(weights)
-        else:
-            counts = np.bincount(cell, weights=weights, minlength=self.grouping.size + 1)
-        self._records[measure][self.t] += counts
+        self._records[measure][self.t] += count_in_cells(
+            self.people.cell, who, weights, self.grouping.size + 1)
 
     def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;
