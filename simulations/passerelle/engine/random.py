@@ -3,7 +3,8 @@
 A draw is a pure function of (seed, module, stream, month, uid): SplitMix64 of a key
 derived from the first four, at position ``uid``. Two scenarios on the same seed give the
 same person the same draw for the same event, whatever else differs, and a run gives the
-same numbers serially or on Dask workers, on any number of threads.
+same numbers serially or on Dask workers, on any number of threads: the kernels split
+people between numba's threads (``prange``), and each draw depends only on its uid.
 """
 
 from __future__ import annotations
@@ -33,35 +34,35 @@ def _unit(key, uid):
     return np.float64(_mix(key + (np.uint64(uid) + _ONE) * _GAMMA) >> _S11) * _TO_UNIT
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, parallel=True)
 def _uniform_all(key, n, out):
-    for i in range(n):
+    for i in numba.prange(n):
         out[i] = _unit(key, i)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, parallel=True)
 def _uniform_at(key, uids, out):
-    for i in range(uids.size):
+    for i in numba.prange(uids.size):
         out[i] = _unit(key, uids[i])
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, parallel=True)
 def _chance_all(key, p, out):
     step = 1 if p.size > 1 else 0
-    for i in range(out.size):
+    for i in numba.prange(out.size):
         out[i] = _unit(key, i) < p[i * step]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, parallel=True)
 def _chance_at(key, uids, p, out):
     step = 1 if p.size > 1 else 0
-    for i in range(uids.size):
+    for i in numba.prange(uids.size):
         out[i] = _unit(key, uids[i]) < p[i * step]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, parallel=True)
 def _chance_logit_at(key, uids, logits, out):
-    for i in range(uids.size):
+    for i in numba.prange(uids.size):
         out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
 
 
