@@ -1,4 +1,5 @@
-"""Threads split people, not results: a run on two threads gives the bytes of a run on one.
+"""Threads and chunks split people, not results: a run on two threads gives the bytes of a
+run on one, a population drawn in chunks is the population drawn at once.
 
 Each run is a fresh process with ``NUMBA_NUM_THREADS`` set, since numba fixes its thread
 pool when it starts. The digest covers every result cell and every per-person total.
@@ -10,7 +11,12 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+
+from passerelle.config import population
+from passerelle.config.scenario import load
+from passerelle.engine.random import Streams
 
 CHILD = """
 import hashlib, sys
@@ -41,3 +47,19 @@ def test_two_threads_give_the_bytes_of_one(scenario):
     one, two = digest_on(1, scenario), digest_on(2, scenario)
     assert (one[0], two[0]) == (1, 2)
     assert one[1] == two[1]
+
+
+def test_population_drawn_in_chunks_is_the_population_drawn_at_once(monkeypatch):
+    # Chunks bound the memory of drawing a full-size population; they must not change it.
+    spec = load("baseline", ["population.size=5000"]).population
+
+    def columns() -> dict[str, np.ndarray]:
+        people = population.synthesize(spec, Streams(3), 300).people
+        return {column.name: getattr(people, column.name).copy() for column in people.columns}
+
+    whole = columns()
+    monkeypatch.setattr(population, "CHUNK", 700)
+    chunked = columns()
+    assert whole.keys() == chunked.keys()
+    for name, values in whole.items():
+        assert np.array_equal(values, chunked[name]), name
