@@ -2,7 +2,9 @@
 run on one, a population drawn in chunks is the population drawn at once.
 
 Each run is a fresh process with ``NUMBA_NUM_THREADS`` set, since numba fixes its thread
-pool when it starts. The digest covers every result cell and every per-person total.
+pool when it starts, and kernels split arrays from 64 items (not ``THREADED_FROM``) so the
+small population goes through the threaded kernels. The digest covers every result cell
+and every per-person total.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import hashlib, sys
 import numba
 import numpy as np
 import passerelle
+from passerelle.engine import random
+random.THREADED_FROM = 64  # split even this small population's arrays between threads
 results = passerelle.run(sys.argv[1], "population.size=6000", "run.months=12",
                          "run.burn_in=6")
 digest = hashlib.sha256()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from passerelle.engine.random import threaded
+
 # Coverage status codes (column ``coverage``).
 INSURED, LAPSED, UNDOCUMENTED, ASYLUM = 0, 1, 2, 3
 COVERAGE_STATES = ("insured", "lapsed", "undocumented", "asylum_seeker")
@@ -80,20 +82,32 @@ class Grouping:
         """Cell index of each person; people no longer present go to cell ``size``."""
         _, n_q, n_c, n_a = self.shape
         out = np.empty(coverage.size, dtype=np.int32)
-        _cells(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, self.size,
-               out)
+        threaded(out.size, _cells, _cells_threaded)(
+            coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, self.size, out)
         return out
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
+@numba.njit(cache=True, nogil=True)
 def _cells(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out):
     # One pass over people instead of numpy's seven: the engine does this every month.
+    for i in range(coverage.size):
+        _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _cells_threaded(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone,
+                    out):
     for i in numba.prange(coverage.size):
-        if alive[i]:
-            group = _COVERAGE_GROUP[coverage[i] * 2 + (bim[i] | amu[i])]
-            out[i] = ((group * n_q + quintile[i]) * n_c + commune[i]) * n_a + band[i]
-        else:
-            out[i] = gone
+        _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i)
+
+
+@numba.njit(inline="always")
+def _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i):
+    if alive[i]:
+        group = _COVERAGE_GROUP[coverage[i] * 2 + (bim[i] | amu[i])]
+        out[i] = ((group * n_q + quintile[i]) * n_c + commune[i]) * n_a + band[i]
+    else:
+        out[i] = gone
 
 
 
