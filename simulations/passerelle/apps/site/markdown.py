@@ -1,0 +1,32 @@
+"""Small Markdown writers shared by the generated pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+def cell(text: object) -> str:
+    """``text`` as one Markdown table cell: one line, pipes escaped.
+
+    Examples
+    --------
+    >>> cell("a | b\\nc")
+    'a \\\\| b c'
+    """
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A pipe table with ``header`` and ``rows`` (cells are made one-line).
+
+    Examples
+    --------
+    >>> print(table(["a", "b"], [[1, 2]]))
+    | a | b |
+    |---|---|
+    | 1 | 2 |
+    """
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
+             "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    return "\n".join(lines)
