@@ -1,14 +1,16 @@
 """Results of real runs kept between site builds, keyed by the model's code and data.
 
 A key is the SHA-256 of every file of the ``passerelle`` package (its ``.py`` sources and
-scenario files) and of the sourced figures CSV: a docs build re-simulates only when the
-model or its figures changed. Entries are JSON files written atomically, so an
+scenario files) but the site's own pages (``apps/site/``), of the sourced figures CSV, and
+of the file that defines the computation: a docs build re-simulates only when the model,
+its figures or what is computed from them changed. Entries are JSON files written atomically, so an
 interrupted build leaves no half-written entry and parallel builds are safe.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import tempfile
@@ -21,13 +23,16 @@ from passerelle.config import sources
 
 PACKAGE = Path(passerelle.__file__).parent
 HASHED_SUFFIXES = (".py", ".toml")
+SITE = Path(__file__).parent
 
 
-def model_hash() -> str:
-    """SHA-256 of the package's source files and of the sourced figures CSV."""
+def model_hash(*extra: Path) -> str:
+    """SHA-256 of the package's source files (not the site's pages), of the sourced
+    figures CSV and of the ``extra`` files."""
     digest = hashlib.sha256()
-    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in HASHED_SUFFIXES)
-    for path in [*files, Path(sources.FIGURES_FILE)]:
+    files = sorted(p for p in PACKAGE.rglob("*")
+                   if p.suffix in HASHED_SUFFIXES and not p.is_relative_to(SITE))
+    for path in [*files, Path(sources.FIGURES_FILE), *extra]:
         name = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
         digest.update(str(name).encode())
         digest.update(b"\0")
@@ -43,12 +48,15 @@ def cached(folder: Path, kind: str, compute: Callable[[], Any]) -> Any:
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> cached(folder, "answer", lambda: {"value": 42})
+    >>> def answer():
+    ...     return {"value": 42}
+    >>> cached(folder, "answer", answer)
     {'value': 42}
-    >>> cached(folder, "answer", lambda: 1 / 0)   # not recomputed
+    >>> cached(folder, "answer", lambda: 1 / 0)   # same file, same model: not recomputed
     {'value': 42}
     """
-    path = Path(folder) / f"{kind}-{model_hash()[:16]}.json"
+    key = model_hash(Path(inspect.getfile(compute)))[:16]
+    path = Path(folder) / f"{kind}-{key}.json"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
     value = compute()

@@ -30,6 +30,7 @@ def compute() -> dict:
         "barriers": {step: {group: float(value) for group, value in groups.items()}
                      for step, groups in barriers.items()},
         "months": [brussels.months[0], brussels.months[-1]],
+        "compared": [brussels.months[-12], brussels.months[-1]],
         "population": float(brussels.at_end("population")),
     }
 

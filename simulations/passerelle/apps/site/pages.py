@@ -24,6 +24,7 @@ from passerelle.apps.site import (
 from passerelle.apps.site.model_run import model_run
 
 INSTRUCTORS = "course/enseignants.md"
+STYLESHEET = "assets/passerelle.css"  # docs/assets/, shared by both languages
 REPLICATIONS = {
     "fr": ("# Biais, couverture et puissance\n\n"
            "Réplications réelles du laboratoire d'évaluation (`passerelle.evaluate.replicate`), "
@@ -78,6 +79,7 @@ def generated(language: str, places: Places) -> Generated:
                                 language, evaluation.replications(places.cache)) + "\n"),
         "datasets/index.md": datasheets.index(places.root / "datasets", language),
         "cite.md": cite.page(places.root, language),
+        STYLESHEET: (places.root / "docs" / STYLESHEET).read_text(encoding="utf-8"),
     })
     overview = {"fr": "Vue d'ensemble", "en": "Overview"}[language]
     out.sections["datasets/index.md"] = [{overview: "datasets/index.md"}]

@@ -13,7 +13,8 @@ WORDS = {
         "title": "Validation",
         "intro": (
             "Le scénario de référence est comparé à chaque cible de calibration sur les 12 "
-            "derniers mois simulés ({first} à {last}) : une simulation réelle "
+            "derniers mois simulés ({first} à {last}, simulation de {start} à {end}) : une "
+            "simulation réelle "
             "(`passerelle targets`, la référence sur la Région de Bruxelles-Capitale et sur une "
             "population belge), refaite par `make docs` dès que le code du modèle ou ses "
             "chiffres sourcés changent, et gardée en cache sinon. La bande d'acceptation est "
@@ -32,7 +33,8 @@ WORDS = {
         "title": "Validation",
         "intro": (
             "The baseline is compared with every calibration target over the last 12 simulated "
-            "months ({first} to {last}): a real run (`passerelle targets`, the baseline on the "
+            "months ({first} to {last}, of a run from {start} to {end}): a real run "
+            "(`passerelle targets`, the baseline on the "
             "Brussels-Capital Region and on a Belgian population), redone by `make docs` "
             "whenever the model's code or its sourced figures change, and cached otherwise. The "
             "acceptance band is the uncertainty of the published figure, fixed before looking "
@@ -47,7 +49,7 @@ WORDS = {
         "plot_title": "Plot", "table_title": "Table", "bands": "Bands",
     },
 }
-PLOT = "validation.svg"
+PLOT = "figures/validation.svg"
 
 
 def _value(value: float, unit: str) -> str:
@@ -78,7 +80,8 @@ def page(language: str, run: dict) -> str:
     """The validation page in ``language`` from the cached run."""
     words = WORDS[language]
     checks = run["checks"]
-    first, last = run["months"]
+    first, last = run["compared"]
+    start, end = run["months"]
     rows = [[c["target"], c["population"], _value(c["model"], c["unit"]),
              _value(c["value"], c["unit"]),
              f"{_value(c['low'], c['unit'])} – {_value(c['high'], c['unit'])}",
@@ -87,7 +90,7 @@ def page(language: str, run: dict) -> str:
                                  "source")]
     return "\n".join([
         f"# {words['title']}", "",
-        words["intro"].format(first=first, last=last), "",
+        words["intro"].format(first=first, last=last, start=start, end=end), "",
         "**" + words["summary"].format(passed=sum(c["passed"] for c in checks),
                                        total=len(checks)) + "**", "",
         f"## {words['plot_title']}", "",
