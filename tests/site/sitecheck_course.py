@@ -35,6 +35,7 @@ def fixture_notebook() -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
+    notebook.metadata["language_info"] = {"name": "python"}
     notebook.cells = [
         _cell("markdown", f"# {TITLE}\n\nCalculez la part pondérée des besoins non "
               "satisfaits.", "intro", locked=True),

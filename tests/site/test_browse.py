@@ -84,10 +84,8 @@ def _chromium(*arguments: str) -> subprocess.CompletedProcess:
 
 def _shoot(served: str, path: str, built) -> tuple[str, str, str | None, Path]:
     url = urljoin(served, path)
-    name = (path.strip("/").replace("/", "_") or "home") + ".png"
-    if not path.startswith("en/"):
-        name = f"fr_{name}"
-    target = SCREENSHOTS / name
+    language, rest = ("en", path[3:]) if path.startswith("en/") else ("fr", path)
+    target = SCREENSHOTS / f"{language}_{rest.strip('/').replace('/', '_') or 'home'}.png"
     shot = _chromium(f"--screenshot={target}", url)
     dom = _chromium("--dump-dom", url)
     title = Page((built.site / path / "index.html").read_text(encoding="utf-8")).h1
