@@ -65,4 +65,7 @@ def cached(folder: Path, kind: str, compute: Callable[[], Any]) -> Any:
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(value, out, indent=1)
     os.replace(temporary, path)
+    for stale in path.parent.glob(f"{kind}-*.json"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
     return value

@@ -34,7 +34,7 @@ WORDS = {
 
 def compute() -> list[dict]:
     """Replicate each study of ``STUDIES`` in this process (the runs are shared)."""
-    from passerelle.evaluate.replicate import replicate
+    from passerelle.evaluate.designs.replicate import replicate
 
     rows = []
     for design, options in STUDIES:

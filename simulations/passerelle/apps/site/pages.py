@@ -27,20 +27,22 @@ INSTRUCTORS = "course/enseignants.md"
 STYLESHEET = "assets/passerelle.css"  # docs/assets/, shared by both languages
 REPLICATIONS = {
     "fr": ("# Biais, couverture et puissance\n\n"
-           "Réplications réelles du laboratoire d'évaluation (`passerelle.evaluate.replicate`), "
-           "refaites par `make docs` quand le modèle change et gardées en cache sinon : l'essai "
-           "randomisé individuel tiré {r} fois sur une même paire de simulations (inférence "
-           "par randomisation sur une cohorte). Avec des résultats autodéclarés "
-           "(`reporting=0.8`), l'estimation est biaisée vers zéro d'un cinquième : le tableau "
-           "le montre. Les unités sont celles de la vérité (par participant, sur la période "
-           "post-intervention). Voir [le laboratoire](evaluation.md).\n\n"),
+           "Réplications réelles du laboratoire d'évaluation "
+           "(`passerelle.evaluate.designs.replicate`), refaites par `make docs` quand le "
+           "modèle change et gardées en cache sinon : l'essai randomisé individuel tiré {r} "
+           "fois sur une même paire de simulations (inférence par randomisation sur une "
+           "cohorte). Avec des résultats autodéclarés (`reporting=0.8`), l'estimation est "
+           "biaisée vers zéro d'un cinquième : le tableau le montre. Les unités sont celles "
+           "de la vérité (par participant, sur la période post-intervention). Voir "
+           "[le laboratoire](evaluation.md).\n\n"),
     "en": ("# Bias, coverage and power\n\n"
-           "Real replications of the evaluation lab (`passerelle.evaluate.replicate`), redone "
-           "by `make docs` when the model changes and cached otherwise: the individually "
-           "randomised trial drawn {r} times on one pair of simulations (randomisation "
-           "inference on one cohort). With self-reported outcomes (`reporting=0.8`) the "
-           "estimate is biased towards zero by a fifth, as the table shows. Units are the "
-           "truth's (per participant, over the post-period). See [the lab](evaluation.md).\n\n"),
+           "Real replications of the evaluation lab "
+           "(`passerelle.evaluate.designs.replicate`), redone by `make docs` when the model "
+           "changes and cached otherwise: the individually randomised trial drawn {r} times "
+           "on one pair of simulations (randomisation inference on one cohort). With "
+           "self-reported outcomes (`reporting=0.8`) the estimate is biased towards zero by "
+           "a fifth, as the table shows. Units are the truth's (per participant, over the "
+           "post-period). See [the lab](evaluation.md).\n\n"),
 }
 
 
