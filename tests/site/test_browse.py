@@ -86,11 +86,10 @@ def _shoot(served: str, path: str, built) -> tuple[str, str, str | None, Path]:
     url = urljoin(served, path)
     language, rest = ("en", path[3:]) if path.startswith("en/") else ("fr", path)
     target = SCREENSHOTS / f"{language}_{rest.strip('/').replace('/', '_') or 'home'}.png"
-    shot = _chromium(f"--screenshot={target}", url)
-    dom = _chromium("--dump-dom", url)
+    shot = _chromium(f"--screenshot={target}", "--dump-dom", url)  # one launch, both
     title = Page((built.site / path / "index.html").read_text(encoding="utf-8")).h1
     assert shot.returncode == 0 and target.exists(), f"{url}: {shot.stderr[-2000:]}"
-    return url, dom.stdout, title, target
+    return url, shot.stdout, title, target
 
 
 def test_screenshots_are_not_blank_and_show_the_title(served, built):

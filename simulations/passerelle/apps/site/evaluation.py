@@ -23,10 +23,10 @@ STUDIES = (
     ("individual-rct", {"outcome": "n_ed_visits"}),
 )
 WORDS = {
-    "fr": {"design": "plan", "options": "options", "r": "réplications",
+    "fr": {"study": "étude",
            "truth": "vérité (moyenne)", "bias": "biais (± ET Monte Carlo)", "rmse": "RMSE",
            "coverage": "couverture IC 95 % (± ET)", "power": "puissance"},
-    "en": {"design": "design", "options": "options", "r": "replications",
+    "en": {"study": "study",
            "truth": "truth (mean)", "bias": "bias (± MC SE)", "rmse": "RMSE",
            "coverage": "95% CI coverage (± SE)", "power": "power"},
 }
@@ -51,11 +51,9 @@ def replications(cache: Path) -> list[dict]:
 def summary_table(language: str, rows: list[dict]) -> str:
     """The bias / coverage / power table in ``language``."""
     words = WORDS[language]
-    header = [words[k] for k in ("design", "options", "r", "truth", "bias", "rmse",
-                                 "coverage", "power")]
-    body = [[f"`{row['design']}`",
-             ", ".join(f"`{k}={v}`" for k, v in row["options"].items()),
-             row["replications"], f"{row['mean_truth']:.3f}",
+    header = [words[k] for k in ("study", "truth", "bias", "rmse", "coverage", "power")]
+    body = [[" ".join([row["design"], *(f"{k}={v}" for k, v in row["options"].items())]),
+             f"{row['mean_truth']:.3f}",
              f"{row['bias']:+.3f} ± {row['bias_mcse']:.3f}", f"{row['rmse']:.3f}",
              f"{100 * row['coverage']:.0f} % ± {100 * row['coverage_mcse']:.0f}",
              f"{100 * row['power']:.0f} %"] for row in rows]

@@ -30,3 +30,15 @@ def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
              "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def wide(page: str) -> str:
+    """``page`` with front matter that hides the left navigation (Material's ``hide``),
+    leaving its wide tables the width of the screen.
+
+    Examples
+    --------
+    >>> wide("# Title").splitlines()[:3]
+    ['---', 'hide:', '  - navigation']
+    """
+    return "---\nhide:\n  - navigation\n---\n\n" + page

@@ -21,6 +21,7 @@ from passerelle.apps.site import (
     parameters,
     validation,
 )
+from passerelle.apps.site.markdown import wide
 from passerelle.apps.site.model_run import model_run
 
 INSTRUCTORS = "course/enseignants.md"
@@ -32,17 +33,17 @@ REPLICATIONS = {
            "modèle change et gardées en cache sinon : l'essai randomisé individuel tiré {r} "
            "fois sur une même paire de simulations (inférence par randomisation sur une "
            "cohorte). Avec des résultats autodéclarés (`reporting=0.8`), l'estimation est "
-           "biaisée vers zéro d'un cinquième : le tableau le montre. Les unités sont celles "
-           "de la vérité (par participant, sur la période post-intervention). Voir "
-           "[le laboratoire](evaluation.md).\n\n"),
+           "attendue biaisée vers zéro d'un cinquième (un biais de +0,2 × |vérité|). Les "
+           "unités sont celles de la vérité (par participant, sur la période "
+           "post-intervention). Voir [le laboratoire](evaluation.md).\n\n"),
     "en": ("# Bias, coverage and power\n\n"
            "Real replications of the evaluation lab "
            "(`passerelle.evaluate.designs.replicate`), redone by `make docs` when the model "
            "changes and cached otherwise: the individually randomised trial drawn {r} times "
            "on one pair of simulations (randomisation inference on one cohort). With "
-           "self-reported outcomes (`reporting=0.8`) the estimate is biased towards zero by "
-           "a fifth, as the table shows. Units are the truth's (per participant, over the "
-           "post-period). See [the lab](evaluation.md).\n\n"),
+           "self-reported outcomes (`reporting=0.8`) the estimate is expected to be biased "
+           "towards zero by a fifth (a bias of +0.2 × |truth|). Units are the truth's (per "
+           "participant, over the post-period). See [the lab](evaluation.md).\n\n"),
 }
 
 
@@ -70,15 +71,15 @@ def generated(language: str, places: Places) -> Generated:
     """Every generated page and figure of ``language`` (``"fr"`` or ``"en"``)."""
     run = model_run(places.cache)
     out = Generated({
-        "parameters.md": parameters.page(language),
-        "validation.md": validation.page(language, run),
+        "parameters.md": wide(parameters.page(language)),
+        "validation.md": wide(validation.page(language, run)),
         validation.PLOT: validation.plot(language, run),
         "figures/cascade.svg": model_figures.cascade(language),
         "figures/barriers.svg": model_figures.barriers(language, run),
         "reference/cli.md": cli_reference.page(language),
-        "replications.md": (REPLICATIONS[language].format(r=evaluation.REPLICATIONS)
-                            + evaluation.summary_table(
-                                language, evaluation.replications(places.cache)) + "\n"),
+        "replications.md": wide(REPLICATIONS[language].format(r=evaluation.REPLICATIONS)
+                                + evaluation.summary_table(
+                                    language, evaluation.replications(places.cache)) + "\n"),
         "datasets/index.md": datasheets.index(places.root / "datasets", language),
         "cite.md": cite.page(places.root, language),
         STYLESHEET: (places.root / "docs" / STYLESHEET).read_text(encoding="utf-8"),
