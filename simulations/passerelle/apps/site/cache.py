@@ -44,16 +44,15 @@ def cached(folder: Path, kind: str, compute: Callable[[], Any]) -> Any:
     """The JSON value ``compute()`` returns, read from ``folder`` when the model has not
     changed since it was computed, computed and stored otherwise.
 
+    ``compute`` is a function defined in a file (its file is part of the key).
+
     Examples
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> def answer():
-    ...     return {"value": 42}
-    >>> cached(folder, "answer", answer)
-    {'value': 42}
-    >>> cached(folder, "answer", lambda: 1 / 0)   # same file, same model: not recomputed
-    {'value': 42}
+    >>> first = cached(folder, "hash", model_hash)       # computed and stored
+    >>> cached(folder, "hash", model_hash) == first      # read back
+    True
     """
     key = model_hash(Path(inspect.getfile(compute)))[:16]
     path = Path(folder) / f"{kind}-{key}.json"

@@ -11,6 +11,7 @@ never the source, never a solution.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from contextlib import contextmanager
@@ -81,6 +82,31 @@ def release(course: Path, workdir: Path) -> Path:
     return root / "release"
 
 
+LIST_ITEM = re.compile(r"^\s{0,3}([-*+]|\d+[.)])\s")
+
+
+def commonmark_lists(markdown: str) -> str:
+    r"""A blank line before a list that follows a paragraph line: Jupyter (CommonMark)
+    starts the list there, Python-Markdown would run it into the paragraph. Code fences
+    are left alone.
+
+    Examples
+    --------
+    >>> commonmark_lists("Vous saurez :\n1. lire\n2. compter")
+    'Vous saurez :\n\n1. lire\n2. compter'
+    """
+    lines, fenced, previous = [], False, ""
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif (not fenced and LIST_ITEM.match(line) and previous.strip()
+              and not LIST_ITEM.match(previous) and not previous.startswith((" ", "\t"))):
+            lines.append("")
+        lines.append(line)
+        previous = line
+    return "\n".join(lines)
+
+
 def _title(markdown: str, fallback: str) -> str:
     for line in markdown.splitlines():
         if line.startswith("# "):
@@ -104,6 +130,7 @@ def notebooks(course: Path, workdir: Path) -> list[Notebook]:
                 str(notebook), resources={"output_files_dir": files_dir})
             files = {f"course/{name}/{file}": data
                      for file, data in resources.get("outputs", {}).items()}
+            markdown = commonmark_lists(markdown)
             pages.append(Notebook(name, f"course/{name}/{notebook.stem}.md",
                                   _title(markdown, notebook.stem), markdown, files))
     return pages
