@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from passerelle.apps.site.markdown import table
+from passerelle.apps.site.markdown import repository_paths, table
 
 CONFIG = "nbgrader_config.py"
 
@@ -140,7 +140,8 @@ def index(course: Path, pages: list[Notebook], instructors: str | None) -> str:
     """The course's home page (French): the syllabus when there is one, then the
     assignments' student versions."""
     syllabus = Path(course) / "syllabus.md"
-    parts = ([syllabus.read_text(encoding="utf-8").strip(), ""] if syllabus.exists() else
+    parts = ([repository_paths(syllabus.read_text(encoding="utf-8").strip(), "course"), ""]
+             if syllabus.exists() else
              ["# Le cours", "",
               "Travaux pratiques d'épidémiologie de l'accès aux soins avec Passerelle, pour "
               "des étudiantes et étudiants qui n'ont jamais programmé : chaque séance est un "

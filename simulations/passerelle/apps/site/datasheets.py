@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from passerelle.apps.site.markdown import table
+from passerelle.apps.site.markdown import repository_paths, table
 
 SECTIONS = {"fr": "## Français", "en": "## English"}
 WORDS = {
@@ -29,7 +29,6 @@ WORDS = {
                      "returns a validated DataFrame."),
            "name": "data set", "what": "contents"},
 }
-LINK = re.compile(r"\[(`?)([^\]`]+)\1\]\((?!https?://|#)([^)]+)\)")
 
 
 def datasheets(folder: Path) -> list[Path]:
@@ -54,8 +53,7 @@ def sheet(path: Path, language: str) -> str:
     head_lines = head.splitlines()[1:]
     raised = re.sub(r"^###", "##", body, flags=re.MULTILINE)
     page = "\n".join([f"# {title(text, language)}", *head_lines, raised.strip(), ""])
-    folder = path.parent.name
-    return LINK.sub(lambda m: f"`{folder}/{m.group(3)}`", page)
+    return repository_paths(page, path.parent.name)
 
 
 def index(folder: Path, language: str) -> str:

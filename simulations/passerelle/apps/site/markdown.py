@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+
+# A relative link (not a web address, not an anchor), its text optionally in backticks.
+RELATIVE_LINK = re.compile(r"\[(`?)([^\]`]+)\1\]\((?!https?://|mailto:|#)([^)]+)\)")
 
 
 def cell(text: object) -> str:
@@ -42,3 +46,15 @@ def wide(page: str) -> str:
     ['---', 'hide:', '  - navigation']
     """
     return "---\nhide:\n  - navigation\n---\n\n" + page
+
+
+def repository_paths(text: str, folder: str) -> str:
+    """Relative links of a file of the repository's ``folder`` (to data files, configs,
+    other folders) as their repository path in code: the site does not publish them.
+
+    Examples
+    --------
+    >>> repository_paths("[`a.parquet`](a.parquet), [web](https://x.org)", "datasets")
+    '`datasets/a.parquet`, [web](https://x.org)'
+    """
+    return RELATIVE_LINK.sub(lambda m: f"`{folder}/{m.group(3)}`", text)

@@ -21,7 +21,7 @@ from passerelle.apps.site import (
     parameters,
     validation,
 )
-from passerelle.apps.site.markdown import wide
+from passerelle.apps.site.markdown import repository_paths, wide
 from passerelle.apps.site.model_run import model_run
 
 INSTRUCTORS = "course/enseignants.md"
@@ -100,7 +100,8 @@ def _course(places: Places, out: Generated) -> None:
     readme = places.course / "README.md"
     instructors = None
     if readme.exists():
-        out.files[INSTRUCTORS] = readme.read_text(encoding="utf-8")
+        out.files[INSTRUCTORS] = repository_paths(readme.read_text(encoding="utf-8"),
+                                                  "course")
         instructors = Path(INSTRUCTORS).name
     out.files["course/index.md"] = course.index(places.course, notebooks, instructors)
     nav = out.sections["course/index.md"] = [{"Accueil du cours": "course/index.md"}]
