@@ -27,8 +27,8 @@ import numpy as np
 import passerelle
 from passerelle.engine import random
 random.THREADED_FROM = 64  # split even this small population's arrays between threads
-results = passerelle.run(sys.argv[1], "population.size=6000", "run.months=12",
-                         "run.burn_in=6")
+results = passerelle.run(sys.argv[1], population={"size": 6000},
+                         run={"months": 12, "burn_in": 6})
 digest = hashlib.sha256()
 for name in sorted(results.cells):
     digest.update(name.encode() + np.ascontiguousarray(results.cells[name]).tobytes())
