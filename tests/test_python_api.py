@@ -71,7 +71,7 @@ def test_summary_and_save_work_for_a_run_of_plugins(tmp_path) -> None:
     scenario = load("baseline").replace(modules=("demography",), population={"size": 2_000},
                                         run={"months": 6, "burn_in": 0})
     results = Sim(scenario, modules=[Queue()]).run()
-    summary = results.summary().set_index("indicator")
+    summary = results.summary().set_index("key")
     assert summary.loc["queue_length", "value"] == results.at_end("queue_length")
     assert summary.loc["queue_joined", "value"] == pytest.approx(
         results.total("queue_joined").sum() * 12 / 6)

@@ -135,9 +135,17 @@ class Results:
     def summary(self) -> pd.DataFrame:
         """Key indicators: one row per indicator with a stable ``key``, the ``indicator``
         as a reader reads it (saying "a year" for flows over the last 12 months, "in the
-        last month" for stocks), its ``value`` and ``unit`` (a share is ``share 0-1``)."""
+        last month" for stocks), its ``value`` and ``unit`` (a share is ``share 0-1``).
+        A run without the model's ``population`` measure (a run of plugins) gets one row
+        per measure: a stock in the last month, a flow over the last 12 months."""
         import pandas as pd
 
+        if "population" not in self.cells:
+            return pd.DataFrame(
+                [(m.name, m.description, self.at_end(m.name), m.unit) if m.kind == "stock"
+                 else (m.name, f"{m.description} a year", self.last_year(m.name),
+                       f"{m.unit} a year") for m in self.measures if m.name in self.cells],
+                columns=["key", "indicator", "value", "unit"])
         population = self.at_end("population")
         residents = {"coverage": ("insured", "insured_bim", "lapsed")}
         adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}
@@ -195,7 +203,8 @@ class Results:
             "source": self.scenario.source,
             "seed": self.scenario.run.seed,
             "region": self.scenario.population.region,
-            "simulated_people": round(self.at_end("population") / self.scale),
+            "simulated_people": (round(self.at_end("population") / self.scale)
+                                 if "population" in self.cells else None),
             "scale": self.scale,
             "months": [self.months[0], self.months[-1]] if self.months else [],
             "agent_months": self.agent_months,
