@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import typer
 
+from passerelle.apps.cli import app
 from passerelle.apps.site.markdown import table
 
 WORDS = {
@@ -58,8 +59,6 @@ def _sections(command, path: list[str], depth: int,
 
 def page(language: str) -> str:
     """The CLI reference page in ``language``."""
-    from passerelle.apps.cli import app
-
     words = WORDS[language]
     command = typer.main.get_command(app)
     return "\n".join([f"# {words['title']}", "", words["intro"], "",

@@ -1,6 +1,6 @@
 """The data sets pages: each bilingual datasheet of ``datasets/*.md`` cut to one language.
 
-A datasheet has a title ``# `name` — French title / English title``, a short common head
+A datasheet has a title ``# ``name`` — French title / English title``, a short common head
 (how to load it) and two sections, ``## Français`` and ``## English``, each with its
 columns table. A page keeps the head and its language's section (headings raised by one
 level); links to data files, which the site does not publish, become their repository

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from passerelle.apps.site.cache import cached
 from passerelle.apps.site.markdown import table
+from passerelle.evaluate.designs.replicate import replicate
 
 KIND = "evaluation"
 REPLICATIONS = 100
@@ -34,8 +35,6 @@ WORDS = {
 
 def compute() -> list[dict]:
     """Replicate each study of ``STUDIES`` in this process (the runs are shared)."""
-    from passerelle.evaluate.designs.replicate import replicate
-
     rows = []
     for design, options in STUDIES:
         result = replicate(design, REPLICATIONS, workers=1, sim_seed=1, **options)

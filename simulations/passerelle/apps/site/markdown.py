@@ -54,7 +54,7 @@ def repository_paths(text: str, folder: str) -> str:
 
     Examples
     --------
-    >>> repository_paths("[`a.parquet`](a.parquet), [web](https://x.org)", "datasets")
-    '`datasets/a.parquet`, [web](https://x.org)'
+    >>> repository_paths("[``a.parquet``](a.parquet), [web](https://x.org)", "datasets")
+    '``datasets/a.parquet``, [web](https://x.org)'
     """
     return RELATIVE_LINK.sub(lambda m: f"`{folder}/{m.group(3)}`", text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from passerelle.apps.site.cache import cached
+from passerelle.config.targets import baseline_runs, check
 from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
 
 KIND = "model-run"
@@ -19,8 +20,6 @@ KIND = "model-run"
 
 def compute() -> dict:
     """Run the baseline twice (Brussels, Belgium) and read the targets and barriers."""
-    from passerelle.config.targets import baseline_runs, check
-
     runs = baseline_runs()
     brussels = runs["brussels"]
     barriers = {step: brussels.by(f"unmet_{step}", "coverage").iloc[-12:].sum().to_dict()
