@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from passerelle.config.scenario import ScenarioError, builtin, load
+from passerelle.course.cli import app as course_app
 from passerelle.datasets.cli import app as datasets_app
 
 app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
@@ -21,6 +22,7 @@ app = typer.Typer(help="Simulate access to care in Belgium, with and without fac
 console = Console()
 errors = Console(stderr=True)
 app.add_typer(datasets_app, name="datasets")
+app.add_typer(course_app, name="course")
 
 
 def _overrides(population: str | None, months: int | None, seed: int | None,
