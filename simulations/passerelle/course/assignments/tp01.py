@@ -25,6 +25,7 @@ import pandas as pd
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 from passerelle.course.survey_estimates import share_and_se, weighted_share
+from passerelle.course.survey_file import read_survey
 
 NAME = "tp01-non-recours"
 
@@ -34,24 +35,6 @@ NAME = "tp01-non-recours"
 SUBSAMPLE = 0.6
 # Normal quantile of a two-sided 95% interval.
 Z95 = 1.959963984540054
-SURVEY_FILE = "enquete_sante.parquet"
-BOOLEAN_COLUMNS = ("en_ordre_mutuelle", "bim", "medecin_regulier", "maladie_chronique",
-                   "litteratie_limitee", "barriere_langue", "besoin_non_satisfait")
-
-
-@lru_cache(maxsize=1)
-def _survey() -> pd.DataFrame:
-    # Read with pyarrow rather than ``passerelle.datasets.load``: the schema check imports
-    # pandera and takes seconds; the file is checked by the data set tests.
-    import pyarrow.parquet as pq
-
-    from passerelle.config.sources import SOURCES_DIR
-
-    frame = pq.read_table(SOURCES_DIR.parent / SURVEY_FILE).to_pandas(date_as_object=False)
-    for column in BOOLEAN_COLUMNS:
-        frame[column] = frame[column].astype("boolean")
-    frame["quintile_revenu"] = frame["quintile_revenu"].astype("Int8")
-    return frame
 
 
 class Sample:
@@ -81,7 +64,7 @@ class Sample:
 def data(student: str) -> Sample:
     """``student``'s stratified subsample of ``enquete_sante`` (same columns, rows in the
     survey's order; ``poids_plan`` and ``poids`` rescaled to the subsample)."""
-    survey = _survey()
+    survey = read_survey()
     rng = np.random.default_rng(student_seed(student, NAME))
     kept, factor = [], np.ones(len(survey))
     for _, rows in survey.groupby("commune", observed=True, sort=True).indices.items():
