@@ -61,3 +61,22 @@ def share_and_se(y: np.ndarray, w: np.ndarray, strata: np.ndarray,
     share = weighted_share(y[inside], w[inside])
     z = np.where(inside, w * (y - share), 0.0) / np.sum(w[inside])
     return share, float(np.sqrt(stratified_variance(z, strata, corrected)))
+
+
+def design_variance(frame, outcome: str = "besoin_non_satisfait", weight: str = "poids",
+                    stratum: str = "commune") -> float:
+    """Design-based variance of the weighted share of ``outcome`` among the rows of
+    ``frame`` that have a ``weight`` (the respondents), strata ``stratum`` (in share², i.e.
+    the square of the standard error).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"y": [1.0, 0.0, 1.0, 0.0], "w": 1.0, "s": ["a", "a", "b", "b"]})
+    >>> round(design_variance(f, "y", "w", "s"), 6)
+    0.125
+    """
+    rows = frame[frame[weight].notna()]
+    strata = rows[stratum].astype("category").cat.codes.to_numpy()
+    return share_and_se(rows[outcome].to_numpy(dtype=float), rows[weight].to_numpy(dtype=float),
+                        strata)[1] ** 2
