@@ -98,3 +98,17 @@ print("own passed")
                          check=True).stdout
     assert "copy failed" in out and "own passed" in out
     assert "copy passed" not in out
+
+
+def test_personal_data_import_nothing_heavy():
+    """No dask, duckdb or matplotlib in a fresh kernel until the notebook asks for them."""
+    code = """
+import sys
+from passerelle.course import mes_donnees
+for name in ("tp00-prise-en-main", "tp01-non-recours", "tp02-cascade"):
+    mes_donnees(name, matricule="x")
+heavy = ("dask", "duckdb", "matplotlib", "pandera", "nbgrader")
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

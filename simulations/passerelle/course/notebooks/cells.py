@@ -58,7 +58,8 @@ def matricule(assignment: str) -> NotebookNode:
 def answer(grade_id: str, solution: str, before: str = "", after: str = "") -> NotebookNode:
     """A code cell whose ``solution`` lines the release replaces with the stub; ``before``
     and ``after`` stay in the release."""
-    parts = [before.strip(), BEGIN, solution.strip(), END, after.strip()]
+    parts = [before.strip() + "\n" if before.strip() else "", BEGIN, solution.strip(), END,
+             after.strip()]
     return nbformat.v4.new_code_cell("\n".join(p for p in parts if p),
                                      metadata=_meta(grade_id, solution=True))
 
@@ -68,11 +69,12 @@ def tests(grade_id: str, assignment: str, question: str, variable: str,
     """The tests of ``question``: a visible check of the answer's form, and the hidden call
     that grades it for the student nbgrader grades."""
     code = "\n".join([
-        f'verifier("{assignment}", "{question}", {variable})',
         BEGIN_HIDDEN,
         "from passerelle.course.grading import check",
+        "",
         f'check("{assignment}", "{question}", {variable})',
         END_HIDDEN,
+        f'verifier("{assignment}", "{question}", {variable})',
     ])
     return nbformat.v4.new_code_cell(code, metadata=_meta(f"test_{grade_id}", grade=True,
                                                           locked=True, points=points))

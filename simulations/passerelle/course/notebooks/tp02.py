@@ -140,8 +140,10 @@ Rangez dans `effets_par_etape` une série pandas indexée par les cinq étapes :
 `reference` (12 derniers mois). Regardez l'étape « percevoir » : pourquoi vaut-elle ce
 qu'elle vaut ?
 """),
-        answer("q4", "effets_par_etape = pd.Series({e: interpretes.last_year(f\"unmet_{e}\") "
-                     "- reference.last_year(f\"unmet_{e}\") for e in ETAPES})"),
+        answer("q4", "\n".join([
+            'effets_par_etape = pd.Series({e: interpretes.last_year(f"unmet_{e}")',
+            '                              - reference.last_year(f"unmet_{e}") for e in ETAPES})',
+        ])),
         tests("q4", NAME, "effets_par_etape", "effets_par_etape", 1),
         read_only("q5_consigne", """
 ### Question 5 (1 point) — L'effet total
