@@ -1,21 +1,23 @@
-"""The ``passerelle`` command line."""
+"""The ``passerelle`` command line (the model, pandas and the progress bar load inside the
+commands, so ``passerelle --help`` answers at once)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from passerelle.config.scenario import ScenarioError, builtin, load
 from passerelle.course.cli import app as course_app
 from passerelle.datasets.cli import app as datasets_app
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
                   "and unconditional centres.", no_args_is_help=True, add_completion=False)
@@ -38,8 +40,15 @@ def _overrides(population: str | None, months: int | None, seed: int | None,
 
 
 def _load(scenario: str, overrides: list[str]):
+    """The scenario, checked as a run would check it (the same check for ``validate`` and
+    ``run``: values, modules and their requirements, and that the run fits in memory)."""
+    from passerelle.config.scenario import ScenarioError, load
+    from passerelle.engine.sim import check_fits
+
     try:
-        return load(scenario, overrides)
+        chosen = load(scenario, overrides)
+        check_fits(chosen)
+        return chosen
     except ScenarioError as error:
         # The message holds [section] names: print it as text, not markup, and unwrapped.
         errors.print("[red]error:[/red]", escape(str(error)), highlight=False,
@@ -49,6 +58,14 @@ def _load(scenario: str, overrides: list[str]):
 
 def progress_bar(description: str) -> Progress:
     """A rich progress bar over months (hidden when output is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True,
                     disable=not console.is_terminal)
@@ -103,6 +120,8 @@ def run(
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from passerelle.config.scenario import builtin, load
+
     table = Table(title="built-in scenarios")
     table.add_column("name")
     table.add_column("description")
@@ -122,11 +141,71 @@ def validate(file: Annotated[str, typer.Argument(help="scenario TOML file or bui
 
 
 @app.command()
+def params(
+    module: Annotated[str | None, typer.Argument(
+        help="a module, population or run (default: every section)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON, defaults whole")] = False,
+) -> None:
+    """List the parameters a scenario can set: name, default, unit, bounds and source."""
+    from passerelle.apps.catalogue import parameter_rows, sections, shown
+
+    try:
+        rows = parameter_rows(module)
+    except KeyError:
+        errors.print(f"error: no section {module!r}; sections: {', '.join(sections())}",
+                     markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False, default=_jsonable))
+        return
+    for section in dict.fromkeys(row["section"] for row in rows):
+        table = Table(title=f"[{section}]", title_justify="left", show_lines=True)
+        table.add_column("parameter, and its source", overflow="fold", ratio=1)
+        table.add_column("default", overflow="fold", max_width=18)
+        table.add_column("unit", overflow="fold", max_width=14)
+        table.add_column("bounds", no_wrap=True)
+        for row in rows:
+            if row["section"] == section:
+                table.add_row(f"[bold]{escape(row['name'])}[/bold]\n"
+                              f"[dim]{escape(row['source'])}[/dim]",
+                              escape(shown(row["default"], row["unit"])),
+                              row["unit"], row["bounds"])
+        console.print(table)
+
+
+def _jsonable(value):
+    return value.model_dump() if hasattr(value, "model_dump") else str(value)
+
+
+@app.command()
+def measures(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """List what a run records each month: name, unit, stock or flow, and description."""
+    from passerelle.apps.catalogue import measure_rows
+
+    rows = measure_rows()
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title="measures (stock: read at a month; flow: summed over months)",
+                  title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("unit", overflow="fold")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("description", overflow="fold", ratio=1)
+    for row in rows:
+        table.add_row(row["name"], row["unit"], row["kind"], row["description"])
+    console.print(table)
+
+
+@app.command()
 def targets(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     assignments: Set = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian calibration targets."""
+    from passerelle.config.scenario import ScenarioError
     from passerelle.config.targets import baseline_runs, check
 
     try:
@@ -256,7 +335,7 @@ def evaluate(
 ) -> None:
     """Replicate a study design on many seeds: bias, RMSE, coverage and power of its
     estimator against the simulated truth; writes a table, summary.json and a plot."""
-    from passerelle.evaluate.replicate import replicate
+    from passerelle.evaluate.designs.replicate import replicate
 
     options = {key: value for key, value in (("population", population), ("months", months))
                if value is not None}
