@@ -112,3 +112,11 @@ print(sorted(m for m in heavy if m in sys.modules))
 """
     out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_timing_measures_a_fresh_process():
+    from passerelle.course.timing import STEPS, measure
+
+    wall, cpu = measure("sum(range(10**6))")
+    assert wall > 0 and cpu > 0
+    assert any("tp02-cascade" in code for code in STEPS.values())

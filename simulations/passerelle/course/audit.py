@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from passerelle.course.assignments import NAMES
 from passerelle.course.assignments import assignment as find_assignment
 from passerelle.course.grading import grade
 
@@ -83,7 +82,3 @@ def audit(assignment: str, students: int = STUDENTS) -> list[Line]:
     lines.append(Line(assignment, NOTEBOOK, COPY, students, sum(copy_caught) / students))
     return lines
 
-
-def audit_all(students: int = STUDENTS) -> list[Line]:
-    """The audit of every assignment."""
-    return [line for name in NAMES for line in audit(name, students)]

@@ -59,15 +59,18 @@ def timing(
     repeats: Annotated[int, typer.Option(min=1, help="fresh processes per step")] = 5,
 ) -> None:
     """Seconds until a student's personal data are ready in a fresh process, import
-    included (median, min and max; and against `python -c pass` in the same loop)."""
+    included: wall clock (median, min, max, and against `python -c pass` in the same loop)
+    and CPU."""
     from passerelle.course.timing import timings
 
     found = timings(repeats)
     reference = found[0].median
     table = Table(title=f"fresh-process timings ({repeats} repeats, interleaved)")
-    for column in ("step", "median s", "min s", "max s", "× python -c pass"):
+    for column in ("step", "wall median s", "min s", "max s", "× python -c pass",
+                   "CPU median s"):
         table.add_column(column, justify="left" if column == "step" else "right")
     for t in found:
         table.add_row(t.label, f"{t.median:.2f}", f"{min(t.seconds):.2f}",
-                      f"{max(t.seconds):.2f}", f"{t.median / reference:.1f}")
+                      f"{max(t.seconds):.2f}", f"{t.median / reference:.1f}",
+                      f"{t.cpu_median:.2f}")
     console.print(table)

@@ -96,12 +96,6 @@ def raw_share(sample: Sample) -> float:
     return float(sample.unmet.mean())
 
 
-def raw_share_se(sample: Sample) -> float:
-    """Binomial standard error of the unweighted share, ``sqrt(p (1 - p) / n)``."""
-    p, n = raw_share(sample), len(sample.respondents)
-    return float(np.sqrt(p * (1 - p) / n))
-
-
 def weighted(sample: Sample, weight: str = "poids") -> float:
     """Weighted share of respondents with an unmet need."""
     _, y, w, _ = _arrays(sample, weight)
