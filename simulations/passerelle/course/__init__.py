@@ -1,0 +1,1 @@
+"""The nbgrader course: personal data for students, and the instructor's workflow."""
