@@ -25,7 +25,7 @@ from passerelle.course.incidents import Incident
 from passerelle.course.nbgrader_course import Course, CourseInputError
 from passerelle.course.sandbox import KERNEL_NAME, SandboxKernel
 
-STEP = "correction"
+STEP = report.AUTOGRADE
 TIMEOUT_ENAME = "CellTimeoutError"
 
 

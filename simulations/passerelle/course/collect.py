@@ -37,7 +37,7 @@ from passerelle.course.nbgrader_course import Course, CourseInputError
 from passerelle.course.roster import Roster, check_student_id
 
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"
-STEP = "collecte"
+STEP = report.COLLECT
 SUSPICIOUS = re.compile(
     r"gradebook|sqlite|nbgrader|autograded|submitted|chdir|\.\./|/proc/|sys\.modules"
     r"|__import__|getcwd\s*=|os\.walk|glob\(\s*['\"]/")

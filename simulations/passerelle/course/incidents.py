@@ -25,6 +25,28 @@ class Incident:
 
 
 COLUMNS = [f.name for f in fields(Incident)]
+COLLECT = "collecte"
+AUTOGRADE = "correction"
+
+
+def ungraded(incidents: list[Incident], graded: set[str]) -> dict[str, list[str]]:
+    """Students without a grade, and why: not in ``graded``, or their autograde failed.
+
+    Examples
+    --------
+    >>> lost = Incident("ab12", COLLECT, "x.ipynb", "JSON invalide", "non collecté", False)
+    >>> ungraded([lost], graded=set())
+    {'ab12': ['JSON invalide']}
+    >>> ungraded([lost], graded={"ab12"})
+    {}
+    """
+    problems: dict[str, list[str]] = {}
+    failed = {i.student_id for i in incidents if i.step == AUTOGRADE and not i.graded}
+    for incident in incidents:
+        if not incident.graded and (incident.student_id not in graded
+                                    or incident.student_id in failed):
+            problems.setdefault(incident.student_id, []).append(incident.problem)
+    return problems
 
 
 def export_folder(course_root: Path, assignment: str) -> Path:
