@@ -18,7 +18,7 @@ from passerelle.evaluate.designs import (
     individual_rct,
     observational,
 )
-from passerelle.evaluate.replicate import replicate
+from passerelle.evaluate.designs.replicate import replicate
 
 
 def test_rct_interval_covers_the_truth_95_percent_of_the_time():

@@ -56,7 +56,7 @@ def test_naive_difference_is_biased_and_weighting_removes_the_bias(data: pd.Data
     assert naive - att > 10 * MC_SD["naive"]
     ate_ipw = ipw(data, "y", "d", ["x"], estimand="ATE")
     att_ipw = ipw(data, "y", "d", ["x"], estimand="ATT")
-    matched = nn_match(data, "y", "d", ["x"], n_boot=200, seed=1)
+    matched = nn_match(data, "y", "d", ["x"], n_resamples=200, seed=1)
     assert ate_ipw.estimate == pytest.approx(2.0, abs=4 * MC_SD["ate"])
     assert att_ipw.estimate == pytest.approx(att, abs=4 * MC_SD["att"])
     assert matched.estimate == pytest.approx(att, abs=4 * MC_SD["match"])
@@ -88,10 +88,10 @@ def test_sandwich_standard_error_is_calibrated(estimand: str) -> None:
 def test_bootstrap_and_sandwich_agree(data: pd.DataFrame) -> None:
     """The bootstrap SE (200 draws: 5% Monte Carlo error) must be within 25% of the sandwich."""
     robust = ipw(data, "y", "d", ["x"], estimand="ATT")
-    boot = ipw(data, "y", "d", ["x"], estimand="ATT", se="bootstrap", n_boot=200, seed=3)
+    boot = ipw(data, "y", "d", ["x"], estimand="ATT", se="bootstrap", n_resamples=200, seed=3)
     assert boot.estimate == robust.estimate
     assert boot.std_error == pytest.approx(robust.std_error, rel=0.25)
-    again = ipw(data, "y", "d", ["x"], estimand="ATT", se="bootstrap", n_boot=200, seed=3)
+    again = ipw(data, "y", "d", ["x"], estimand="ATT", se="bootstrap", n_resamples=200, seed=3)
     assert again.std_error == boot.std_error
 
 
@@ -118,7 +118,7 @@ def test_matching_by_hand() -> None:
             "d": [0, 0, 0, 0, 0, 0, 1, 1, 1],
         }
     )
-    result = nn_match(df, "y", "d", ["x"], n_boot=0)
+    result = nn_match(df, "y", "d", ["x"], n_resamples=0)
     assert result.estimate == pytest.approx(11 / 3, abs=1e-12)
     assert result.details["n_controls_used"] == 3
     assert np.isnan(result.std_error)
@@ -140,4 +140,4 @@ def test_errors_name_the_problem(data: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match="'z'"):
         nn_match(data, "y", "d", ["z"])
     with pytest.raises(ValueError, match="caliper"):
-        nn_match(data, "y", "d", ["x"], caliper=1e-12, n_boot=2)
+        nn_match(data, "y", "d", ["x"], caliper=1e-12, n_resamples=2)

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from passerelle.evaluate import Estimate, gee, mixed, ols, segmented
 
@@ -224,9 +225,24 @@ def test_estimate_summary_and_confidence_level() -> None:
     """Normal interval: 1 ± 1.959964·0.5 at 95%, 1 ± 1.644854·0.5 at 90%."""
     result = Estimate.normal(1.0, 0.5, method="toy", n_obs=10)
     assert result.conf_int == pytest.approx((1 - 0.979982, 1 + 0.979982), abs=1e-6)
-    assert str(result) == "toy: 1 (SE 0.5; 95% CI 0.02002 to 1.98; n = 10)"
+    assert str(result) == "toy: 1 (SE 0.5; 95% CI 0.02002 to 1.98; p = 0.0455; n = 10)"
+    assert result.pvalue == pytest.approx(2 * stats.norm.sf(2.0), rel=1e-12)
     ninety = Estimate.normal(1.0, 0.5, method="toy", n_obs=10, alpha=0.10)
     assert ninety.conf_int[1] == pytest.approx(1 + 0.822427, abs=1e-6)
     assert "90% CI" in ninety.summary()
     with pytest.raises(ValueError, match="alpha"):
         ols(pd.DataFrame({"y": [1.0, 2.0], "d": [0, 1]}), "y", "d", alpha=1.5)
+
+
+def test_estimate_keeps_the_fitted_model_and_its_pvalue() -> None:
+    """The p-value of a fitted regression is the model's own (t distribution for classical
+    OLS), and the model stays reachable for its full table."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"d": np.repeat([0, 1], 15)})
+    df["y"] = 0.8 * df["d"] + rng.normal(0, 1, len(df))
+    result = ols(df, "y", "d", robust=False)
+    assert result.term == "d"
+    assert result.pvalue == pytest.approx(float(result.model.pvalues["d"]), rel=1e-12)
+    t = result.estimate / result.std_error
+    assert result.pvalue == pytest.approx(2 * stats.t.sf(abs(t), len(df) - 2), rel=1e-9)
+    assert "d" in result.model.summary().as_text()

@@ -89,7 +89,7 @@ def test_long_and_wide_layouts_agree(prop99: pd.DataFrame, fits: dict[str, Estim
         outcome="packs",
         unit="state",
         time="Year",
-        replications=0,
+        n_resamples=0,
     )
     assert result.estimate == pytest.approx(fits["sdid"].estimate, abs=1e-10)
     assert np.isnan(result.std_error)
@@ -109,7 +109,7 @@ def test_synthetic_did_removes_bias_from_differential_trends() -> None:
     y[-1, periods >= 15] += effect
     wide = pd.DataFrame(y.T, columns=[f"u{k}" for k in range(n_controls + 1)])
     wide.insert(0, "period", periods)
-    design = {"treated_units": "u30", "treatment_start": 15, "time": "period", "replications": 0}
+    design = {"treated_units": "u30", "treatment_start": 15, "time": "period", "n_resamples": 0}
     sdid = synthetic_did(wide, **design).estimate
     did = plain_did(wide, **design).estimate
     assert abs(sdid - effect) < 1.0

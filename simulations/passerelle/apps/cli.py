@@ -1,20 +1,22 @@
-"""The ``passerelle`` command line."""
+"""The ``passerelle`` command line (the model, pandas and the progress bar load inside the
+commands, so ``passerelle --help`` answers at once)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from passerelle.config.scenario import ScenarioError, builtin, load
 from passerelle.datasets.cli import app as datasets_app
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="Simulate access to care in Belgium, with and without facilitators "
                   "and unconditional centres.", no_args_is_help=True, add_completion=False)
@@ -36,6 +38,8 @@ def _overrides(population: str | None, months: int | None, seed: int | None,
 
 
 def _load(scenario: str, overrides: list[str]):
+    from passerelle.config.scenario import ScenarioError, load
+
     try:
         return load(scenario, overrides)
     except ScenarioError as error:
@@ -47,6 +51,14 @@ def _load(scenario: str, overrides: list[str]):
 
 def progress_bar(description: str) -> Progress:
     """A rich progress bar over months (hidden when output is not a terminal)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=console, transient=True,
                     disable=not console.is_terminal)
@@ -101,6 +113,8 @@ def run(
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
+    from passerelle.config.scenario import builtin, load
+
     table = Table(title="built-in scenarios")
     table.add_column("name")
     table.add_column("description")
@@ -125,6 +139,7 @@ def targets(
     assignments: Set = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian calibration targets."""
+    from passerelle.config.scenario import ScenarioError
     from passerelle.config.targets import baseline_runs, check
 
     try:
@@ -254,7 +269,7 @@ def evaluate(
 ) -> None:
     """Replicate a study design on many seeds: bias, RMSE, coverage and power of its
     estimator against the simulated truth; writes a table, summary.json and a plot."""
-    from passerelle.evaluate.replicate import replicate
+    from passerelle.evaluate.designs.replicate import replicate
 
     options = {key: value for key, value in (("population", population), ("months", months))
                if value is not None}

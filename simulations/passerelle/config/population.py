@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field
-from scipy.special import ndtr, ndtri
 
 from passerelle.config import sources
 from passerelle.config.parameters import Params, assumption, sourced
@@ -326,6 +325,8 @@ def _categorical(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def _fill(population: Population, uids: np.ndarray, kind: str, streams: Streams,
           month: int) -> None:
+    from scipy.special import ndtr, ndtri
+
     if uids.size == 0:
         return
     spec, people, areas = population.spec, population.people, population.areas

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from passerelle.config.scenario import Scenario
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
 from passerelle.engine.timeline import month_label
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -67,10 +70,14 @@ class Results:
 
     def total(self, measure: str) -> pd.Series:
         """Monthly total of ``measure`` for the real population."""
+        import pandas as pd
+
         return pd.Series(self.select(measure), index=self.months, name=measure)
 
     def by(self, measure: str, dimension: str) -> pd.DataFrame:
         """Monthly totals of ``measure`` by one dimension (columns: its labels)."""
+        import pandas as pd
+
         labels = self.grouping.dimensions[dimension]
         axis = list(self.grouping.dimensions).index(dimension) + 1
         array = self._array(measure)
@@ -82,6 +89,8 @@ class Results:
         """Tidy table: one row per month × group × measure, for the whole population
         (``group_by == "all"``) and by each dimension. ``value`` is for the real population,
         ``sample`` counts simulated people (or sums their EUR)."""
+        import pandas as pd
+
         frames = []
         months = np.array(self.months)
         for measure in sorted(self.cells):
@@ -120,6 +129,8 @@ class Results:
 
     def summary(self) -> pd.DataFrame:
         """Key indicators over the last 12 months: one row per indicator, with its unit."""
+        import pandas as pd
+
         population = self.at_end("population")
         residents = {"coverage": ("insured", "insured_bim", "lapsed")}
         adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}

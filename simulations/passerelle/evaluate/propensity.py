@@ -32,7 +32,7 @@ def ipw(
     covariates: Sequence[str],
     estimand: str = "ATE",
     se: str = "robust",
-    n_boot: int = 500,
+    n_resamples: int = 500,
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
@@ -42,7 +42,7 @@ def ipw(
     1/(1-e) for the controls) or the average effect on the treated ("ATT": weight 1 for the
     treated and e/(1-e) for the controls), in outcome units, where e is the logit
     propensity score. Standard errors are either the M-estimation sandwich that accounts
-    for the estimated score ("robust") or the bootstrap over rows ("bootstrap", `n_boot`
+    for the estimated score ("robust") or the bootstrap over rows ("bootstrap", `n_resamples`
     draws with `seed`, refitting the score each time).
     """
     check_alpha(alpha)
@@ -59,7 +59,7 @@ def ipw(
         std_error = float(np.sqrt(np.mean(influence**2) / len(y)))
     else:
         std_error = _bootstrap(
-            lambda rows: _ipw_point(y[rows], d[rows], x[rows], estimand), len(y), n_boot, seed
+            lambda rows: _ipw_point(y[rows], d[rows], x[rows], estimand), len(y), n_resamples, seed
         )
     return Estimate.normal(
         estimate,
@@ -78,7 +78,7 @@ def nn_match(
     covariates: Sequence[str],
     n_neighbors: int = 1,
     caliper: float | None = None,
-    n_boot: int = 500,
+    n_resamples: int = 500,
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
@@ -89,8 +89,8 @@ def nn_match(
     control within `caliper` (in propensity-score units) are dropped, which changes the
     estimand to the matched treated; their number is in `details`. The estimand is the
     average effect on the treated, in outcome units. The standard error is a bootstrap over
-    rows (`n_boot` draws with `seed`, refitting the score; NaN if `n_boot` is 0); it is only
-    approximately valid for matching with a fixed number of neighbours (Abadie & Imbens
+    rows (`n_resamples` draws with `seed`, refitting the score; NaN if `n_resamples` is 0);
+    it is only approximately valid for matching with a fixed number of neighbours (Abadie & Imbens
     2008, Econometrica).
     """
     check_alpha(alpha)
@@ -110,7 +110,7 @@ def nn_match(
     estimate, n_unmatched, n_controls_used = _match(y, d, _logit(d, x)[0], n_neighbors, caliper)
     return Estimate.normal(
         estimate,
-        _bootstrap(point, len(y), n_boot, seed),
+        _bootstrap(point, len(y), n_resamples, seed),
         method=f"propensity-score matching ATT ({n_neighbors}-NN, bootstrap SE)",
         n_obs=len(y),
         alpha=alpha,
@@ -196,12 +196,14 @@ def _match(
     return estimate, int((~matched).sum()), len(np.unique(nearest[matched]))
 
 
-def _bootstrap(statistic: Callable[[np.ndarray], float], n: int, n_boot: int, seed: int) -> float:
-    """Standard deviation of `statistic` over `n_boot` resamples of the n rows (NaN if 0)."""
-    if n_boot == 0:
+def _bootstrap(
+    statistic: Callable[[np.ndarray], float], n: int, n_resamples: int, seed: int
+) -> float:
+    """Standard deviation of `statistic` over `n_resamples` resamples of the n rows (NaN if 0)."""
+    if n_resamples == 0:
         return float("nan")
-    if n_boot < 2:
-        raise ValueError(f"n_boot must be 0 (no standard error) or >= 2, got {n_boot}")
+    if n_resamples < 2:
+        raise ValueError(f"n_resamples must be 0 (no standard error) or >= 2, got {n_resamples}")
     rng = np.random.default_rng(seed)
-    draws = [statistic(rng.integers(0, n, n)) for _ in range(n_boot)]
+    draws = [statistic(rng.integers(0, n, n)) for _ in range(n_resamples)]
     return float(np.std(draws, ddof=1))

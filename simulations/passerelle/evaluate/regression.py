@@ -214,4 +214,6 @@ def _from_fit(fit, name: str, method: str, alpha: float, details: dict) -> Estim
         n_obs=int(fit.model.nobs),
         details={"coefficients": table, **details},
         alpha=alpha,
+        model=fit,
+        term=name,
     )

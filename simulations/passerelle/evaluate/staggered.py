@@ -30,23 +30,23 @@ def twfe(
     outcome: str,
     unit: str,
     time: str,
-    treated: str,
+    treatment: str,
     alpha: float = 0.05,
 ) -> Estimate:
     """Two-way fixed-effects difference-in-differences, errors clustered by unit.
 
-    Regresses `outcome` on the 0/1 indicator `treated` (1 for a unit in a period where it is
+    Regresses `outcome` on the 0/1 indicator `treatment` (1 for a unit in a period where it is
     under treatment) with unit and period fixed effects, absorbed by alternating projections.
-    The estimate is the coefficient on `treated`, in the outcome's units. It is the average
+    The estimate is the coefficient on `treatment`, in the outcome's units. It is the average
     effect on the treated only with a single adoption date and homogeneous effects; with
     staggered adoption prefer `callaway_santanna`. The cluster-robust variance uses the
     small-sample factor G/(G-1) for G units; the absorbed fixed effects, nested in the
     clusters, are not counted as parameters (as in Stata's reghdfe).
     """
     check_alpha(alpha)
-    require_columns(df, [outcome, unit, time, treated])
+    require_columns(df, [outcome, unit, time, treatment])
     y = numeric_column(df, outcome)
-    d = numeric_column(df, treated)
+    d = numeric_column(df, treatment)
     if df[[unit, time]].isna().any().any():
         raise ValueError(f"columns {unit!r} and {time!r} must not have missing values")
     unit_codes = pd.factorize(df[unit])[0]
@@ -54,7 +54,7 @@ def twfe(
     y_within = _two_way_demean(y, unit_codes, time_codes)
     d_within = _two_way_demean(d, unit_codes, time_codes)
     if np.allclose(d_within, 0.0):
-        raise ValueError(f"column {treated!r} has no variation left after the fixed effects")
+        raise ValueError(f"column {treatment!r} has no variation left after the fixed effects")
     fit = sm.OLS(y_within, d_within[:, None]).fit(
         cov_type="cluster", cov_kwds={"groups": unit_codes}
     )
@@ -65,6 +65,7 @@ def twfe(
         n_obs=len(y),
         alpha=alpha,
         details={"n_units": int(unit_codes.max() + 1), "n_periods": int(time_codes.max() + 1)},
+        model=fit,
     )
 
 

@@ -52,7 +52,7 @@ def synthetic_did(
     outcome: str | None = None,
     unit: str | None = None,
     time: str | None = None,
-    replications: int = 200,
+    n_resamples: int = 200,
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
@@ -62,8 +62,8 @@ def synthetic_did(
     `treatment_start` on, in the outcome's units. `df` is either long (give `outcome`,
     `unit` and `time` columns) or wide (one row per period, one column per unit, with the
     period in column `time` or, if `time` is None, in the index). The standard error is the
-    placebo standard error of `synthdid` (`replications` placebo assignments among the
-    controls, drawn with `seed`; NaN if `replications` is 0), which remains valid with a
+    placebo standard error of `synthdid` (`n_resamples` placebo assignments among the
+    controls, drawn with `seed`; NaN if `n_resamples` is 0), which remains valid with a
     single treated unit but needs more control than treated units. `details` holds the
     unit weights `omega` and time weights `lambda` (pandas Series) and the `noise_level`.
     """
@@ -77,7 +77,7 @@ def synthetic_did(
         omega_intercept=True,
         update_lambda=True,
     )
-    return _fit("synthetic DiD", block, options, replications, seed, alpha, noise)
+    return _fit("synthetic DiD", block, options, n_resamples, seed, alpha, noise)
 
 
 def synthetic_control(
@@ -88,7 +88,7 @@ def synthetic_control(
     outcome: str | None = None,
     unit: str | None = None,
     time: str | None = None,
-    replications: int = 200,
+    n_resamples: int = 200,
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
@@ -106,7 +106,7 @@ def synthetic_control(
         omega_intercept=False,
         update_lambda=False,
     )
-    return _fit("synthetic control", block, options, replications, seed, alpha, noise)
+    return _fit("synthetic control", block, options, n_resamples, seed, alpha, noise)
 
 
 def plain_did(
@@ -117,7 +117,7 @@ def plain_did(
     outcome: str | None = None,
     unit: str | None = None,
     time: str | None = None,
-    replications: int = 200,
+    n_resamples: int = 200,
     seed: int = 0,
     alpha: float = 0.05,
 ) -> Estimate:
@@ -134,7 +134,7 @@ def plain_did(
     lam = np.full(block.n_pre, 1 / block.n_pre)
     estimate = _contrast(block, omega, lam)
     se = _placebo_se(
-        block, replications, seed, lambda b, _order: _contrast(b, _uniform(b.n_control), lam)
+        block, n_resamples, seed, lambda b, _order: _contrast(b, _uniform(b.n_control), lam)
     )
     return _result("DiD", estimate, se, block, omega, lam, alpha, {})
 
@@ -143,7 +143,7 @@ def _fit(
     method: str,
     block: _Block,
     options: _Options,
-    replications: int,
+    n_resamples: int,
     seed: int,
     alpha: float,
     noise: float,
@@ -157,7 +157,7 @@ def _fit(
         start = start / start.sum() if start.sum() > 0 else _uniform(b.n_control)
         return _contrast(b, *_weights(b, options, start, lam))
 
-    se = _placebo_se(block, replications, seed, placebo)
+    se = _placebo_se(block, n_resamples, seed, placebo)
     return _result(method, estimate, se, block, omega, lam, alpha, {"noise_level": noise})
 
 
@@ -359,21 +359,21 @@ def _frank_wolfe_loop(
 
 def _placebo_se(
     block: _Block,
-    replications: int,
+    n_resamples: int,
     seed: int,
     estimator: Callable[[_Block, np.ndarray], float],
 ) -> float:
     """Placebo standard error (Algorithm 4): controls reassigned as pseudo-treated."""
-    if replications == 0:
+    if n_resamples == 0:
         return float("nan")
-    if replications < 2:
-        raise ValueError(f"replications must be 0 (no standard error) or >= 2, got {replications}")
+    if n_resamples < 2:
+        raise ValueError(f"n_resamples must be 0 (no standard error) or >= 2, got {n_resamples}")
     n_treated = block.outcome.shape[0] - block.n_control
     if block.n_control <= n_treated:
         raise ValueError("the placebo standard error needs more control than treated units")
     rng = np.random.default_rng(seed)
-    draws = np.empty(replications)
-    for r in range(replications):
+    draws = np.empty(n_resamples)
+    for r in range(n_resamples):
         order = rng.permutation(block.n_control)
         placebo = replace(
             block,
@@ -382,4 +382,4 @@ def _placebo_se(
             units=[block.units[k] for k in order],
         )
         draws[r] = estimator(placebo, order)
-    return float(np.sqrt((replications - 1) / replications) * np.std(draws, ddof=1))
+    return float(np.sqrt((n_resamples - 1) / n_resamples) * np.std(draws, ddof=1))

@@ -37,10 +37,9 @@ it sees no one and costs nothing.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field, field_validator
 
 from passerelle.config import sources
@@ -60,6 +59,9 @@ from passerelle.modules.places import (
     distances_km,
     month_or,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NEVER = -(2**30)
 FUNDERS = ("feder", "inami_project", "social_integration", "donations")
@@ -487,6 +489,8 @@ def budget(results) -> pd.DataFrame:
     from INAMI, the federal state and patients, simulated; grants and donations by funder)
     or ``gap`` (costs − revenues: a deficit when positive). Only open months of the
     reported period count."""
+    import pandas as pd
+
     params = results.scenario.params.get("centres")
     if params is None:
         return pd.DataFrame(columns=["year", "centre", "kind", "line", "eur"])

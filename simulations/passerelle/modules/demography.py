@@ -7,7 +7,6 @@ Nothing here depends on care, so every scenario on the same seed has the same pe
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import poisson
 
 from passerelle.config.parameters import Params, assumption
 from passerelle.config.population import NEWBORN
@@ -89,10 +88,28 @@ class Demography(Module):
 
     def _arrive(self, sim, measure: str, kind: str, expected: float) -> None:
         draw = self.uniform(sim, f"count_{kind}", np.zeros(1, dtype=np.int64))[0]
-        count = int(poisson.ppf(draw, expected)) if expected > 0 else 0
+        count = poisson_quantile(draw, expected) if expected > 0 else 0
         if count == 0:
             return
         uids = sim.people.grow(count)
         sim.population.fill(uids, kind, sim.streams, sim.month)
         sim.regroup(uids)
         sim.record(measure, uids)
+
+
+def poisson_quantile(q: float, mean: float) -> int:
+    """Smallest count k with P(K <= k) >= q for K ~ Poisson(``mean``), 0 < q < 1.
+
+    The same computation as ``scipy.stats.poisson.ppf`` (without loading scipy.stats, a
+    second of start-up): inverse of the regularised gamma function, then one check below.
+
+    Examples
+    --------
+    >>> poisson_quantile(0.5, 3.0)
+    3
+    """
+    from scipy.special import pdtr, pdtrik
+
+    count = float(np.ceil(pdtrik(q, mean)))
+    below = max(count - 1.0, 0.0)
+    return int(below if pdtr(below, mean) >= q else count)
