@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from passerelle.course.cli import app as course_app
 from passerelle.datasets.cli import app as datasets_app
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ app = typer.Typer(help="Simulate access to care in Belgium, with and without fac
 console = Console()
 errors = Console(stderr=True)
 app.add_typer(datasets_app, name="datasets")
+app.add_typer(course_app, name="course")
 
 
 def _overrides(population: str | None, months: int | None, seed: int | None,
