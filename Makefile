@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test lint bench targets env env-all clean
+.PHONY: demo test lint bench targets env env-all clean lab
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,6 +34,11 @@ bench: env-all
 
 targets: env
 	.venv/bin/passerelle targets
+
+# JupyterLab for a student on 127.0.0.1, on their own copy of the released assignments.
+MATRICULE ?= etudiant
+lab: env
+	.venv/bin/passerelle course lab --matricule $(MATRICULE)
 
 clean:
 	rm -rf .venv .tools results

@@ -104,8 +104,10 @@ def hostile_cases(course: Path, release: nbformat.NotebookNode) -> dict[str, tup
         "x = 1", metadata={"nbgrader": {"grade": True, "grade_id": "autre-q1", "locked": False,
                                         "points": 5, "schema_version": 3, "solution": False,
                                         "task": False}})])
+    # The kernel's own folder is <course>/autograded/<id>/<assignment>: its parents exist,
+    # holding nothing else (checked by listing ../..).
     secrets = [str(course / "gradebook.db"), str(course / "source" / ASSIGNMENT / nb_name),
-               str(course / "submitted"), str(course / "autograded"), "../../../gradebook.db",
+               str(course / "submitted"), str(course / "release"), "../../../gradebook.db",
                "../../../source"]
     spy = _answer(q1="float(np.mean(attente))\nimport os\n"
                      f"vus = [p for p in {secrets!r} if os.path.exists(p)]\n"

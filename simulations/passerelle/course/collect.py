@@ -176,6 +176,37 @@ def suspicious_lines(notebook: nbformat.NotebookNode) -> list[str]:
     return lines
 
 
+def _tests(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """Test cells (graded, not answers) by grade id, with their source."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.source.strip() for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade")
+            and not c.metadata["nbgrader"].get("solution")}
+
+
+def tampered_tests(released: nbformat.NotebookNode, submitted: nbformat.NotebookNode
+                   ) -> tuple[list[str], list[str]]:
+    """Grade ids of the released test cells a submission edited, and of those it deleted."""
+    given, handed_in = _tests(released), _tests(submitted)
+    edited = [i for i, text in given.items() if i in handed_in and handed_in[i] != text]
+    return edited, [i for i in given if i not in handed_in]
+
+
+def _check_tests(course: Course, assignment: str, target: str, candidate: Candidate,
+                 notebook: nbformat.NotebookNode, found: list[Incident]) -> None:
+    released = course.release / assignment / f"{target}.ipynb"
+    if not released.exists():
+        return
+    edited, deleted = tampered_tests(nbformat.read(released, 4), notebook)
+    for grade_id in edited:
+        found.append(Incident(candidate.student_id, STEP, candidate.origin,
+                              f"cellule de test modifiée : {grade_id}",
+                              "nbgrader corrige avec le test original", True))
+    for grade_id in deleted:
+        found.append(Incident(candidate.student_id, STEP, candidate.origin,
+                              f"cellule de test supprimée : {grade_id}",
+                              "ce test vaut 0", True))
+
+
 def _choose(course: Course, assignment: str, candidates: list[Candidate],
             found: list[Incident]) -> dict[str, dict[str, Candidate]]:
     expected = {name: _grade_ids(nbformat.read(course.source / assignment / f"{name}.ipynb", 4))
@@ -209,6 +240,7 @@ def _choose(course: Course, assignment: str, candidates: list[Candidate],
             found.append(Incident(candidate.student_id, STEP, earlier.origin,
                                   f"deux remises de {target}.ipynb",
                                   f"la plus récente gardée : {candidate.origin}", True))
+        _check_tests(course, assignment, target, candidate, notebook, found)
         for line in suspicious_lines(notebook):
             found.append(Incident(candidate.student_id, STEP, candidate.origin,
                                   f"code à vérifier : {line[:120]}",

@@ -163,7 +163,58 @@ def grades(assignment: ASSIGNMENT,
                      "formgrader): their grade holds only the automatic points")
 
 
+def lab(matricule: Annotated[str, typer.Option("--matricule", help="your student id")],
+        dossier: Annotated[Path, typer.Option("--dossier", help="where your copy goes")] = Path(
+            "mes-tp"),
+        port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8888,
+        cours: COURSE = DEFAULT_COURSE) -> None:
+    """Open JupyterLab (127.0.0.1) on your own copy of the released assignments."""
+    import subprocess
+
+    from passerelle.course.gates import generate as write_release
+    from passerelle.course.lab import LabServer, student_copy
+    from passerelle.course.nbgrader_course import Course, CourseInputError
+
+    course = Course(cours)
+    try:
+        for assignment in course.check().assignments():
+            if not (course.release / assignment).is_dir():
+                write_release(course, assignment)
+        home = student_copy(course, matricule, dossier)
+    except CourseInputError as problem:
+        raise _fail(problem) from None
+    console.print(f"JupyterLab on http://127.0.0.1:{port}/lab, your copy in {home}")
+    raise typer.Exit(subprocess.call(LabServer(home, port=port).command()))
+
+
+def bench(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE,
+          students: Annotated[int, typer.Option("--students", min=1)] = 50,
+          repeats: Annotated[int, typer.Option("--repeats", min=1)] = 1,
+          workers: Annotated[int | None, typer.Option("--workers", min=1)] = None) -> None:
+    """Time autograding N correct submissions against nbgrader's one-student reference."""
+    from passerelle.course.autograde import AutogradeSettings
+    from passerelle.course.bench import BUDGET_SECONDS, BUDGET_STUDENTS
+    from passerelle.course.bench import bench as run
+    from passerelle.course.nbgrader_course import Course, CourseInputError
+    from passerelle.course.sandbox import SandboxUnavailable
+
+    settings = AutogradeSettings() if workers is None else AutogradeSettings(workers=workers)
+    try:
+        course = Course(cours).check()
+        course.notebooks(assignment)
+        for repeat in range(1, repeats + 1):
+            result = run(course, assignment, students, settings)
+            console.print(
+                f"run {repeat}: {result.graded}/{result.students} graded by {result.workers} "
+                f"workers in {result.batch_seconds:.1f} s ({result.per_student:.2f} s a "
+                f"student); nbgrader alone, one student: {result.reference_seconds:.1f} s; "
+                f"speed-up over serial {result.speedup:.1f}x; budget ratio "
+                f"{result.budget_ratio:.2f} ({BUDGET_STUDENTS} in {BUDGET_SECONDS:g} s = 1)")
+    except (CourseInputError, SandboxUnavailable) as problem:
+        raise _fail(problem) from None
+
+
 def register(app: typer.Typer) -> None:
     """Add the instructor's commands to the ``course`` sub-app."""
-    for command in (generate, collect, autograde, feedback, grades):
+    for command in (generate, collect, autograde, feedback, grades, lab, bench):
         app.command()(command)

@@ -146,6 +146,7 @@ class SandboxKernel:
             "argv": launcher(self.hidden),
             "display_name": "Python 3 (bac à sable de correction)",
             "language": "python",
-            "interrupt_mode": "signal",
+            # bwrap --new-session: a signal to its process group would miss the kernel.
+            "interrupt_mode": "message",
         }, indent=1), encoding="utf-8")
         return self.folder
