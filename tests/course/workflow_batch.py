@@ -89,7 +89,9 @@ def hostile_cases(course: Path, release: nbformat.NotebookNode) -> dict[str, tup
     good = _bytes(_answer())
     nb_name = f"{ASSIGNMENT}.ipynb"
 
-    loop = _answer(q1="float(np.mean(attente))\nwhile True:\n    pass")
+    # The loop runs before the answer is assigned: the cell is interrupted, q1 is lost.
+    loop = _answer(q1="float(np.mean(attente))")
+    _cell(loop, "q1-reponse").source = "while True:\n    pass\nmoyenne = float(np.mean(attente))"
     crash = _answer(q1="float('quarante-deux')")
     dead = _answer(q2="float(np.std(attente, ddof=1))\nimport os\nos._exit(1)")
     spam = _answer(q2="float(np.std(attente, ddof=1))\nimport sys\nimport threading\nimport time"
