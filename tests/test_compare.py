@@ -3,12 +3,14 @@ effects, costs, the report folder, and the IMPaCT plausibility check."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from passerelle.apps import cli
 from passerelle.apps.cli import app
 from passerelle.apps.compare import COLUMNS, compare, run_comparison
 from passerelle.config.plausibility import impact_check
@@ -82,19 +84,61 @@ def test_scenarios_on_different_populations_are_refused(tmp_path):
         run_comparison(["baseline", str(other)], seeds=1, overrides=SMALL)
 
 
-def test_the_command_prints_effects_and_writes_a_report(tmp_path):
+def _markdown_tables(page: str) -> dict[str, list[list[str]]]:
+    """The tables of a report page by their heading: rows of cells, header first."""
+    found: dict[str, list[list[str]]] = {}
+    heading = ""
+    for line in page.splitlines():
+        if line.startswith("## "):
+            heading = line[3:]
+        elif line.startswith("|") and not line.startswith("|---"):
+            found.setdefault(heading, []).append(
+                [cell.strip() for cell in line.strip().strip("|").split(" | ")])
+    return found
+
+
+def test_three_scenarios_fill_every_cell_and_fit_80_columns(tmp_path, monkeypatch):
+    """With a reference and two scenarios, each scenario's tables are complete (the two
+    "on the treated" columns included), and printed at 80 columns no line is longer and
+    no number is broken over two lines."""
+    monkeypatch.setattr(cli.console, "width", 80)
     out = tmp_path / "report"
-    result = CliRunner().invoke(app, [
-        "compare", "baseline", "facilitators+centres", "--seeds", "2", "--population",
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, [
+        "compare", "baseline", "facilitators", "centres", "--seeds", "2", "--population",
         "10000", "--months", "24", "--set", "run.burn_in=6", "--set", "run.start=2021-01",
         "--set", "facilitators.caseload=200", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for text in ("True person-level effects", "cost per unmet need-month averted",
-                 "needs unmet", "upward reports", "funding gap"):
-        assert text in result.output, text
-    for name in ("comparison.csv", "report.md", "effects.png", "person_effects.png",
-                 "barriers.png", "costs.png", "reports.png", "budget.png"):
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    page = (out / "report.md").read_text(encoding="utf-8")
+    assert "nan" not in page
+    found = _markdown_tables(page)
+    for scenario in ("facilitators", "centres"):
+        person = found[f"{scenario} against baseline: true person-level effects, per "
+                       "person over the run"]
+        assert person[0] == ["outcome", "on the treated", "on everyone"]
+        assert len(person) == 2 + len(OUTCOMES)
+        for row in person[1:]:
+            assert all(cell and cell != "–" for cell in row), row
+    assert "facilitators: facilitators' upward reports, share of each barrier" in found
+    assert "centres: centres' budgets (mean over seeds)" in found
+    for heading, rows in found.items():
+        if heading.startswith("What was run"):
+            continue
+        for row in rows[1:]:
+            for cell in row[1:]:
+                assert any(cell in line for line in lines), (heading, cell)
+    for name in ("comparison.csv", "record.json", "report.md", "effects.png",
+                 "person_effects.png", "barriers.png", "costs.png", "reports.png",
+                 "budget.png", "unmet_over_time.png"):
         assert (out / name).exists(), name
+    records = json.loads((out / "record.json").read_text(encoding="utf-8"))
+    assert set(records) == {"baseline", "facilitators", "centres"}
+    assert records["facilitators"]["overrides"][-1] == "facilitators.caseload=200"
+    assert "facilitators.caseload=200" not in records["centres"]["overrides"]
+    assert records["centres"]["seeds"] == [1, 2]
+    assert page.startswith("# facilitators + population.size=10000 + run.months=24 + "
+                           "run.burn_in=6 + run.start=2021-01 + facilitators.caseload=200 vs ")
 
 
 def test_the_command_needs_two_scenarios():

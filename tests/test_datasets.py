@@ -4,8 +4,11 @@ rebuilds, and survey estimates that land on the simulated truth."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import re
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,11 +21,16 @@ from passerelle.config import sources
 from passerelle.config.parameters import provenance
 from passerelle.config.population import PopulationSpec
 from passerelle.config.scenario import registry
-from passerelle.datasets import caselogs, dress, files, schemas
+from passerelle.datasets import api, caselogs, dress, files, schemas
 from passerelle.datasets.survey import SurveyParams, weighting_classes
 
 CITATION = re.compile(r"^(?P<key>\w+)@(?P<geography>.+?) \((?P<source>.*), (?P<year>[^,]*); "
                       r"grade (?P<grade>\S+)\)(?P<derived>; .*)?$")
+
+
+def flat(text: str) -> str:
+    """Output with every run of whitespace as one space (a terminal may wrap lines)."""
+    return " ".join(text.split())
 
 
 def _sourced_fields() -> list[tuple[str, str, dict]]:
@@ -125,18 +133,67 @@ def test_committed_files_match_the_committed_checksums():
     assert sum((folder / name).stat().st_size for name in committed) < 20 * 2**20
 
 
-def test_build_regenerates_every_file_byte_for_byte():
+@pytest.fixture
+def copied(tmp_path, monkeypatch) -> Path:
+    """The committed data sets copied into a folder that ``passerelle.datasets`` reads
+    instead (so that a test may damage them)."""
+    folder, committed = tmp_path / "datasets", api.DATASETS_DIR
+    folder.mkdir()
+    for name in files.read_checksums(committed / files.CHECKSUMS):
+        shutil.copy2(committed / name, folder / name)
+    shutil.copy2(committed / files.CHECKSUMS, folder / files.CHECKSUMS)
+    shutil.copytree(committed / "sources", folder / "sources")
+    monkeypatch.setattr(api, "DATASETS_DIR", folder)
+    for name, dataset in api.DATASETS.items():
+        moved = folder / dataset.file.relative_to(committed)
+        monkeypatch.setitem(api.DATASETS, name, dataclasses.replace(dataset, file=moved))
+    return folder
+
+
+def flip_byte(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_build_checks_the_files_on_disk_as_well_as_a_rebuild(copied):
+    table = copied / "enquete_sante.parquet"
+    table.write_bytes(table.read_bytes()[:-100])  # truncated: still "PAR1" at the start
     result = CliRunner().invoke(app, ["datasets", "build", "--check"])
-    assert result.exit_code == 0, result.output
-    assert "identical" in result.output
+    assert result.exit_code == 1, result.output
+    assert "identical: a rebuild of 5 files matches SHA256SUMS" in flat(result.stdout)
+    assert flat(result.stderr) == (f"on disk, {table} differs from SHA256SUMS; run "
+                                   "`passerelle datasets build` to regenerate it")
 
 
-def test_list_shows_every_data_set_with_its_size():
-    result = CliRunner().invoke(app, ["datasets", "list"], env={"COLUMNS": "200"})
+@pytest.mark.parametrize("where", ["header", "middle"])
+def test_load_refuses_a_file_one_byte_off_its_checksum(copied, where):
+    table = copied / "panel_communes.parquet"
+    flip_byte(table, 5 if where == "header" else table.stat().st_size // 2)
+    with pytest.raises(api.DamagedDataset, match=r"panel_communes\.parquet differs from its "
+                       "checksum"):
+        datasets.load("panel_communes")
+    assert len(datasets.load("centre_registre")) > 0  # the others still load
+
+
+def test_list_reports_a_damaged_file_without_a_traceback(copied):
+    table = copied / "centre_registre.parquet"
+    table.write_bytes(table.read_bytes()[:1000])
+    result = CliRunner().invoke(app, ["datasets", "list"], env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "damaged" in result.stdout and "enquete_sante" in result.stdout
+    assert flat(result.stderr).startswith(f"error: {table} differs from its checksum")
+
+
+def test_list_shows_every_data_set_with_its_size_in_80_columns():
+    result = CliRunner().invoke(app, ["datasets", "list"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
-    for name in datasets.NAMES:
-        assert name in result.output
-    assert "KiB" in result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for row in datasets.catalog().itertuples():
+        shown = next(line for line in lines if line.split()[:1] == [row.name])
+        assert f"{row.bytes / 1024:,.0f} KiB" in shown and f" {row.rows:,} " in shown
 
 
 def _stratified_share(frame: pd.DataFrame, column: str) -> tuple[float, float]:

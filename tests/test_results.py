@@ -8,9 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from support import monthly
+from typer.testing import CliRunner
 
+from passerelle.apps import cli
+from passerelle.apps.cli import app
 from passerelle.config import sources
 from passerelle.engine.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
+from passerelle.engine.numbers import number, percent, shown
 from passerelle.engine.results import summary_json
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
@@ -124,7 +128,7 @@ def test_last_year_and_at_end(small_run):
 def test_a_run_shorter_than_a_year_annualises_yearly_sums(small_scenario):
     short = Sim(small_scenario.with_overrides(["run.months=6"])).run()
     assert short.last_year("needs_new") == pytest.approx(2 * short.total("needs_new").sum())
-    rate = short.summary().set_index("indicator").loc["needs per person-year", "value"]
+    rate = short.summary().set_index("key").loc["needs_per_person_year", "value"]
     # About 2.4 needs a person-year at the baseline (0.2 a month): not half of it.
     assert 1.5 < rate < 3.5
 
@@ -155,3 +159,44 @@ def test_duckdb_reads_every_run_below_a_folder(small_run, tmp_path):
                       "group_by = 'all' GROUP BY run ORDER BY run").fetchall()
     assert [run.rsplit("/", 1)[-1] for run, _ in runs] == ["a", "b"]
     assert runs[0][1] == runs[1][1] == monthly(small_run, "needs_new").sum()
+
+
+def test_every_indicator_says_its_period(small_run):
+    """Flows are sums a year, stocks are read in the last month; a share ("of which")
+    takes the period of the line above."""
+    for row in small_run.summary().itertuples():
+        assert (row.indicator.startswith("  of which") or "a year" in row.indicator
+                or "last month" in row.indicator or "last 12 months" in row.indicator), (
+            row.indicator)
+    keys = small_run.summary()["key"]
+    assert keys.is_unique and keys.str.fullmatch(r"[a-z0-9_]+").all()
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (319437.2, "319,400"), (1234.5, "1,234"), (12.3456, "12.35"), (0.012345, "0.01235"),
+    (-25e6, "-25,000,000"), (0.5, "0.5"), (0.0, "0"), (float("nan"), "–"),
+    (float("inf"), "–"), (None, "–")])
+def test_numbers_have_separators_and_no_exponent(value, text):
+    assert number(value) == text
+
+
+def test_shares_are_percentages():
+    assert percent(0.0841) == "8.41%"
+    assert percent(1.0) == "100%"
+    assert shown(0.0841, "share 0-1") == "8.41%"
+    assert shown(0.0841, "persons") == "0.0841"
+
+
+def test_the_run_table_fits_80_columns_and_keeps_numbers_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli.console, "width", 80)
+    out = tmp_path / "run"
+    result = CliRunner(env={"COLUMNS": "80"}).invoke(app, [
+        "run", "--population", "3000", "--months", "12", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    written = json.loads((out / SUMMARY_FILE).read_text(encoding="utf-8"))
+    assert "e+" not in result.output
+    rows = [line for line in lines if "│" in line]
+    for key, value in written["summary"].items():
+        assert any(f" {shown(value, written['units'][key])} " in row for row in rows), key

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,14 +24,22 @@ from passerelle.apps.sweep import (
     KeepHeap,
     SweepError,
     SweepRun,
+    grid,
     local_cluster,
     parse_seeds,
     plan,
     run_id,
+    runs,
     sweep,
 )
 from passerelle.engine.sim import Sim
-from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE, connect
+from passerelle.engine.store import (
+    RESULTS_FILE,
+    SUMMARY_FILE,
+    CorruptRunWarning,
+    connect,
+    problem,
+)
 from passerelle.modules import DEFAULT
 
 TINY = ("population.size=2000", "run.months=12")
@@ -119,6 +132,119 @@ def test_an_interrupted_sweep_resumes_with_the_missing_runs_only(client, swept, 
     assert sorted(p.name for p in out.iterdir()) == ids
 
 
+def damage(out: Path, ids: list[str]) -> None:
+    """Three ways a kept run goes bad: a truncated table, an empty one, one changed byte."""
+    table = out / ids[0] / RESULTS_FILE
+    table.write_bytes(table.read_bytes()[: table.stat().st_size // 2])
+    (out / ids[1] / RESULTS_FILE).write_bytes(b"")
+    summary = out / ids[2] / SUMMARY_FILE
+    data = bytearray(summary.read_bytes())
+    data[len(data) // 2] ^= 1
+    summary.write_bytes(bytes(data))
+
+
+def test_a_kept_run_records_the_checksums_and_rows_of_its_files(swept):
+    for rid in plan(RUNS):
+        described = json.loads((swept / rid / RUN_FILE).read_text(encoding="utf-8"))
+        assert set(described["files"]) == {RESULTS_FILE, SUMMARY_FILE}
+        assert described["files"][RESULTS_FILE]["rows"] == len(
+            connect(swept / rid).execute("SELECT * FROM results").fetchall())
+        assert problem(swept / rid) is None
+
+
+def test_resume_redoes_a_truncated_an_empty_and_a_changed_run(client, swept, tmp_path,
+                                                               caplog):
+    out = tmp_path / "out"
+    shutil.copytree(swept, out)
+    ids = sorted(plan(RUNS))
+    damage(out, ids)
+    assert [problem(out / rid) is None for rid in ids] == [False, False, False, True]
+    with caplog.at_level(logging.INFO, logger="passerelle.apps.sweep"):
+        sweep(RUNS, out, client=client)
+    assert computed(caplog) == ids[:3]
+    for rid in ids:  # summary.json records the run's speed: only the table is reproducible
+        assert problem(out / rid) is None
+        assert (out / rid / RESULTS_FILE).read_bytes() == (swept / rid / RESULTS_FILE
+                                                           ).read_bytes(), rid
+
+
+def test_connect_names_a_corrupt_run_and_serves_the_others(swept, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(swept, out)
+    ids = sorted(plan(RUNS))
+    damage(out, ids)
+    with pytest.warns(CorruptRunWarning, match="3 of 4 runs") as caught:
+        db = connect(out)
+    for rid in ids[:3]:
+        assert rid in str(caught[0].message)
+    assert db.execute("SELECT DISTINCT run_id FROM results").fetchall() == [(ids[3],)]
+
+
+def test_duckdb_has_the_scenario_seed_run_id_and_overrides_as_columns(swept):
+    rows = connect(swept).execute(
+        'SELECT DISTINCT scenario, seed, run_id, "population.size", "run.months" '
+        "FROM results ORDER BY seed").fetchall()
+    assert rows == [("baseline", r.seed, run_id(r.resolve()), 2000, 12) for r in RUNS]
+
+
+def test_grid_crosses_every_value_of_every_axis():
+    points = grid(["needs.chronic_rr=0.6,0.8", "run.start=\"2016-01\",\"2017-01\""])
+    assert points == [("needs.chronic_rr=0.6", 'run.start="2016-01"'),
+                      ("needs.chronic_rr=0.6", 'run.start="2017-01"'),
+                      ("needs.chronic_rr=0.8", 'run.start="2016-01"'),
+                      ("needs.chronic_rr=0.8", 'run.start="2017-01"')]
+    assert grid(["needs.incidence_by_age=[1, 2],[3, 4]"]) == [
+        ("needs.incidence_by_age=[1, 2]",), ("needs.incidence_by_age=[3, 4]",)]
+    assert grid([]) == [()]
+    crossed = runs(["baseline", "centres"], [1, 2], TINY, ["needs.chronic_rr=0.6,0.8"])
+    assert len(crossed) == 8 and len(plan(crossed)) == 8
+
+
+@pytest.mark.parametrize("axis", ["needs.chronic_rr", "needs.chronic_rr=", "chronic_rr=1,2",
+                                  "needs.chronic_rr=1,,2", "=1,2"])
+def test_grid_rejects_a_malformed_axis(axis):
+    with pytest.raises(ValueError, match=r"write it section\.field=value,value"):
+        grid([axis])
+
+
+def test_the_sweep_command_sweeps_a_grid_crossed_with_seeds(client, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [
+        "sweep", "baseline", "--seeds", "1-2", "--population", "2000", "--months", "12",
+        "--grid", "needs.chronic_rr=0.6,0.8", "--scheduler", client.scheduler.address,
+        "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = connect(out).execute(
+        'SELECT DISTINCT "needs.chronic_rr", seed FROM results ORDER BY ALL').fetchall()
+    assert rows == [(0.6, 1), (0.6, 2), (0.8, 1), (0.8, 2)]
+
+
+def test_an_interrupted_sweep_says_how_many_runs_were_kept_and_how_to_resume(tmp_path):
+    """SIGINT to the real command, once its first run is written."""
+    out = tmp_path / "out"
+    command = [str(Path(sys.executable).parent / "passerelle"), "sweep", "baseline",
+               "--seeds", "1-8", "--population", "2000", "--months", "12", "--workers", "1",
+               "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while not (out.is_dir() and any(p.name[0] != "." for p in out.iterdir())):
+            assert process.poll() is None and time.monotonic() < deadline, process.poll()
+            time.sleep(0.2)
+        os.kill(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    kept = [p for p in out.iterdir() if p.name[0] != "."]
+    assert process.returncode == 130, stderr
+    assert all(problem(p) is None for p in kept)
+    assert stderr.strip().splitlines()[-1] == (
+        f"error: interrupted: {len(kept)} of 8 runs kept in {out}; run the same command "
+        "again to compute the other runs")
+
+
 def test_a_complete_sweep_needs_no_cluster(swept, caplog):
     """Nothing to compute: the sweep returns without connecting (this address is closed)."""
     with caplog.at_level(logging.INFO, logger="passerelle.apps.sweep"):
@@ -169,6 +295,11 @@ def test_parse_seeds(text, seeds):
 def test_parse_seeds_rejects_anything_else(text):
     with pytest.raises(ValueError, match="write them like 1-8"):
         parse_seeds(text)
+
+
+def test_parse_seeds_rejects_a_range_that_runs_downwards():
+    with pytest.raises(ValueError, match="the range 8-1 runs downwards; write it 1-8"):
+        parse_seeds("3,8-1")
 
 
 def test_the_sweep_command(client, swept, tmp_path):

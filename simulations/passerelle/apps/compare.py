@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from passerelle.config.labels import COST, UNMET
 from passerelle.config.scenario import Scenario, load, registry
+from passerelle.engine.record import RunRecord
 from passerelle.engine.results import STEPS, Results
 from passerelle.engine.sim import Sim
 from passerelle.modules.centres import budget
@@ -49,8 +51,6 @@ from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
 Progress = Callable[[str, int, int], None]
 COLUMNS = ["section", "scenario", "reference", "quantity", "group", "period", "unit",
            "reference_value", "scenario_value", "difference", "low", "high", "seeds"]
-UNMET = "unmet_needs"
-COST = "cost_total"
 
 
 @dataclass
@@ -89,7 +89,9 @@ class RunSummary:
 
 @dataclass
 class Comparison:
-    """Runs of several scenarios on the same seeds; ``table()`` is the tidy comparison."""
+    """Runs of several scenarios on the same seeds; ``table()`` is the tidy comparison.
+    ``specs`` holds each scenario as run (by name, before the seed is set) and
+    ``records`` what was run for each (``passerelle.engine.record``)."""
 
     scenarios: tuple[str, ...]
     seeds: tuple[int, ...]
@@ -97,6 +99,8 @@ class Comparison:
     seconds: float
     scale: float
     months: tuple[str, str]
+    specs: dict[str, Scenario] = field(default_factory=dict, repr=False)
+    records: dict[str, RunRecord] = field(default_factory=dict, repr=False)
     _table: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -321,7 +325,10 @@ def run_comparison(scenarios: Sequence[str | Path], seeds: int | Sequence[int] =
             before += chosen.run.burn_in + chosen.run.months
             runs[(chosen.name, seed)] = RunSummary.of(results)
             scale, months = results.scale, (results.months[0], results.months[-1])
-    return Comparison(names, seeds, runs, time.perf_counter() - began, scale, months)
+    records = {spec.name: RunRecord.of(spec, _applicable(name, overrides), seeds=seeds)
+               for name, spec in loaded.items()}
+    return Comparison(names, seeds, runs, time.perf_counter() - began, scale, months,
+                      {spec.name: spec for spec in loaded.values()}, records)
 
 
 def compare(scenarios: Sequence[str | Path], seeds: int | Sequence[int] = 3,

@@ -4,9 +4,15 @@ Each run is one task on a worker: it simulates and returns the bytes of its
 ``results.parquet`` and ``summary.json``. The client writes each run as soon as it
 finishes (``distributed.as_completed``) into ``out/<run id>/``, atomically: into a hidden
 temporary folder first, renamed into place once complete. A run whose folder holds its
-results is skipped, so an interrupted sweep resumes where it stopped; leftover temporary
-folders of an interrupted sweep are removed when the next one starts (one sweep at a time
-writes into a folder). ``passerelle.engine.store.connect(out)`` queries every run at once.
+results is kept only once verified (``passerelle.engine.store.problem``: the SHA-256 of
+each file and the table's rows, recorded in its ``run.json``, still match), so an
+interrupted sweep resumes where it stopped and a damaged run is computed again; leftover
+temporary folders of an interrupted sweep are removed when the next one starts (one sweep
+at a time writes into a folder). ``passerelle.engine.store.connect(out)`` queries every
+run at once, with the scenario, the seed, the run id and each override as columns.
+
+``grid`` crosses lists of values (``facilitators.caseload=40,80,120``) into overrides,
+which ``runs`` crosses with scenarios and seeds.
 
 A run id is ``<scenario name>-seed<seed>-<hash>``, where the hash covers the run's resolved
 scenario: every parameter after ``extends``, overrides and seed. Two ways of asking for the
@@ -23,6 +29,7 @@ elsewhere need Passerelle installed and a clone of the repository (for
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -30,7 +37,7 @@ import re
 import shutil
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,11 +47,21 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from passerelle.config.scenario import Scenario, load
 from passerelle.engine.heap import keep_heap
 from passerelle.engine.sim import Sim
-from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE
+from passerelle.engine.store import (
+    RESULTS_FILE,
+    RUN_FILE,
+    SUMMARY_FILE,
+    parquet_rows,
+    problem,
+    sha256,
+)
 
-RUN_FILE = "run.json"
 TMP_PREFIX = ".tmp-"
 PART = ".part"
+# Seconds to wait for a remote scheduler before giving up (assumption: a reachable
+# scheduler answers in well under a second, even across a campus network; Dask's own
+# default of 30 s leaves a mistyped address looking like a hang).
+SCHEDULER_TIMEOUT = 5
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -61,6 +78,10 @@ class SweepRun:
     def resolve(self) -> Scenario:
         """The validated scenario (raises ``ScenarioError`` with the usual message)."""
         return load(self.scenario, (*self.overrides, f"run.seed={self.seed}"))
+
+
+class SchedulerError(ConnectionError):
+    """No Dask scheduler could be reached at the address given."""
 
 
 class SweepError(RuntimeError):
@@ -81,14 +102,73 @@ def run_id(scenario: Scenario) -> str:
 
 
 def parse_seeds(text: str) -> list[int]:
-    """Seeds written ``1-8``, ``1,3,5`` or ``1-4,10``, in that order, without repeats."""
+    """Seeds written ``1-8``, ``1,3,5`` or ``1-4,10``, in that order, without repeats.
+
+    Examples
+    --------
+    >>> parse_seeds("1-3,10")
+    [1, 2, 3, 10]
+    """
     seeds: list[int] = []
     for part in text.replace(" ", "").split(","):
         low, dash, high = part.partition("-")
         if not low.isdigit() or (dash and not high.isdigit()):
             raise ValueError(f"seeds {text!r}: write them like 1-8, 1,3,5 or 1-4,10")
+        if dash and int(high) < int(low):
+            raise ValueError(f"seeds {text!r}: the range {part} runs downwards; write it "
+                             f"{high}-{low}")
         seeds.extend(range(int(low), int(high or low) + 1))
     return list(dict.fromkeys(seeds))
+
+
+def grid(axes: Sequence[str]) -> list[tuple[str, ...]]:
+    """Overrides crossing every value of each axis ``section.field=v1,v2,...``: one tuple
+    of ``section.field=value`` per point, the first axis varying slowest. A comma inside
+    brackets or quotes belongs to its value (``needs.incidence_by_age=[1,2],[3,4]``).
+
+    Examples
+    --------
+    >>> grid(["facilitators.caseload=40,80", "run.seed=1"])
+    [('facilitators.caseload=40', 'run.seed=1'), ('facilitators.caseload=80', 'run.seed=1')]
+    """
+    values = []
+    for axis in axes:
+        key, equals, text = axis.partition("=")
+        items = _split_values(text)
+        if not equals or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", key.strip()) \
+                or not items or "" in items:
+            raise ValueError(f"--grid {axis!r}: write it section.field=value,value,..., e.g. "
+                             "--grid facilitators.caseload=40,80,120")
+        values.append([f"{key.strip()}={item}" for item in items])
+    return list(itertools.product(*values))
+
+
+def _split_values(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets and quotes, each part stripped."""
+    parts, depth, quote, current = [], 0, "", []
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current).strip())
+    return parts if text.strip() else []
+
+
+def runs(scenarios: Sequence[str | Path], seeds: Sequence[int], overrides: Sequence[str] = (),
+         axes: Sequence[str] = ()) -> list[SweepRun]:
+    """Every scenario × point of the ``grid`` of ``axes`` × seed, with ``overrides``."""
+    return [SweepRun(scenario, (*overrides, *point), seed)
+            for scenario in scenarios for point in grid(axes) for seed in seeds]
 
 
 def compute(scenario: Scenario) -> dict[str, bytes]:
@@ -113,21 +193,29 @@ def sweep(
     a ``distributed.Client``, a scheduler address, or ``None`` for a local cluster of
     ``workers`` processes (default: one per core). ``progress(done, total)`` is called
     after each run, skipped ones included. Returns ``out``."""
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
     planned = plan(runs)
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     for leftover in out.glob(f"{TMP_PREFIX}*"):
         shutil.rmtree(leftover)
-    todo = {rid: item for rid, item in planned.items() if not (out / rid / RESULTS_FILE).exists()}
+    todo = {}
+    for rid, item in planned.items():
+        wrong = problem(out / rid) if (out / rid).exists() else "not computed yet"
+        if wrong is None:
+            log.info("%s: already in %s", rid, out)
+        else:
+            if (out / rid).exists():
+                log.warning("%s: computed again: %s", rid, wrong)
+            todo[rid] = item
     done = len(planned) - len(todo)
-    for rid in planned.keys() - todo.keys():
-        log.info("%s: already in %s", rid, out)
     if progress is not None:
         progress(done, len(planned))
     if not todo:
         return out
     failures: dict[str, BaseException] = {}
     with _client(client, workers) as dask:
+        out.mkdir(parents=True, exist_ok=True)  # once a cluster is there to fill it
         futures = {dask.submit(compute, scenario, key=f"passerelle-run-{rid}"): rid
                    for rid, (_, scenario) in todo.items()}
         for future in as_completed(futures):
@@ -136,7 +224,7 @@ def sweep(
                 failures[rid] = future.exception()
                 log.error("%s: failed: %r", rid, failures[rid])
             else:
-                _write(out, rid, todo[rid][0], future.result())
+                _write(out, rid, *todo[rid], future.result())
                 log.info("%s: computed", rid)
             future.release()
             done += 1
@@ -163,7 +251,15 @@ def _client(client: Client | str | None, workers: int | None) -> Iterator[Client
     if isinstance(client, Client):
         yield client
     elif client is not None:
-        with Client(client) as connected:
+        try:
+            connected = Client(client, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as error:
+            reason = str(error).split("\n")[0] or type(error).__name__
+            raise SchedulerError(
+                f"--scheduler {client}: no Dask scheduler answered within "
+                f"{SCHEDULER_TIMEOUT} s ({reason}); give an address like "
+                "tcp://host:8786, or leave --scheduler out for a local cluster") from None
+        with connected:
             yield connected
     else:
         with local_cluster(workers) as cluster, Client(cluster) as local:
@@ -191,7 +287,21 @@ class KeepHeap(WorkerPlugin):
         keep_heap()
 
 
-def _write(out: Path, rid: str, run: SweepRun, files: dict[str, bytes]) -> None:
+def _overridden(run: SweepRun, scenario: Scenario) -> dict[str, object]:
+    """Each overridden ``section.field`` with its resolved value in ``scenario``."""
+    resolved = scenario.to_dict()
+    values: dict[str, object] = {}
+    for override in run.overrides:
+        key = override.partition("=")[0].strip()
+        value: object = resolved
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        values[key] = value
+    return values
+
+
+def _write(out: Path, rid: str, run: SweepRun, scenario: Scenario,
+           files: dict[str, bytes]) -> None:
     """Write a run's files into ``out/<rid>`` atomically: a file is complete under its own
     name, and the run's folder appears complete or not at all."""
     final = out / rid
@@ -199,9 +309,13 @@ def _write(out: Path, rid: str, run: SweepRun, files: dict[str, bytes]) -> None:
         shutil.rmtree(final)
     folder = out / f"{TMP_PREFIX}{rid}-{uuid.uuid4().hex}"
     folder.mkdir()
-    described = {"id": rid, "scenario": str(run.scenario), "overrides": list(run.overrides),
-                 "seed": run.seed}
-    files = {**files, RUN_FILE: (json.dumps(described, indent=2) + "\n").encode("utf-8")}
+    checksums = {name: {"sha256": sha256(data)} for name, data in files.items()}
+    checksums[RESULTS_FILE]["rows"] = parquet_rows(files[RESULTS_FILE])
+    described = {"id": rid, "scenario": scenario.name, "source": str(run.scenario),
+                 "overrides": list(run.overrides), "parameters": _overridden(run, scenario),
+                 "seed": run.seed, "files": checksums}
+    text = json.dumps(described, indent=2, default=str) + "\n"
+    files = {**files, RUN_FILE: text.encode("utf-8")}
     for name, data in files.items():
         (folder / (name + PART)).write_bytes(data)
         os.replace(folder / (name + PART), folder / name)

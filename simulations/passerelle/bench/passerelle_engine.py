@@ -25,7 +25,7 @@ class ReferenceNeed(Module):
     order = 40.0
     changes_groups = False
     columns = (Column("need", "bool", False), Column("insured", "bool", False))
-    measures = (Measure("with_need", "persons", "people with an open need"),)
+    measures = (Measure("with_need", "persons", "people with an open need", "stock"),)
 
     def init(self, sim) -> None:
         sim.people.insured[: insured_count(sim.people.n)] = True

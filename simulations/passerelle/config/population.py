@@ -11,13 +11,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import AfterValidator, Field, Strict
 
 from passerelle.config import sources
 from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.config.units import (
+    LogOdds,
+    Persons,
+    RatePerYear,
+    RelativeRisk,
+    Share,
+    StandardDeviations,
+    Unit,
+    bounded,
+    normalised,
+    summing_to_one,
+    vector,
+)
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, Grouping, age_band
 from passerelle.engine.people import Column, People
 from passerelle.engine.random import Streams
@@ -54,161 +67,181 @@ COLUMNS = (
 )
 
 
+# The largest size a scenario may ask for: keeps size × bytes a person inside int64; the
+# memory guard (passerelle.engine.sim) refuses far smaller sizes that would not fit.
+MAX_SIZE = 2**40
+PopulationSize = Annotated[int, Strict(), Field(ge=1, le=MAX_SIZE), Unit("persons")]
+Region = Annotated[Literal["brussels", "belgium", "facilitator-cities", "none"], Unit("choice")]
+
+
+def _nested(shares: tuple[float, float]) -> tuple[float, float]:
+    two, three = shares
+    if three > two:
+        raise ValueError(f"the share with three conditions ({three:g}) cannot exceed the share "
+                         f"with two ({two:g})")
+    return shares
+
+
+Multimorbidity = Annotated[tuple[Share, Share], AfterValidator(_nested)]
+
+
 class PopulationSpec(Params):
     """Where the population lives, how many people are simulated, and its marginals."""
 
-    region: Literal["brussels", "belgium", "facilitator-cities", "none"] = Field(
+    region: Region = Field(
         default="brussels", description="; ".join(f"{k}: {v}" for k, v in REGIONS.items()),
         json_schema_extra={"source": "design choice"},
     )
-    size: int | Literal["full"] = Field(
+    size: PopulationSize | Literal["full"] = Field(
         default=100_000, description="simulated people (a weighted sample) or 'full'",
         json_schema_extra={"source": "design choice"},
     )
-    undocumented_brussels: float = sourced(
-        "undocumented_persons", "Brussels-Capital Region", description="persons", ge=0
+    undocumented_brussels: Persons = sourced(
+        "undocumented_persons", "Brussels-Capital Region", description="persons"
     )
-    undocumented_belgium: float = sourced(
-        "undocumented_persons", "Belgium", description="persons", ge=0
+    undocumented_belgium: Persons = sourced(
+        "undocumented_persons", "Belgium", description="persons"
     )
-    asylum_in_reception: float = sourced(
+    asylum_in_reception: Persons = sourced(
         "fedasil_reception_places", description="persons in reception (places × 0.94 occupancy)",
         derive=lambda places: round(places * 0.94), how="× 0.94 occupancy (note of the row)",
-        ge=0,
+
     )
-    lapsed_share: float = sourced(
+    lapsed_share: Share = sourced(
         "uninsured_persons", description="share of registered residents not in order "
         "with their mutuelle", derive=lambda n: n / sources.value("population_total"),
-        how="÷ population_total@Belgium", ge=0, le=1,
+        how="÷ population_total@Belgium",
     )
-    lapsed_by_quintile: tuple[float, float, float, float, float] = assumption(
+    lapsed_by_quintile: normalised(vector(RelativeRisk, 5)) = assumption(
         (3.0, 1.2, 0.5, 0.2, 0.1), description="relative risk of a lapsed mutuelle by "
         "quintile (mean 1)", why="ruptures concentrate among low incomes (CAW/CPAS reports)",
     )
-    bim_eligible_by_quintile: tuple[float, float, float, float, float] = assumption(
+    bim_eligible_by_quintile: vector(Share, 5) = assumption(
         (0.9, 0.45, 0.12, 0.03, 0.0), description="share entitled to BIM by quintile",
         why="BIM is means-tested; with the take-up below gives about bim_beneficiaries "
         "(21% of residents)",
     )
-    bim_take_up_working_age: float = sourced(
+    bim_take_up_working_age: Share = sourced(
         "bim_non_take_up_18_64", description="share of entitled 18-64 year olds who have BIM",
-        derive=lambda share: round(1 - share, 3), how="1 − non-take-up", ge=0, le=1,
+        derive=lambda share: round(1 - share, 3), how="1 − non-take-up",
     )
-    bim_take_up_other_ages: float = assumption(
+    bim_take_up_other_ages: Share = assumption(
         0.85, description="share of entitled children and 65+ who have BIM",
-        why="largely automatic for pensioners on GRAPA and through family status", ge=0, le=1,
+        why="largely automatic for pensioners on GRAPA and through family status",
     )
-    dmg_brussels: float = sourced("dmg_coverage", BRUSSELS, description="share", ge=0, le=1)
-    dmg_flanders: float = sourced("dmg_coverage", FLANDERS, description="share", ge=0, le=1)
-    dmg_wallonia: float = sourced("dmg_coverage", WALLONIA, description="share", ge=0, le=1)
-    mm_brussels: float = sourced(
+    dmg_brussels: Share = sourced("dmg_coverage", BRUSSELS, description="share")
+    dmg_flanders: Share = sourced("dmg_coverage", FLANDERS, description="share")
+    dmg_wallonia: Share = sourced("dmg_coverage", WALLONIA, description="share")
+    mm_brussels: Share = sourced(
         "maison_medicale_enrolled_share", BRUSSELS, description="share of insured residents "
-        "enrolled in a maison médicale", ge=0, le=1,
+        "enrolled in a maison médicale",
     )
-    mm_elsewhere: float = sourced(
-        "maison_medicale_enrolled_share", description="share outside Brussels", ge=0, le=1,
+    mm_elsewhere: Share = sourced(
+        "maison_medicale_enrolled_share", description="share outside Brussels",
     )
-    homeless_brussels: float = sourced(
+    homeless_brussels: Share = sourced(
         "homeless_persons", BRUSSELS, description="share of Brussels' population",
         derive=lambda n: n / sources.value("population_total", BRUSSELS),
-        how="÷ population_total@Brussels", ge=0, le=1,
+        how="÷ population_total@Brussels",
     )
-    homeless_elsewhere: float = assumption(
-        0.0025, description="share of the population outside Brussels", ge=0, le=1,
+    homeless_elsewhere: Share = assumption(
+        0.0025, description="share of the population outside Brussels",
         why="counts in Ghent, Antwerp, Liège and Charleroi (2020-2022) are 0.2-0.3%",
     )
-    limited_literacy: float = sourced(
-        "limited_health_literacy", description="share with literacy below 0.5", ge=0, le=1
+    limited_literacy: Share = sourced(
+        "limited_health_literacy", description="share with literacy below 0.5"
     )
-    language_barrier_brussels: float = assumption(
-        0.10, description="residents of Brussels with a language barrier", ge=0, le=1,
+    language_barrier_brussels: Share = assumption(
+        0.10, description="residents of Brussels with a language barrier",
         why="share of residents speaking none of French, Dutch or English well (order of "
         "magnitude of the BRIO language barometer)",
     )
-    language_barrier_elsewhere: float = assumption(
-        0.04, description="residents elsewhere with a language barrier", ge=0, le=1,
+    language_barrier_elsewhere: Share = assumption(
+        0.04, description="residents elsewhere with a language barrier",
         why="a third of the Brussels share",
     )
-    language_barrier_newcomers: tuple[float, float] = assumption(
+    language_barrier_newcomers: tuple[Share, Share] = assumption(
         (0.5, 0.7), description="undocumented people, asylum seekers with a language barrier",
         why="newcomers; most asylum seekers arrived within a year",
     )
-    substance_use: float = assumption(
+    substance_use: Share = assumption(
         0.006, description="adults 18-64 with problem drug or alcohol use (not homeless)",
-        why="high-risk drug use in Belgium is estimated at 0.3-0.6% of adults (EUDA)", ge=0,
-        le=1,
+        why="high-risk drug use in Belgium is estimated at 0.3-0.6% of adults (EUDA)",
+
     )
-    substance_use_homeless: float = assumption(
-        0.3, description="homeless people with problem substance use", ge=0, le=1,
+    substance_use_homeless: Share = assumption(
+        0.3, description="homeless people with problem substance use",
         why="a third in street surveys of homeless people",
     )
-    undocumented_ages: tuple[float, float, float] = assumption(
+    undocumented_ages: summing_to_one(vector(Share, 3)) = assumption(
         (0.10, 0.87, 0.03), description="undocumented people under 18, 18-64, 65+",
         why="Médecins du Monde patient profiles: mostly working-age adults",
     )
-    asylum_seeker_ages: tuple[float, float, float] = assumption(
+    asylum_seeker_ages: summing_to_one(vector(Share, 3)) = assumption(
         (0.28, 0.71, 0.01), description="asylum seekers under 18, 18-64, 65+",
         why="Fedasil reception: about a quarter are minors",
     )
-    male_undocumented: float = assumption(
-        0.55, description="share of men among undocumented people", ge=0, le=1,
+    male_undocumented: Share = assumption(
+        0.55, description="share of men among undocumented people",
         why="Médecins du Monde patient profiles",
     )
-    male_asylum_seeker: float = assumption(
-        0.65, description="share of men among asylum seekers", ge=0, le=1,
+    male_asylum_seeker: Share = assumption(
+        0.65, description="share of men among asylum seekers",
         why="Fedasil/CGRS applications are about two thirds men",
     )
-    old_age_decay: float = assumption(
-        0.08, description="yearly decay of the age density above 65 (ages 65-100)", gt=0,
+    old_age_decay: RatePerYear = assumption(
+        0.08, description="yearly decay of the age density above 65 (ages 65-100)",
         why="roughly the shape of Statbel's age pyramid above 65",
     )
-    male_residents: float = assumption(
-        0.49, description="share of men among residents", ge=0, le=1,
+    male_residents: Share = assumption(
+        0.49, description="share of men among residents",
         why="Statbel population structure (about 49%)",
     )
-    quintile_deprivation: float = assumption(
+    quintile_deprivation: bounded(LogOdds, ge=0) = assumption(
         2.5, description="log-odds per quintile step per unit of commune deprivation (0-1)",
-        why="income ranks follow communes' deprivation (Statbel fiscal statistics)", ge=0,
+        why="income ranks follow communes' deprivation (Statbel fiscal statistics)",
     )
-    homeless_concentration: float = assumption(
+    homeless_concentration: bounded(RelativeRisk, ge=1) = assumption(
         3.0, description="homelessness rate of the lowest quintile and undocumented people "
-        "relative to the region's rate", ge=1, why="both groups make up about a third of "
+        "relative to the region's rate", why="both groups make up about a third of "
         "the population and nearly all homeless people",
     )
-    lapsed_homeless: float = assumption(
-        0.3, description="share of homeless residents whose rights have lapsed", ge=0, le=1,
+    lapsed_homeless: Share = assumption(
+        0.3, description="share of homeless residents whose rights have lapsed",
         why="losing one's address removes the person from the register (CAW/CPAS reports)",
     )
-    literacy_income: float = assumption(
+    literacy_income: StandardDeviations = assumption(
         0.25, description="latent literacy (standard deviations) per income quintile",
         why="limited literacy is twice as common in the lowest as in the highest quintile "
         "(Health Interview Survey 2018)",
     )
-    literacy_language: float = assumption(
+    literacy_language: bounded(StandardDeviations, ge=0) = assumption(
         0.6, description="latent literacy lost (standard deviations) with a language barrier",
-        ge=0, why="health information is mostly in French and Dutch",
+        why="health information is mostly in French and Dutch",
     )
-    trust_base: float = assumption(
+    trust_base: StandardDeviations = assumption(
         0.6, description="latent trust (standard deviations) of a middle-quintile resident",
         why="about 70% of Belgians trust their health system (Eurobarometer order)",
     )
-    trust_income: float = assumption(0.15, description="latent trust per income quintile",
-                                     why="trust rises with income (Eurobarometer)")
-    trust_homeless: float = assumption(0.8, description="latent trust lost when homeless",
-                                       ge=0, why="repeated refusals (street surveys)")
-    trust_newcomer: float = assumption(0.3, description="latent trust lost by newcomers "
-                                       "(undocumented, asylum seekers)", ge=0,
-                                       why="unfamiliar system")
-    trust_undocumented: float = assumption(
-        0.7, description="further latent trust lost by undocumented people", ge=0,
+    trust_income: StandardDeviations = assumption(
+        0.15, description="latent trust per income quintile",
+        why="trust rises with income (Eurobarometer)")
+    trust_homeless: bounded(StandardDeviations, ge=0) = assumption(
+        0.8, description="latent trust lost when homeless",
+        why="repeated refusals (street surveys)")
+    trust_newcomer: bounded(StandardDeviations, ge=0) = assumption(
+        0.3, description="latent trust lost by newcomers (undocumented, asylum seekers)",
+        why="unfamiliar system")
+    trust_undocumented: bounded(StandardDeviations, ge=0) = assumption(
+        0.7, description="further latent trust lost by undocumented people",
         why="fear of being reported (Médecins du Monde)",
     )
-    chronic_multiple: tuple[float, float] = assumption(
+    chronic_multiple: Multimorbidity = assumption(
         (0.4, 0.15), description="shares of people with a chronic condition who have at "
         "least two and three (relative to at least one)",
         why="multimorbidity rises steeply with age (Health Interview Survey)",
     )
-    chronic_by_age: tuple[float, float, float, float, float, float] = assumption(
+    chronic_by_age: vector(Share, 6) = assumption(
         (0.05, 0.12, 0.2, 0.4, 0.6, 0.72), description="share with at least one chronic "
         "condition by age band", why="Health Interview Survey orders of magnitude",
     )
@@ -267,10 +300,30 @@ def national_deprivation() -> float:
                             weights=[a.population for a in areas]))
 
 
+def simulated_people(spec: PopulationSpec) -> int:
+    """How many people ``synthesize`` draws for ``spec`` (``size``, or everyone for "full").
+
+    Examples
+    --------
+    >>> simulated_people(PopulationSpec(size=5_000))
+    5000
+    """
+    if spec.region == "none":
+        return 100_000 if spec.size == "full" else spec.size
+    if spec.size != "full":
+        return int(spec.size)
+    return round(sum(_kind_totals(spec, areas_of(spec.region)).values()))
+
+
+def capacity(size: int) -> int:
+    """Rows allocated for ``size`` people: room for arrivals without copying each month."""
+    return int(size * 1.1) + 64
+
+
 def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population:
     """Draw the population of ``spec.region`` in calendar ``month``."""
     if spec.region == "none":
-        size = 100_000 if spec.size == "full" else spec.size
+        size = simulated_people(spec)
         people = People(size)
         for column in COLUMNS:
             people.add(column)
@@ -279,10 +332,8 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
     areas = areas_of(spec.region)
     counts = _kind_totals(spec, areas)
     total = sum(counts.values())
-    size = round(total) if spec.size == "full" else int(spec.size)
-    if size < 1:
-        raise ValueError("population size must be at least 1")
-    people = People(size, capacity=int(size * 1.1) + 64)
+    size = simulated_people(spec)
+    people = People(size, capacity=capacity(size))
     for column in COLUMNS:
         people.add(column)
     population = Population(people, Grouping(tuple(a.name for a in areas)), total / size,

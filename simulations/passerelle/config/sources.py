@@ -16,6 +16,9 @@ FIGURES_FILE = SOURCES_DIR / "belgium_sources.csv"
 COMMUNES_FILE = SOURCES_DIR / "communes.csv"
 FIELDS = ("key", "value", "unit", "year", "geography", "source", "grade", "note")
 GRADES = ("F", "F(sec)", "E")
+# The geography of figures about Brussels as a whole (surveys, the centres' project), as
+# opposed to the region of communes.csv (``passerelle.config.population.BRUSSELS``).
+BRUSSELS_FIGURES = "Brussels"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -108,16 +111,42 @@ def _dataset(name: str) -> Dataset:
         raise KeyError(f"no data set {name!r}; data sets: {list(NAMES)}") from None
 
 
+class DamagedDataset(ValueError):
+    """A synthetic data set's file differs from its checksum in ``SHA256SUMS``."""
+
+
 def load(name: str) -> pd.DataFrame:
-    """The data set ``name`` as a DataFrame, validated against its schema."""
+    """The data set ``name`` as a DataFrame, validated against its schema; a synthetic
+    one's file is first checked against ``SHA256SUMS`` (``DamagedDataset`` if it differs).
+
+    Examples
+    --------
+    >>> from passerelle import datasets
+    >>> len(datasets.load("communes")) > 0
+    True
+    """
     dataset = _dataset(name)
     if dataset.read is not None:
         frame = dataset.read()
     elif dataset.file.exists():
+        check_file(dataset)
         frame = files.read_parquet(dataset.file)
     else:
         raise FileNotFoundError(f"{dataset.file} is missing: run `passerelle datasets build`")
     return dataset.schema.validate(frame)
+
+
+def check_file(dataset: Dataset) -> None:
+    """Raise ``DamagedDataset`` unless ``dataset``'s file has its digest in the
+    ``SHA256SUMS`` beside it."""
+    sums = dataset.file.parent / files.CHECKSUMS
+    expected = files.read_checksums(sums).get(dataset.file.name) if sums.exists() else None
+    if expected is None:
+        raise DamagedDataset(f"{dataset.file}: no checksum in {sums}; run `passerelle "
+                             "datasets build` to regenerate the data sets")
+    if files.sha256(dataset.file) != expected:
+        raise DamagedDataset(f"{dataset.file} differs from its checksum in {sums} (damaged "
+                             "or edited); run `passerelle datasets build` to regenerate it")
 
 
 def truth(name: str) -> dict:
@@ -129,22 +158,42 @@ def truth(name: str) -> dict:
 
 def build(out: Path = DATASETS_DIR, log: Callable[[str], None] | None = None) -> list[Path]:
     """Generate every synthetic data set into ``out``, with ``truth.json`` and
-    ``SHA256SUMS``; returns the files written."""
+    ``SHA256SUMS``; returns the files written.
+
+    Everything is written into a temporary folder inside ``out`` first, and moved into
+    place (each file replacing its namesake at once) only when the whole build succeeded:
+    a failure leaves ``out`` as it was."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        built = _build_into(staging, out, log)
+        for path in built:
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / path.name for path in built]
+
+
+def _build_into(folder: Path, out: Path, log: Callable[[str], None] | None) -> list[Path]:
+    """Every synthetic file, ``truth.json`` and last ``SHA256SUMS`` written into
+    ``folder`` (logged under their final place in ``out``)."""
     truths, written = {}, []
     try:
         for dataset in DATASETS.values():
             if dataset.make is not None:
-                written.append(_write(dataset, out, truths))
+                written.append(_write(dataset, folder, truths))
                 if log is not None:
-                    log(f"{dataset.name}: {files.rows(written[-1]):,} rows → {written[-1]}")
+                    log(f"{dataset.name}: {files.rows(written[-1]):,} rows → "
+                        f"{out / written[-1].name}")
     finally:
         runs.forget()
-    truth_path = out / TRUTH_FILE
+    truth_path = folder / TRUTH_FILE
     truth_path.write_text(json.dumps(_rounded(truths), indent=2, sort_keys=True) + "\n",
                           encoding="utf-8")
     written.append(truth_path)
-    sums = out / files.CHECKSUMS
-    sums.write_text(files.checksums_text(out, [p.name for p in written]), encoding="utf-8")
+    sums = folder / files.CHECKSUMS
+    sums.write_text(files.checksums_text(folder, [p.name for p in written]), encoding="utf-8")
     return [*written, sums]
 
 
@@ -179,17 +228,26 @@ def _rounded(value):
 
 
 def catalog() -> pd.DataFrame:
-    """One row per data set: name, kind, file, its size in bytes (0 if not built), rows."""
+    """One row per data set: name, kind, file, its size in bytes (0 if not built), rows,
+    title, and ``problem``: ``None``, or why it cannot be loaded (a missing file, or a
+    synthetic file that differs from ``SHA256SUMS``; its rows are then 0)."""
     rows = []
     for dataset in DATASETS.values():
         exists = dataset.file.exists()
+        problem = None if exists else "not built"
+        if exists and dataset.synthetic:
+            try:
+                check_file(dataset)
+            except DamagedDataset as error:
+                problem = str(error)
         rows.append({
             "name": dataset.name,
             "kind": "synthetic" if dataset.synthetic else "sourced",
             "file": str(dataset.file.relative_to(DATASETS_DIR)),
             "bytes": dataset.file.stat().st_size if exists else 0,
-            "rows": _rows(dataset) if exists else 0,
+            "rows": _rows(dataset) if problem is None else 0,
             "title": dataset.title,
+            "problem": problem,
         })
     return pd.DataFrame(rows)
 

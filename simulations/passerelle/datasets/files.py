@@ -64,3 +64,29 @@ def read_checksums(path: Path) -> dict[str, str]:
         digest, _, name = line.partition("  ")
         found[name] = digest
     return found
+
+
+def damaged(folder: Path) -> dict[str, str]:
+    """Files listed in ``folder``'s ``SHA256SUMS`` that are missing or differ from it:
+    file name → what is wrong (empty when every file matches).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("a")
+    >>> _ = (folder / CHECKSUMS).write_text(checksums_text(folder, ["a.txt"]))
+    >>> damaged(folder)
+    {}
+    >>> _ = (folder / "a.txt").write_text("b")
+    >>> damaged(folder)
+    {'a.txt': 'differs from SHA256SUMS'}
+    """
+    wrong = {}
+    for name, digest in read_checksums(folder / CHECKSUMS).items():
+        path = folder / name
+        if not path.is_file():
+            wrong[name] = "is missing"
+        elif sha256(path) != digest:
+            wrong[name] = f"differs from {CHECKSUMS}"
+    return wrong

@@ -15,11 +15,10 @@ import pandas as pd
 
 from passerelle.datasets import runs
 from passerelle.engine.results import Results
-from passerelle.engine.timeline import parse_month
+from passerelle.engine.timeline import END_OF_TIME, parse_month
 from passerelle.modules.cascade import STEPS
 from passerelle.modules.places import commune_mask, distances_km, month_or
 
-NEVER_CLOSES = 2**30
 COUNTS = {  # column: (measure, coverage groups or None for everyone)
     "population": ("population", None),
     "non_satisfait_12m": ("unmet_12m_reported", None),
@@ -79,7 +78,7 @@ def tabulate(observed: runs.Run) -> pd.DataFrame:
             continue
         home = areas[communes.index(site.commune)]
         open_ = (months >= parse_month(site.opening)) & (
-            months <= month_or(site.closing, NEVER_CLOSES))
+            months <= month_or(site.closing, END_OF_TIME))
         km = distances_km(areas, home.lat, home.lon)
         distance = np.where(open_[None, :], np.minimum(distance, km[:, None]), distance)
         in_commune[communes.index(site.commune)] |= open_
@@ -92,7 +91,7 @@ def tabulate(observed: runs.Run) -> pd.DataFrame:
             continue
         inside = commune_mask(deployment.area, areas)
         working = (months >= parse_month(deployment.start)) & (
-            months <= month_or(deployment.end, NEVER_CLOSES))
+            months <= month_or(deployment.end, END_OF_TIME))
         active |= inside[:, None] & working[None, :]
     frame["facilitateurs_actifs"] = active.reshape(-1)
     return frame

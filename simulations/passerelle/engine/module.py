@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 import numpy as np
 
@@ -16,11 +17,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Measure:
-    """A result a module records each month, counted in each group cell."""
+    """A result a module records each month, counted in each group cell.
+
+    ``kind`` says how months add up: a ``flow`` (events of the month: needs, visits, EUR)
+    sums over a year; a ``stock`` (people present, open needs at the end of the month) is
+    read at one month or averaged, never summed.
+    """
 
     name: str
     unit: str
     description: str
+    kind: Literal["stock", "flow"] = "flow"
 
 
 class Module:
@@ -34,6 +41,10 @@ class Module:
     recomputing every person's group each month when no module of the run needs it.
     ``person_totals`` names columns whose final values ``Results.people`` keeps, one per
     uid, for person-level comparisons between scenarios run on the same seed.
+
+    ``requires`` names the modules it cannot run without (their columns, measures or
+    encounters are read); ``optional`` those it uses when they are part of the run (it
+    checks ``sim.has(name)``). ``Sim`` refuses a run whose modules miss a requirement.
     """
 
     name: ClassVar[str]
@@ -43,9 +54,18 @@ class Module:
     measures: ClassVar[tuple[Measure, ...]] = ()
     changes_groups: ClassVar[bool] = True
     person_totals: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[str, ...]] = ()
+    optional: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, params: Params | None = None, **overrides):
         self.pars = params if params is not None else self.Params(**overrides)
+
+    def uses(self, sim: Sim, name: str) -> bool:
+        """Whether ``name``, one of the modules declared in ``optional``, is in this run."""
+        if name not in self.optional:
+            raise ValueError(f"module {self.name} uses {name!r} without declaring it: add it "
+                             "to `optional` (or to `requires`)")
+        return sim.has(name)
 
     def init(self, sim: Sim) -> None:
         """Set up state once the population exists (default: nothing)."""
@@ -71,3 +91,24 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.pars!r})"
+
+
+def missing_requirements(modules: Iterable[type[Module] | Module]) -> list[str]:
+    """One line per module of ``modules`` whose ``requires`` names a module not among them.
+
+    Examples
+    --------
+    >>> from passerelle.modules import BUILTIN
+    >>> missing_requirements([BUILTIN["demography"], BUILTIN["cascade"]])
+    ["cascade requires needs, which is not in the run's modules (demography, cascade)"]
+    """
+    modules = list(modules)
+    names = [module.name for module in modules]
+    problems = []
+    for module in modules:
+        absent = [name for name in module.requires if name not in names]
+        if absent:
+            problems.append(f"{module.name} requires {', '.join(absent)}, which "
+                            f"{'is' if len(absent) == 1 else 'are'} not in the run's modules "
+                            f"({', '.join(names)})")
+    return problems

@@ -17,6 +17,9 @@ class Column:
     description: str = ""
 
 
+ALIVE = Column("alive", "bool", True, "present in the population")
+
+
 class People:
     """Struct of arrays with spare capacity, so arrivals append without copying each month.
 
@@ -29,7 +32,7 @@ class People:
         self._capacity = max(int(capacity or n), 1)
         self._columns: dict[str, Column] = {}
         self._data: dict[str, np.ndarray] = {}
-        self.add(Column("alive", "bool", True, "present in the population"))
+        self.add(ALIVE)
 
     def add(self, column: Column) -> None:
         """Add a column filled with its default; adding the same column twice is a no-op."""

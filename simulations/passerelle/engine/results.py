@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from passerelle.config.labels import PAYER_NAMES, name
 from passerelle.config.scenario import Scenario
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
+from passerelle.engine.numbers import SHARE
+from passerelle.engine.record import RunRecord
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
@@ -24,7 +27,8 @@ class Results:
 
     ``cells[measure]`` has shape (months, cells) and counts simulated people; multiply by
     ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
-    final value of each module's ``person_totals`` columns, indexed by uid.
+    final value of each module's ``person_totals`` columns, indexed by uid. ``record``
+    says what was run (the command line sets it with the overrides as given).
     """
 
     scenario: Scenario
@@ -37,6 +41,7 @@ class Results:
     seconds: float = 0.0
     people: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    record: RunRecord | None = None
 
     @property
     def months(self) -> list[str]:
@@ -128,50 +133,65 @@ class Results:
         return float(self.select(measure, **where)[-1])
 
     def summary(self) -> pd.DataFrame:
-        """Key indicators over the last 12 months: one row per indicator, with its unit."""
+        """Key indicators: one row per indicator with a stable ``key``, the ``indicator``
+        as a reader reads it (saying "a year" for flows over the last 12 months, "in the
+        last month" for stocks), its ``value`` and ``unit`` (a share is ``share 0-1``)."""
         import pandas as pd
 
         population = self.at_end("population")
         residents = {"coverage": ("insured", "insured_bim", "lapsed")}
         adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}
         unmet = sum(self.last_year(f"unmet_{s}") for s in STEPS)
+        undocumented = self.at_end("population", coverage=("undocumented_amu",
+                                                           "undocumented_no_amu"))
         rows = [
-            ("population", population, "persons"),
-            ("needs per person-year", self.last_year("needs_new") / population, "needs"),
-            ("needs unmet in a month", unmet, "need-months"),
-            *((f"  of which at '{s}'", self.last_year(f"unmet_{s}") / max(unmet, 1e-12),
-               "share 0-1") for s in STEPS),
-            ("needs given up", self.last_year("forgone"), "needs"),
-            ("adult residents with a perceived unmet need (12 months)",
-             self.at_end("unmet_12m_reported", **residents, **adults)
-             / self.at_end("population", **residents, **adults), "share 0-1"),
-            ("ED visits per 1,000 a year", 1000 * self.last_year("ed_visits") / population,
-             "visits"),
-            ("  of which avoidable", self.last_year("ed_avoidable")
-             / max(self.last_year("ed_visits"), 1e-12), "share 0-1"),
-            ("hospital stays per 1,000 a year",
-             1000 * self.last_year("hospital_stays") / population, "stays"),
-            ("residents with a DMG", self.at_end("with_dmg", **residents)
-             / self.at_end("population", **residents), "share 0-1"),
-            ("residents not in order with their mutuelle",
-             self.at_end("population", coverage="lapsed")
-             / self.at_end("population", **residents), "share 0-1"),
-            ("undocumented people", self.at_end(
-                "population", coverage=("undocumented_amu", "undocumented_no_amu")), "persons"),
-            ("  of which with active AMU", self.at_end("population", coverage="undocumented_amu")
-             / max(self.at_end("population", coverage=("undocumented_amu",
-                                                       "undocumented_no_amu")), 1e-12),
-             "share 0-1"),
-            *((f"cost to {payer}", self.last_year(f"cost_{payer}"), "EUR a year")
-              for payer in ("inami", "patient", "federal", "programme")),
+            ("population", "population in the last month", population, "persons"),
+            ("needs_per_person_year", "new care needs per person a year",
+             self.last_year("needs_new") / population, "needs"),
+            ("unmet_need_months", "needs unmet in a month, summed over a year", unmet,
+             "need-months a year"),
+            *((f"unmet_share_{s}", f"  of which at '{s}'",
+               self.last_year(f"unmet_{s}") / max(unmet, 1e-12), SHARE) for s in STEPS),
+            ("needs_given_up", "needs given up without care a year",
+             self.last_year("forgone"), "needs a year"),
+            ("adults_unmet_12m", "adult residents with a perceived unmet need in the last "
+             "12 months", self.at_end("unmet_12m_reported", **residents, **adults)
+             / self.at_end("population", **residents, **adults), SHARE),
+            ("ed_visits_per_1000", "ED visits per 1,000 people a year",
+             1000 * self.last_year("ed_visits") / population, "visits a year"),
+            ("ed_avoidable_share", "  of which avoidable", self.last_year("ed_avoidable")
+             / max(self.last_year("ed_visits"), 1e-12), SHARE),
+            ("hospital_stays_per_1000", "hospital stays per 1,000 people a year",
+             1000 * self.last_year("hospital_stays") / population, "stays a year"),
+            ("residents_with_dmg", "residents with a DMG in the last month",
+             self.at_end("with_dmg", **residents) / self.at_end("population", **residents),
+             SHARE),
+            ("residents_lapsed", "residents not in order with their mutuelle in the last "
+             "month", self.at_end("population", coverage="lapsed")
+             / self.at_end("population", **residents), SHARE),
+            ("undocumented", "undocumented people in the last month", undocumented,
+             "persons"),
+            ("undocumented_amu_share", "  of which with active AMU",
+             self.at_end("population", coverage="undocumented_amu") / max(undocumented, 1e-12),
+             SHARE),
+            *((f"cost_{payer}", f"{name(f'cost_{payer}')} a year",
+               self.last_year(f"cost_{payer}"), "EUR a year") for payer in PAYER_NAMES),
         ]
-        present = [row for row in rows if not isinstance(row[1], float) or np.isfinite(row[1])]
-        return pd.DataFrame(present, columns=["indicator", "value", "unit"])
+        present = [row for row in rows if not isinstance(row[2], float) or np.isfinite(row[2])]
+        return pd.DataFrame(present, columns=["key", "indicator", "value", "unit"])
+
+    def run_record(self) -> RunRecord:
+        """What was run: the record given to the run (``record``), or the scenario's
+        own (its changes from the scenario file stand for the overrides)."""
+        return self.record if self.record is not None else RunRecord.of(self.scenario)
 
     def describe(self) -> dict:
-        """Run metadata, as written to summary.json."""
+        """Run metadata, as written to summary.json: the record of what was run, and
+        the run's size and speed."""
+        record = self.run_record()
         return {
             "scenario": self.scenario.name,
+            "title": record.title,
             "source": self.scenario.source,
             "seed": self.scenario.run.seed,
             "region": self.scenario.population.region,
@@ -180,8 +200,19 @@ class Results:
             "months": [self.months[0], self.months[-1]] if self.months else [],
             "agent_months": self.agent_months,
             "agent_months_per_second": self.agent_months / self.seconds if self.seconds else None,
+            "record": record.as_dict(),
             **self.meta,
         }
+
+    def parquet_metadata(self) -> dict[str, str]:
+        """Schema metadata of ``results.parquet``: the scenario, the seed and the whole
+        record of what was run (JSON under ``passerelle.record``)."""
+        record = self.run_record()
+        return {"passerelle.config.scenario": self.scenario.name,
+                "passerelle.seed": str(self.scenario.run.seed),
+                "passerelle.title": record.title,
+                "passerelle.params_hash": record.params_hash,
+                "passerelle.record": record.to_json()}
 
     def save(self, out: str | Path) -> Path:
         """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
@@ -195,8 +226,11 @@ class Results:
 
 
 def summary_json(results: Results) -> str:
-    """The summary and metadata as stable JSON (sorted keys, rounded floats)."""
-    summary = {row.indicator.strip(): round(float(row.value), 10)
-               for row in results.summary().itertuples()}
-    return json.dumps({"run": results.describe(), "summary": summary}, indent=2,
-                      sort_keys=True, default=str)
+    """The summary (by key, with each key's unit and label) and metadata as stable JSON
+    (sorted keys, rounded floats)."""
+    table = results.summary()
+    summary = {row.key: round(float(row.value), 10) for row in table.itertuples()}
+    return json.dumps({"run": results.describe(), "summary": summary,
+                       "units": dict(zip(table.key, table.unit, strict=True)),
+                       "labels": dict(zip(table.key, table.indicator.str.strip(), strict=True))},
+                      indent=2, sort_keys=True, default=str)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+NEVER = -(2**30)  # a month column's value when its event has not happened (or never will)
+END_OF_TIME = 2**30  # the month an open-ended window (no end, no closing) ends
 _PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 

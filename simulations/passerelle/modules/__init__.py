@@ -1,9 +1,17 @@
-"""The built-in modules of the model, and the default order of a scenario's modules.
+"""The built-in modules of the model, the default order of a scenario's modules, and the
+registry that finds a module class by name (built-in or a ``package.module:Class`` plugin).
 
 ``DEFAULT`` is the model itself (what the baseline runs). The interventions
 (facilitators, centres, policies) and the per-person ``ledger`` are built in too, but a
-scenario only runs them when its ``modules`` list names them.
+scenario only runs them when its ``modules`` list names them or a section configures them.
 """
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+from collections.abc import Iterable
 
 from passerelle.engine.module import Module
 from passerelle.modules.cascade import Cascade
@@ -27,5 +35,58 @@ BUILTIN: dict[str, type[Module]] = {
     cls.name: cls for cls in (*MODEL, *INTERVENTIONS, Ledger)
 }
 DEFAULT: tuple[str, ...] = tuple(cls.name for cls in MODEL)
+_PLUGIN = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+MAX_PATH = 200  # characters of a plugin path
 
-__all__ = ["BUILTIN", "DEFAULT", "INTERVENTIONS", "MODEL"]
+
+class PluginError(ValueError):
+    """A plugin that cannot be used; ``str()`` is a one-line message naming it."""
+
+
+def plugin(path: str) -> type[Module]:
+    """The module class a ``package.module:Class`` plugin path names.
+
+    Examples
+    --------
+    >>> plugin("passerelle.modules.needs:Needs").name
+    'needs'
+    """
+    if not isinstance(path, str) or len(path) > MAX_PATH or not _PLUGIN.match(path):
+        shown = repr(path) if len(repr(path)) <= MAX_PATH else repr(path)[:MAX_PATH] + "..."
+        raise PluginError(f"{shown} is not written package.module:Class (at most {MAX_PATH} "
+                          "characters)")
+    module_name, _, class_name = path.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), class_name)
+    except ImportError as error:
+        raise PluginError(f"{path}: cannot import {module_name!r} ({error})") from None
+    except AttributeError:
+        raise PluginError(f"{path}: {module_name!r} has no {class_name!r}") from None
+    if not (inspect.isclass(found) and issubclass(found, Module)):
+        kind = ("a class" if inspect.isclass(found) else "a function" if callable(found)
+                else f"a {type(found).__name__}")
+        raise PluginError(f"{path} is {kind}, not a subclass of "
+                          "passerelle.engine.module.Module")
+    for attribute, kind in (("name", str), ("order", (int, float))):
+        if not isinstance(getattr(found, attribute, None), kind):
+            raise PluginError(f"{path}: the class sets no {attribute!r} "
+                              f"({'a string' if kind is str else 'a number'})")
+    return found
+
+
+def registry(plugins: Iterable[str] = ()) -> dict[str, type[Module]]:
+    """Module classes by name: the built-in ones and ``package.module:Class`` plugins.
+
+    Examples
+    --------
+    >>> sorted(registry())[:3]
+    ['cascade', 'centres', 'costs']
+    """
+    found = dict(BUILTIN)
+    for path in plugins:
+        cls = plugin(path)
+        found[cls.name] = cls
+    return found
+
+
+__all__ = ["BUILTIN", "DEFAULT", "INTERVENTIONS", "MODEL", "PluginError", "plugin", "registry"]

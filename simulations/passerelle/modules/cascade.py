@@ -17,6 +17,7 @@ import numpy as np
 
 from passerelle.config.parameters import Params, assumption, calibrated
 from passerelle.config.population import BRUSSELS
+from passerelle.config.units import LogOdds, Share, vector
 from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
@@ -32,78 +33,78 @@ class Provider(Protocol):
 
 
 class CascadeParams(Params):
-    perceive_base: float = calibrated(
+    perceive_base: LogOdds = calibrated(
         5.0, description="log-odds of perceiving a need at average literacy",
         target="unmet_need_medical@Brussels",
     )
-    perceive_literacy: float = assumption(
+    perceive_literacy: LogOdds = assumption(
         2.0, description="log-odds per unit of literacy (0-1)",
         why="limited health literacy halves timely recognition of needs (HLS-EU)",
     )
-    perceive_urgent: float = assumption(2.0, description="log-odds added for urgent needs",
+    perceive_urgent: LogOdds = assumption(2.0, description="log-odds added for urgent needs",
                                         why="urgent symptoms are hard to ignore")
-    seek_base: float = calibrated(
+    seek_base: LogOdds = calibrated(
         5.2, description="log-odds of seeking care at average trust",
         target="unmet_need_medical@Brussels",
     )
-    seek_trust: float = assumption(1.5, description="log-odds per unit of trust (0-1)",
+    seek_trust: LogOdds = assumption(1.5, description="log-odds per unit of trust (0-1)",
                                    why="mistrust and fear of institutions deter care-seeking")
-    seek_language: float = assumption(2.0, description="log-odds lost with a language barrier",
+    seek_language: LogOdds = assumption(2.0, description="log-odds lost with a language barrier",
                                       why="language is the first barrier in CASO reports")
-    seek_undocumented: float = assumption(
+    seek_undocumented: LogOdds = assumption(
         1.2, description="log-odds lost by undocumented people without AMU (fear of papers)",
         why="Médecins du Monde: fear of being reported keeps people away",
     )
-    seek_substance: float = assumption(0.8, description="log-odds lost with problem substance "
+    seek_substance: LogOdds = assumption(0.8, description="log-odds lost with problem substance "
                                        "use", why="stigma in regular care")
-    reach_base: float = calibrated(
+    reach_base: LogOdds = calibrated(
         5.6, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
     )
-    reach_homeless: float = assumption(1.8, description="log-odds lost when homeless",
+    reach_homeless: LogOdds = assumption(1.8, description="log-odds lost when homeless",
                                        why="no address, no transport, other priorities")
-    reach_deprivation: float = assumption(
+    reach_deprivation: LogOdds = assumption(
         1.0, description="log-odds lost per unit of commune deprivation (0-1)",
         why="fewer GPs accept new patients in deprived communes",
     )
-    reach_brussels: float = calibrated(
+    reach_brussels: LogOdds = calibrated(
         1.4, description="log-odds lost in Brussels (fewer GPs per resident, many closed to "
         "new patients)", target="unmet_need_medical@Brussels against "
         "unmet_need_medical_lowest_income@Belgium",
     )
-    reach_regular_gp: float = assumption(1.0, description="log-odds added with a regular GP "
+    reach_regular_gp: LogOdds = assumption(1.0, description="log-odds added with a regular GP "
                                          "(DMG or maison médicale)", why="an open door")
-    pay_by_coverage: tuple[float, float, float, float, float, float] = calibrated(
+    pay_by_coverage: vector(LogOdds, 6) = calibrated(
         (5.0, 5.6, -0.5, 3.2, -1.5, 3.5), description="log-odds of affording care by coverage "
         "group (insured, insured BIM, lapsed, undocumented with AMU, without AMU, asylum "
         "seeker)", target="unmet_need_medical_lowest_income@Belgium",
     )
-    pay_income: float = assumption(
+    pay_income: LogOdds = assumption(
         0.2, description="log-odds per income quintile above the middle, for the insured",
         why="unmet need for cost falls steeply with income (EU-SILC)",
     )
-    pay_regular_gp: float = assumption(
+    pay_regular_gp: LogOdds = assumption(
         0.8, description="log-odds added with a DMG or maison médicale (lower co-payment, "
         "tiers payant)", why="DMG lowers co-payments; maisons médicales are free at use",
     )
-    engage_base: float = calibrated(5.8, description="log-odds of completing care",
+    engage_base: LogOdds = calibrated(5.8, description="log-odds of completing care",
                                     target="unmet_need_medical@Brussels")
-    engage_regular_gp: float = assumption(1.0, description="log-odds added with a regular GP",
+    engage_regular_gp: LogOdds = assumption(1.0, description="log-odds added with a regular GP",
                                           why="continuity of care")
-    engage_literacy: float = assumption(1.5, description="log-odds per unit of literacy",
+    engage_literacy: LogOdds = assumption(1.5, description="log-odds per unit of literacy",
                                         why="following a treatment plan needs literacy")
-    engage_language: float = assumption(1.5, description="log-odds lost with a language "
+    engage_language: LogOdds = assumption(1.5, description="log-odds lost with a language "
                                         "barrier", why="consultations without interpreter")
-    ed_without_regular_gp: float = calibrated(
+    ed_without_regular_gp: Share = calibrated(
         0.10, description="share of met non-urgent needs of people without a regular GP "
-        "that are met at the ED", ge=0, le=1, target="ed_contacts_per_1000@Brussels",
+        "that are met at the ED", target="ed_contacts_per_1000@Brussels",
     )
-    ed_with_regular_gp: float = calibrated(
-        0.02, description="same share for people with a regular GP", ge=0, le=1,
+    ed_with_regular_gp: Share = calibrated(
+        0.02, description="same share for people with a regular GP",
         target="ed_contacts_per_1000@Brussels",
     )
-    ed_newcomers: float = assumption(
-        0.25, description="same share for undocumented people and lapsed patients", ge=0,
-        le=1, why="hospitals cannot turn them away; GPs can (KCE 257)",
+    ed_newcomers: Share = assumption(
+        0.25, description="same share for undocumented people and lapsed patients",
+        why="hospitals cannot turn them away; GPs can (KCE 257)",
     )
 
 
@@ -114,6 +115,7 @@ class Cascade(Module):
     order = 50.0
     changes_groups = False
     Params = CascadeParams
+    requires = ("needs",)
     columns = (
         *(Column(f"boost_{step}", "float32", 0.0, f"log-odds added to {step} by interventions")
           for step in STEPS),

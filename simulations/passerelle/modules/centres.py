@@ -37,38 +37,52 @@ it sees no one and costs nothing.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, Strict, field_validator
 
 from passerelle.config import sources
 from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.config.sources import BRUSSELS_FIGURES
+from passerelle.config.units import (
+    ConsultationsPerMonth,
+    EurPerContact,
+    EurPerYear,
+    Kilometres,
+    LogOdds,
+    Month,
+    MonthlyProbability,
+    Months,
+    Probability,
+    Share,
+    Unit,
+    Until,
+    bounded,
+    vector,
+)
 from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import parse_month
-from passerelle.modules.places import (
-    END_OF_TIME,
-    MAX_SITES,
-    Probability,
-    Spec,
-    check_commune,
-    check_end,
-    check_month,
-    distances_km,
-    month_or,
-)
+from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
+from passerelle.modules.places import MAX_SITES, CommuneName, Spec, distances_km, month_or
 
 if TYPE_CHECKING:
     import pandas as pd
 
-NEVER = -(2**30)
 FUNDERS = ("feder", "inami_project", "social_integration", "donations")
 # Revenue lines simulated from consultations, and the measure each is read from.
 FEES = {"inami_fees": "inami", "federal_fees": "federal", "patient_fees": "fees"}
 SERVICES = ("medical", "social", "psychological")
-BRUSSELS = "Brussels"
+
+
+def _site_name(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
+        raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
+    return value
+
+
+SiteName = Annotated[str, Strict(), AfterValidator(_site_name), Unit("name")]
 
 
 class Grant(Spec):
@@ -76,68 +90,41 @@ class Grant(Spec):
 
     funder: Literal["feder", "inami_project", "social_integration", "donations"] = Field(
         description="who pays")
-    eur_per_year: float = Field(ge=0, description="EUR a year")
-    start: str = Field(description="first month funded, YYYY-MM")
-    end: str | None = Field(default=None, description="last month funded, or none")
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
+    eur_per_year: EurPerYear = Field(description="EUR a year")
+    start: Month = Field(description="first month funded, YYYY-MM")
+    end: Until = Field(default=None, description="last month funded, or none")
 
 
 class Site(Spec):
     """One unconditional centre."""
 
-    name: str = Field(description="short name (lower case, digits, _): names its measures")
-    commune: str = Field(description="commune of communes.csv where the centre stands")
-    opening: str = Field(description="first month open, YYYY-MM")
-    closing: str | None = Field(default=None, description="last month open, or none")
-    capacity: float = Field(ge=0, description="consultations a month (real population)")
+    name: SiteName = Field(description="short name (lower case, digits, _): names its "
+                           "measures")
+    commune: CommuneName = Field(description="commune of communes.csv where the centre stands")
+    opening: Month = Field(description="first month open, YYYY-MM")
+    closing: Until = Field(default=None, description="last month open, or none")
+    capacity: ConsultationsPerMonth = Field(description="consultations a month (real "
+                                            "population)")
     services: tuple[Literal["medical", "social", "psychological"], ...] = Field(
         min_length=1, description="medical (meets needs), social, psychological")
     target: Literal["everyone", "addiction"] = Field(
         default="everyone", description="who may come: everyone, or people with addictions")
-    staff_eur_per_year: float = Field(ge=0, description="staff costs, EUR a year")
-    building_eur_per_year: float = Field(ge=0, description="building costs, EUR a year")
+    staff_eur_per_year: EurPerYear = Field(description="staff costs, EUR a year")
+    building_eur_per_year: EurPerYear = Field(description="building costs, EUR a year")
     grants: tuple[Grant, ...] = Field(default=(), description="grants and donations")
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", value):
-            raise ValueError(f"{value!r}: write it in lower case letters, digits and _")
-        return value
 
-    @field_validator("commune")
-    @classmethod
-    def _commune(cls, value: str) -> str:
-        return check_commune(value)
-
-    @field_validator("opening")
-    @classmethod
-    def _opening(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("closing")
-    @classmethod
-    def _closing(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("opening"), "opening")
+Sites = Annotated[tuple[Site, ...], Field(max_length=MAX_SITES), Unit("centres")]
 
 
 def _year1(key: str) -> float:
-    return sources.value(f"centre_year1_{key}", BRUSSELS)
+    return sources.value(f"centre_year1_{key}", BRUSSELS_FIGURES)
 
 
 def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
     """The first-year funding of the Molenbeek centre, scaled: grants until ``end``,
     donations (the rest of the budget after grants and fees) open-ended."""
-    budget = sources.value("centre_year1_budget", BRUSSELS)
+    budget = sources.value("centre_year1_budget", BRUSSELS_FIGURES)
     lines = {"feder": _year1("feder"), "inami_project": _year1("inami"),
              "social_integration": _year1("social_integration")}
     donations = budget - sum(lines.values()) - _year1("fees")
@@ -150,7 +137,7 @@ def _grants(scale: float, start: str, end: str) -> tuple[Grant, ...]:
 
 def _site(name: str, commune: str, opening: str, capacity: float, grants_end: str,
           **extra) -> Site:
-    budget = sources.value("centre_year1_budget", BRUSSELS)
+    budget = sources.value("centre_year1_budget", BRUSSELS_FIGURES)
     scale = capacity / (sources.value("centre_ribaucare_consultations_first_year",
                                       "Molenbeek-Saint-Jean") / 12)
     return Site(name=name, commune=commune, opening=opening, capacity=capacity,
@@ -176,7 +163,7 @@ def _brussels_centres(opened: str) -> tuple[Site, ...]:
 
 
 class CentresParams(Params):
-    sites: tuple[Site, ...] = sourced(
+    sites: Sites = sourced(
         "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=_brussels_centres,
         description="the centres: commune, opening, capacity, services, target group, costs "
         "and grants",
@@ -190,56 +177,55 @@ class CentresParams(Params):
         f"all: staff {STAFF_SHARE:.0%} of costs, building the rest; costs and grants scale "
         "with capacity from Molenbeek's; grants last until December 2020 (the end of the "
         "FEDER 2014-2020 programme), three years from opening for Anderlecht",
-        max_length=MAX_SITES,
     )
-    decay_km: float = assumption(
+    decay_km: Kilometres = assumption(
         2.5, description="distance (km between commune centroids) over which the chance "
-        "of coming to a centre falls by a factor e", gt=0,
+        "of coming to a centre falls by a factor e",
         why="neighbourhood health centres draw most patients from within a few km",
     )
-    uptake_by_barrier: tuple[Probability, Probability, Probability, Probability] = assumption(
+    uptake_by_barrier: vector(Probability, 4) = assumption(
         (0.3, 0.15, 0.5, 0.3), description="probability of coming to a centre in one's "
         "commune with a need that failed at seek, reach, pay or engage",
         why="no papers asked and no payment draw those turned away by cost most; a centre "
         "is one more door for those who could not reach a GP",
     )
-    uptake_registered: float = assumption(
+    uptake_registered: Probability = assumption(
         0.7, description="probability that a followed patient brings a new failed need back "
-        "to the centre", ge=0, le=1, why="a known place, a known team",
+        "to the centre", why="a known place, a known team",
     )
-    wait_share: float = assumption(
+    wait_share: Share = assumption(
         0.5, description="share of people turned away for lack of capacity who are asked "
-        "to come back next month (the others are lost)", ge=0, le=1,
+        "to come back next month (the others are lost)",
         why="half of those turned away come back (order of magnitude from MdM reports)",
     )
-    social_months: int = assumption(
+    social_months: bounded(Months, le=60) = assumption(
         6, description="months after a visit during which social workers follow a patient",
-        ge=0, le=60, why="a file stays open about half a year",
+        why="a file stays open about half a year",
     )
-    social_reopen_per_month: float = assumption(
+    social_reopen_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed patient's lapsed rights "
-        "are reopened", ge=0, le=1, why="social workers handle mutualité files daily",
+        "are reopened", why="social workers handle mutualité files daily",
     )
-    social_bim_per_month: float = assumption(
+    social_bim_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed eligible patient "
-        "activates BIM", ge=0, le=1, why="same paperwork as reopening rights",
+        "activates BIM", why="same paperwork as reopening rights",
     )
-    social_amu_per_month: float = assumption(
+    social_amu_per_month: MonthlyProbability = assumption(
         0.5, description="monthly probability that social workers file an AMU application "
-        "for a followed undocumented patient without AMU", ge=0, le=1,
+        "for a followed undocumented patient without AMU",
         why="helping with the CPAS is the core of their work with undocumented patients",
     )
-    reinsertion_per_month: float = assumption(
+    reinsertion_per_month: MonthlyProbability = assumption(
         0.1, description="monthly probability that a followed insured patient without a "
-        "regular GP is referred back to one and opens a DMG (re-insertion)", ge=0, le=1,
+        "regular GP is referred back to one and opens a DMG (re-insertion)",
         why="referral back to regular care is the centres' stated aim",
     )
-    psych_engage_effect: float = assumption(
+    psych_engage_effect: bounded(LogOdds, ge=0) = assumption(
         0.5, description="log-odds added to completing care for patients followed by a "
-        "centre with a psychologist", ge=0, why="half of a regular GP's effect",
+        "centre with a psychologist", why="half of a regular GP's effect",
     )
-    patient_fee: float = assumption(
-        0.0, description="EUR an insured patient pays per consultation", ge=0,
+    patient_fee: EurPerContact = assumption(
+        0.0, description="EUR an insured patient pays per consultation",
         why="no payment at the point of care: the co-payment is waived",
     )
 
@@ -274,6 +260,8 @@ class Centres(Module):
     changes_groups = False
     Params = CentresParams
     treated_since = "centre_first_month"
+    requires = ("cascade",)
+    optional = ("coverage", "costs")
     columns = (
         Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
         Column("centre_first_month", "int32", NEVER, "month of the first visit"),
@@ -290,7 +278,7 @@ class Centres(Module):
         Measure("centre_waiting", "persons", "people turned away and asked to come back"),
         Measure("centre_lost", "persons", "people turned away and lost"),
         Measure("centre_new_patients", "persons", "first visits to a centre"),
-        Measure("centre_followed", "persons", "patients followed by social workers (stock)"),
+        Measure("centre_followed", "persons", "patients followed by social workers", "stock"),
         Measure("centre_amu_filed", "applications", "AMU applications filed by social "
                 "workers"),
         Measure("centre_reinserted", "persons", "patients referred back to a regular GP"),
@@ -314,9 +302,9 @@ class Centres(Module):
                                 parse_month(site.opening), month_or(site.closing, END_OF_TIME)))
         self._served_eur: dict[int, float] = {}
         self._served: dict[int, np.ndarray] = {}
-        if self._sites and sim.has("cascade"):
+        if self._sites:
             sim.module("cascade").providers.append(self)
-        costs = sim.module("costs").pars if sim.has("costs") else None
+        costs = sim.module("costs").pars if self.uses(sim, "costs") else None
         self._fee = costs.gp_fee if costs else sources.value("gp_consultation_fee")
         copays = ((costs.copay_dmg, costs.copay_no_dmg, costs.copay_bim_dmg,
                    costs.copay_bim_no_dmg) if costs else (0.0, 0.0, 0.0, 0.0))
@@ -405,7 +393,7 @@ class Centres(Module):
         sim.record(f"centre_{site.name}_inami", insured, inami)
         sim.record(f"centre_{site.name}_federal", federal, self._fee)
         sim.record(f"centre_{site.name}_fees", insured, fees)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             sim.record("cost_inami", insured, inami)
             sim.record("cost_federal", federal, self._fee)
             sim.record("cost_patient", insured, fees)
@@ -415,7 +403,7 @@ class Centres(Module):
 
     def step(self, sim) -> None:
         self._follow(sim)
-        if sim.has("costs"):
+        if self.uses(sim, "costs"):
             self._costs(sim)
         self._served_eur, self._served = {}, {}
 
@@ -433,14 +421,15 @@ class Centres(Module):
                           for i in range(len(self.pars.sites))] or [False])
         wants_social = recent & social[site_of]
         wants_psych = recent & psych[site_of]
+        rights = (("reopen_boost", p.social_reopen_per_month),
+                  ("bim_boost", p.social_bim_per_month))
         self._switch(people, registered, wants_social, people.centre_social,
-                     (("reopen_boost", p.social_reopen_per_month),
-                      ("bim_boost", p.social_bim_per_month)))
+                     rights if self.uses(sim, "coverage") else ())
         self._switch(people, registered, wants_psych, people.centre_psych,
                      (("boost_engage", p.psych_engage_effect),))
         followed = registered[wants_social]
         sim.record("centre_followed", followed)
-        if sim.has("coverage"):
+        if self.uses(sim, "coverage"):
             delay = max(sim.module("coverage").pars.amu_delay_months, 1)
             idle = followed[(people.coverage[followed] == UNDOCUMENTED)
                             & ~people.amu_active[followed]
@@ -463,10 +452,9 @@ class Centres(Module):
         current = flag[uids]
         on, off = uids[wanted & ~current], uids[~wanted & current]
         for column, amount in boosts:
-            if column in people:
-                values = getattr(people, column)
-                values[on] += np.float32(amount)
-                values[off] -= np.float32(amount)
+            values = getattr(people, column)
+            values[on] += np.float32(amount)
+            values[off] -= np.float32(amount)
         flag[on] = True
         flag[off] = False
 

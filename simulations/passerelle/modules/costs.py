@@ -7,6 +7,7 @@ import numpy as np
 
 from passerelle.config import sources
 from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.config.units import EurPerContact, EurPerStay
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 
@@ -14,36 +15,36 @@ PAYERS = ("inami", "patient", "federal", "programme")
 
 
 class CostsParams(Params):
-    gp_fee: float = sourced("gp_consultation_fee", description="EUR per GP consultation", ge=0)
-    copay_dmg: float = sourced("gp_copay_with_dmg", description="EUR paid by the patient "
-                               "with a DMG", ge=0)
-    copay_no_dmg: float = sourced("gp_copay_without_dmg", description="EUR paid without a DMG",
-                                  ge=0)
-    copay_bim_dmg: float = sourced("gp_copay_bim_with_dmg", description="EUR paid by a BIM "
-                                   "patient with a DMG", ge=0)
-    copay_bim_no_dmg: float = assumption(
-        1.5, description="EUR paid by a BIM patient without a DMG", ge=0,
+    gp_fee: EurPerContact = sourced("gp_consultation_fee", description="EUR per GP consultation")
+    copay_dmg: EurPerContact = sourced("gp_copay_with_dmg", description="EUR paid by the patient "
+                               "with a DMG")
+    copay_no_dmg: EurPerContact = sourced("gp_copay_without_dmg",
+                                          description="EUR paid without a DMG")
+    copay_bim_dmg: EurPerContact = sourced("gp_copay_bim_with_dmg", description="EUR paid by a BIM "
+                                   "patient with a DMG")
+    copay_bim_no_dmg: EurPerContact = assumption(
+        1.5, description="EUR paid by a BIM patient without a DMG",
         why="the note of gp_copay_bim_with_dmg (1.50 without DMG)",
     )
-    maison_medicale_per_contact: float = assumption(
-        30.0, description="INAMI flat-rate payment per maison médicale contact, EUR", ge=0,
+    maison_medicale_per_contact: EurPerContact = assumption(
+        30.0, description="INAMI flat-rate payment per maison médicale contact, EUR",
         why="the forfait is per enrolled person; valued here at one GP fee per contact",
     )
-    ed_fees: float = sourced("ed_physician_fees_per_patient",
-                             description="EUR of physician fees per ED visit", ge=0)
-    ed_patient_fee: float = sourced(
+    ed_fees: EurPerContact = sourced("ed_physician_fees_per_patient",
+                             description="EUR of physician fees per ED visit")
+    ed_patient_fee: EurPerContact = sourced(
         "ed_patient_flat_fee_self_referred", description="EUR paid by the patient per ED "
-        "visit (average of self-referred and referred)", ge=0,
+        "visit (average of self-referred and referred)",
         derive=lambda fee: round(
             (fee * sources.value("ed_self_referred") + 4.0 * 693000)
             / (sources.value("ed_self_referred") + 693000), 2),
         how="weighted with 4.00 EUR for the 693,000 referred contacts (notes of the rows)",
     )
-    hospital_stay: float = sourced("hospital_standard_stay_cost",
-                                   description="EUR per hospital stay", ge=0)
-    hospital_patient_share: float = sourced(
+    hospital_stay: EurPerStay = sourced("hospital_standard_stay_cost",
+                                   description="EUR per hospital stay")
+    hospital_patient_share: EurPerStay = sourced(
         "hospital_patient_share_shared_room", description="EUR of a stay paid by an insured "
-        "patient", ge=0,
+        "patient",
     )
 
 
@@ -54,6 +55,7 @@ class Costs(Module):
     order = 80.0
     changes_groups = False
     Params = CostsParams
+    optional = ("cascade", "escalation")
     measures = tuple(Measure(f"cost_{payer}", "EUR", f"costs borne by {payer}")
                      for payer in PAYERS)
 

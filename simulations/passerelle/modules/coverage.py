@@ -6,62 +6,70 @@ import numpy as np
 
 from passerelle.config import sources
 from passerelle.config.parameters import Params, assumption, calibrated, sourced
+from passerelle.config.units import (
+    MeanMonths,
+    MonthlyProbability,
+    Months,
+    Probability,
+    RelativeRisk,
+    Share,
+    bounded,
+)
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-
-NEVER = -(2**30)
+from passerelle.engine.timeline import NEVER
 
 
 class CoverageParams(Params):
-    reopen_per_month: float = assumption(
-        0.05, description="monthly probability that lapsed rights are reopened", ge=0, le=1,
+    reopen_per_month: MonthlyProbability = assumption(
+        0.05, description="monthly probability that lapsed rights are reopened",
         why="ruptures last from months to years; mean 20 months",
     )
-    lapse_per_month: float = calibrated(
+    lapse_per_month: MonthlyProbability = calibrated(
         round(0.05 * sources.value("uninsured_persons") / sources.value("population_total")
               / (1 - sources.value("uninsured_persons") / sources.value("population_total")), 6),
         description="monthly probability that an insured resident's rights lapse (middle "
-        "quintile multiplier 1, see population.lapsed_by_quintile)", ge=0, le=1,
+        "quintile multiplier 1, see population.lapsed_by_quintile)",
         target="uninsured share (uninsured_persons@Belgium): stationary at reopen_per_month",
     )
-    lapse_homeless_rr: float = assumption(
-        10.0, description="relative risk of a rupture when homeless", ge=0,
+    lapse_homeless_rr: RelativeRisk = assumption(
+        10.0, description="relative risk of a rupture when homeless",
         why="losing one's address removes the person from the register (radiation d'office)",
     )
-    bim_take_up_per_month: float = assumption(
+    bim_take_up_per_month: MonthlyProbability = assumption(
         0.01, description="monthly probability that an entitled person activates BIM",
-        ge=0, le=1, why="slow: about 45% of entitled working-age people never do",
+        why="slow: about 45% of entitled working-age people never do",
     )
-    amu_apply: float = calibrated(
+    amu_apply: Probability = calibrated(
         0.3, description="probability that an undocumented person without AMU applies at the "
-        "CPAS in the month after a perceived need went unmet", ge=0, le=1,
+        "CPAS in the month after a perceived need went unmet",
         target="amu_users@Belgium (10-20% of undocumented people)",
     )
-    amu_delay_months: int = assumption(
-        1, description="months from application to decision", ge=0, le=12,
+    amu_delay_months: bounded(Months, le=12) = assumption(
+        1, description="months from application to decision",
         why="the CPAS has 30 days to decide (organic law of 8 July 1976)",
     )
-    amu_refusal: float = sourced(
+    amu_refusal: Share = sourced(
         "amu_cpas_refusal_rate_low", description="share of applications refused",
         derive=lambda low: (low + sources.value("amu_cpas_refusal_rate_high")) / 2,
-        how="midpoint of the low (2%) and high (26%) rates across CPAS", ge=0, le=1,
+        how="midpoint of the low (2%) and high (26%) rates across CPAS",
     )
-    amu_validity_months: int = calibrated(
-        3, description="months an AMU decision stays in force", ge=1, le=24,
+    amu_validity_months: bounded(Months, ge=1, le=24) = calibrated(
+        3, description="months an AMU decision stays in force",
         target="amu_users@Belgium (10-20% of undocumented people)",
     )
-    asylum_months: float = assumption(
-        11.0, description="mean months from application to decision (in reception)", gt=0,
+    asylum_months: MeanMonths = assumption(
+        11.0, description="mean months from application to decision (in reception)",
         why="reception stock (fedasil_reception_places) ÷ applications per year ≈ 0.9 years",
     )
-    asylum_recognition: float = sourced(
+    asylum_recognition: Share = sourced(
         "asylum_decision_recognition_share", description="share of decisions granting "
-        "protection", ge=0, le=1,
+        "protection",
     )
-    regularisation_per_month: float = assumption(
+    regularisation_per_month: MonthlyProbability = assumption(
         0.001, description="monthly probability that an undocumented person is regularised",
-        ge=0, le=1, why="a few thousand regularisations a year for over 100,000 people",
+        why="a few thousand regularisations a year for over 100,000 people",
     )
 
 
@@ -72,6 +80,7 @@ class Coverage(Module):
     name = "coverage"
     order = 20.0
     Params = CoverageParams
+    requires = ("needs",)
     columns = (
         Column("reopen_boost", "float32", 0.0, "added monthly probability of reopening "
                "lapsed rights (facilitators, social workers)"),

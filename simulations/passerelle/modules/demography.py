@@ -10,23 +10,24 @@ import numpy as np
 
 from passerelle.config.parameters import Params, assumption
 from passerelle.config.population import NEWBORN
+from passerelle.config.units import MonthlyProbability, Share, YearlyProbability, vector
 from passerelle.engine.groups import ASYLUM, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 
 
 class DemographyParams(Params):
-    death_by_age: tuple[float, float, float, float, float, float] = assumption(
+    death_by_age: vector(YearlyProbability, 6) = assumption(
         (0.0002, 0.0004, 0.0008, 0.004, 0.015, 0.065), description="deaths per person per "
         "year by age band", why="Statbel life tables, rounded; gives about crude_death_rate",
     )
-    refused_departure: float = assumption(
+    refused_departure: Share = assumption(
         0.75, description="share of refused asylum seekers who leave Belgium the month after "
-        "the decision", ge=0, le=1, why="returns, transfers and onward migration; with fewer "
+        "the decision", why="returns, transfers and onward migration; with fewer "
         "leaving, refusals alone would outgrow the estimated stock of undocumented people",
     )
-    undocumented_departure: float = assumption(
+    undocumented_departure: MonthlyProbability = assumption(
         0.004, description="monthly probability that an undocumented person leaves Belgium",
-        ge=0, le=1, why="about 5% a year: returns, onward migration",
+        why="about 5% a year: returns, onward migration",
     )
 
 
@@ -39,6 +40,7 @@ class Demography(Module):
     name = "demography"
     order = 10.0
     Params = DemographyParams
+    optional = ("coverage", "escalation")
     measures = (
         Measure("births", "persons", "births"),
         Measure("deaths", "persons", "deaths"),
@@ -72,13 +74,13 @@ class Demography(Module):
         undocumented = alive[people.coverage[alive] == UNDOCUMENTED]
         leaving = undocumented[self.chance(sim, "departure", p.undocumented_departure,
                                            undocumented)]
-        if "asylum_refused_month" in people:
+        if self.uses(sim, "coverage"):
             refused = undocumented[people.asylum_refused_month[undocumented] == sim.month - 1]
             leaving = np.union1d(leaving, refused[self.chance(
                 sim, "refused_departure", p.refused_departure, refused)])
         leaving = np.setdiff1d(leaving, dying, assume_unique=True)
         for uids, measure in ((dying, "deaths"), (leaving, "departures")):
-            if sim.has("escalation"):
+            if self.uses(sim, "escalation"):
                 sim.module("escalation").forgo(sim, uids[people.need_open[uids]])
             people.alive[uids] = False
             sim.record(measure, uids)

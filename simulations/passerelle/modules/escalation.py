@@ -5,33 +5,34 @@ from __future__ import annotations
 import numpy as np
 
 from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.config.units import MonthlyProbability, RelativeRisk, SeverityPoints, Share
 from passerelle.engine.module import Measure, Module
 
 
 class EscalationParams(Params):
-    severity_step: float = assumption(
+    severity_step: SeverityPoints = assumption(
         0.1, description="severity added (0-1 scale) for each month a need goes unmet",
-        ge=0, le=1, why="untreated conditions worsen over months",
+        why="untreated conditions worsen over months",
     )
-    urgent_per_month: float = calibrated(
-        0.04, description="monthly probability that an unmet need becomes urgent", ge=0, le=1,
+    urgent_per_month: MonthlyProbability = calibrated(
+        0.04, description="monthly probability that an unmet need becomes urgent",
         target="ed_contacts_per_1000@Brussels",
     )
-    urgent_chronic_rr: float = assumption(
-        0.5, description="added relative risk of turning urgent per chronic condition", ge=0,
+    urgent_chronic_rr: RelativeRisk = assumption(
+        0.5, description="added relative risk of turning urgent per chronic condition",
         why="ambulatory-care-sensitive conditions are mostly chronic (KCE 263)",
     )
-    forgo_per_month: float = assumption(
+    forgo_per_month: MonthlyProbability = assumption(
         0.25, description="monthly probability that an unmet non-urgent need is given up",
-        ge=0, le=1, why="most self-limiting needs resolve or are given up within months",
+        why="most self-limiting needs resolve or are given up within months",
     )
-    admission_urgent: float = assumption(
-        0.25, description="share of urgent ED visits ending in a hospital stay", ge=0, le=1,
+    admission_urgent: Share = assumption(
+        0.25, description="share of urgent ED visits ending in a hospital stay",
         why="about a quarter of Belgian ED contacts are admitted (KCE 263)",
     )
-    admission_avoidable: float = assumption(
-        0.03, description="share of non-urgent ED visits ending in a hospital stay", ge=0,
-        le=1, why="primary-care-type ED visits are rarely admitted",
+    admission_avoidable: Share = assumption(
+        0.03, description="share of non-urgent ED visits ending in a hospital stay",
+        why="primary-care-type ED visits are rarely admitted",
     )
 
 
@@ -42,6 +43,8 @@ class Escalation(Module):
     order = 60.0
     changes_groups = False
     Params = EscalationParams
+    requires = ("needs",)
+    optional = ("cascade",)
     measures = (
         Measure("escalations", "needs", "unmet needs that turned urgent"),
         Measure("forgone", "needs", "needs given up without care (or left with their owner)"),

@@ -29,57 +29,47 @@ workers does nothing at all.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from passerelle.config.parameters import Params, assumption, calibrated, sourced
-from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
+from passerelle.config.units import (
+    ClientsPerWorker,
+    EurPerYear,
+    LogOdds,
+    Month,
+    MonthlyProbability,
+    MonthlyShare,
+    Months,
+    Probability,
+    RelativeRisk,
+    Share,
+    Unit,
+    Until,
+    Weight,
+    Workers,
+    bounded,
+    normalised,
+    vector,
+)
+from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-from passerelle.engine.results import STEPS
-from passerelle.engine.timeline import parse_month
-from passerelle.modules.places import (
-    END_OF_TIME,
-    MAX_SITES,
-    Probability,
-    Spec,
-    Weight,
-    check_end,
-    check_month,
-    check_place,
-    commune_mask,
-    month_or,
-    pick,
-)
+from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
+from passerelle.modules.places import MAX_SITES, Place, Spec, commune_mask, month_or, pick
 
-NEVER = -(2**30)
 ENROLMENT_MONTHS = 6
 
 
 class Deployment(Spec):
     """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
 
-    area: tuple[str, ...] = Field(min_length=1, description="communes or regions covered")
-    workers: float = Field(ge=0, description="facilitators (full-time equivalents)")
-    start: str = Field(description="first month of work, YYYY-MM")
-    end: str | None = Field(default=None, description="last month of work, YYYY-MM, or none")
-
-    @field_validator("area")
-    @classmethod
-    def _places(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(check_place(name) for name in value)
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return check_month(value)
-
-    @field_validator("end")
-    @classmethod
-    def _end(cls, value: str | None, info) -> str | None:
-        return check_end(value, info.data.get("start"))
+    area: tuple[Place, ...] = Field(min_length=1, description="communes or regions covered")
+    workers: Workers = Field(description="facilitators (full-time equivalents)")
+    start: Month = Field(description="first month of work, YYYY-MM")
+    end: Until = Field(default=None, description="last month of work, YYYY-MM, or none")
 
 
 # The federal project's roll-out: 50 workers from June 2021 (chw_budget, chw_first_in_post:
@@ -96,103 +86,106 @@ def _roll_out(start: str) -> tuple[Deployment, ...]:
                  for area, workers in _ROLL_OUT)
 
 
+Deployments = Annotated[tuple[Deployment, ...], Field(max_length=MAX_SITES), Unit("deployments")]
+Targeting = Annotated[Literal["outreach", "referral", "both", "discharge"], Unit("choice")]
+
+
 class FacilitatorsParams(Params):
-    deployments: tuple[Deployment, ...] = sourced(
+    deployments: Deployments = sourced(
         "chw_first_in_post", description="workers per city, with start and end months",
         derive=_roll_out,
         how="50 workers (chw_budget@Belgium) from June 2021, 17 in Wallonia and 6 in Gent "
         "(note of chw_first_in_post); assumption: the rest shared by city size (Antwerpen 8, "
         "Genk 3, Oostende 2, Tienen 2, Brussels 12; Liège 7, Dison/Verviers 3, Charleroi 7) "
-        "and no end within the run", max_length=MAX_SITES,
+        "and no end within the run",
     )
-    enrolment_months: int = assumption(
-        ENROLMENT_MONTHS, description="months a person stays enrolled", ge=1, le=60,
+    enrolment_months: bounded(Months, ge=1, le=60) = assumption(
+        ENROLMENT_MONTHS, description="months a person stays enrolled",
         why="IMPaCT's longer trials accompany people for six months (Kangovi et al. 2018)",
     )
-    caseload: float = sourced(
-        "chw_caseload_per_year", description="active clients per worker at a time", ge=0,
+    caseload: ClientsPerWorker = sourced(
+        "chw_caseload_per_year", description="active clients per worker at a time",
         derive=lambda per_year: per_year * ENROLMENT_MONTHS / 12,
         how=f"× {ENROLMENT_MONTHS}/12: clients a year × months enrolled / 12",
     )
-    targeting: Literal["outreach", "referral", "both", "discharge"] = assumption(
+    targeting: Targeting = assumption(
         "both", description="who is enrolled: outreach in the neighbourhood, referrals from "
         "mutualité records (lapsed members, BIM-eligible non-takers, people without a GP), "
         "both, or people leaving hospital (the IMPaCT trials)",
         why="the Belgian project combines outreach with referrals from the mutualités",
     )
-    referral_places: float = assumption(
+    referral_places: Share = assumption(
         0.5, description="share of free places filled from referrals when targeting is "
-        "'both'", ge=0, le=1, why="no figure: an even split",
+        "'both'", why="no figure: an even split",
     )
-    referral_lists: tuple[Weight, Weight, Weight] = assumption(
+    referral_lists: normalised(vector(Weight, 3)) = assumption(
         (0.5, 0.3, 0.2), description="shares of referrals drawn from each mutualité list: "
         "lapsed members, BIM-eligible non-takers, members without a regular GP (normalised; "
         "a person on several lists is drawn through each)",
         why="the lists are the project's referral routes; lapsed members come first, and the "
         "list of members without a GP (half of them) would otherwise swamp the others",
     )
-    outreach_vulnerable_rr: float = assumption(
+    outreach_vulnerable_rr: RelativeRisk = assumption(
         4.0, description="relative chance that outreach meets a vulnerable person (homeless, "
         "language barrier, problem substance use, lapsed or undocumented, or with a need "
         "unmet in the last three months) rather than another resident; outreach also "
-        "follows commune deprivation", ge=0,
+        "follows commune deprivation",
         why="outreach works where people gather: social services, associations, the street",
     )
-    acceptance: float = assumption(
-        0.7, description="probability that a person offered accompaniment accepts", ge=0,
-        le=1, why="IMPaCT enrolled about two thirds of eligible patients approached",
+    acceptance: Probability = assumption(
+        0.7, description="probability that a person offered accompaniment accepts",
+        why="IMPaCT enrolled about two thirds of eligible patients approached",
     )
-    perceive_effect: float = assumption(
-        1.0, description="log-odds added to perceiving a need while enrolled", ge=0,
+    perceive_effect: bounded(LogOdds, ge=0) = assumption(
+        1.0, description="log-odds added to perceiving a need while enrolled",
         why="information and health education; order of magnitude of literacy's own effect",
     )
-    seek_effect: float = assumption(
-        1.0, description="log-odds added to seeking care while enrolled", ge=0,
+    seek_effect: bounded(LogOdds, ge=0) = assumption(
+        1.0, description="log-odds added to seeking care while enrolled",
         why="accompaniment and trust: about the cascade's gap between high and low trust",
     )
-    engage_effect: float = assumption(
-        1.0, description="log-odds added to completing care while enrolled", ge=0,
+    engage_effect: bounded(LogOdds, ge=0) = assumption(
+        1.0, description="log-odds added to completing care while enrolled",
         why="appointments reminded, interpreters found: as much as a regular GP gives",
     )
-    reopen_per_month: float = assumption(
+    reopen_per_month: MonthlyProbability = assumption(
         0.15, description="added monthly probability that an enrolled person's lapsed rights "
-        "are reopened", ge=0, le=1,
+        "are reopened",
         why="a facilitator files the mutualité paperwork: about half reopened in 4 months",
     )
-    bim_per_month: float = assumption(
+    bim_per_month: MonthlyProbability = assumption(
         0.15, description="added monthly probability that an enrolled eligible person "
-        "activates BIM", ge=0, le=1, why="same paperwork as reopening rights",
+        "activates BIM", why="same paperwork as reopening rights",
     )
-    gp_found_per_month: float = assumption(
+    gp_found_per_month: MonthlyProbability = assumption(
         0.10, description="monthly probability that an enrolled insured person without a "
-        "regular GP gets a DMG", ge=0, le=1,
+        "regular GP gets a DMG",
         why="many Brussels GPs are closed to new patients: about half succeed in six months",
     )
-    retention: float = assumption(
+    retention: Share = assumption(
         0.5, description="share of the ability effects (perceive, seek, engage) kept at "
-        "graduation", ge=0, le=1, why="skills learnt stay; accompaniment stops",
+        "graduation", why="skills learnt stay; accompaniment stops",
     )
-    decay_per_month: float = assumption(
-        0.1, description="monthly relative fading of the retained effects", ge=0, le=1,
+    decay_per_month: MonthlyShare = assumption(
+        0.1, description="monthly relative fading of the retained effects",
         why="half-life of about six and a half months",
     )
-    discharge_followup: float = calibrated(
+    discharge_followup: Probability = calibrated(
         0.10, description="probability that, for a person enrolled in the month of a "
         "hospital discharge, the facilitator books a post-discharge primary-care visit the "
-        "person would not otherwise have made (an open need next month)", ge=0, le=1,
+        "person would not otherwise have made (an open need next month)",
         target="impact_2014_primary_care_14d_treated@USA (OR 1.52, see "
         "passerelle.config.plausibility)",
     )
-    observe_by_step: tuple[Probability, Probability, Probability, Probability,
-                           Probability] = assumption(
+    observe_by_step: vector(Probability, 5) = assumption(
         (0.2, 0.6, 0.8, 0.9, 0.5), description="probability that a facilitator notices and "
         "reports a client's unmet need, by failed step (perceive, seek, reach, pay, engage)",
         why="clients tell about bills and paperwork; needs they did not perceive stay "
         "unseen",
     )
-    cost_per_worker_year: float = sourced(
+    cost_per_worker_year: EurPerYear = sourced(
         "chw_cost_per_worker_year", description="EUR per worker and year (salary, "
-        "training, coordination)", ge=0,
+        "training, coordination)",
         how="the federal budget for 50 workers ÷ 50, assuming it is annual (grade E: flag)",
     )
 
@@ -205,6 +198,8 @@ class Facilitators(Module):
     changes_groups = False
     Params = FacilitatorsParams
     treated_since = "fac_enrolled_month"
+    requires = ("needs", "cascade")
+    optional = ("coverage", "costs")
     columns = (
         Column("fac_site", "int8", -1, "deployment the person is enrolled with (-1: none)"),
         Column("fac_until", "int32", NEVER, "month the enrolment ends"),
@@ -214,7 +209,8 @@ class Facilitators(Module):
     )
     person_totals = ("fac_enrolled_month", "fac_months")
     measures = (
-        Measure("fac_caseload", "persons", "people enrolled with a facilitator (end of month)"),
+        Measure("fac_caseload", "persons", "people enrolled with a facilitator (end of month)",
+                "stock"),
         Measure("fac_enrolled", "persons", "people newly enrolled"),
         Measure("fac_graduated", "persons", "people whose enrolment ended"),
         Measure("fac_gp_found", "persons", "enrolled people who got a DMG"),
@@ -261,8 +257,6 @@ class Facilitators(Module):
 
     def _report(self, sim, caseload: np.ndarray) -> None:
         """True barriers of this month's caseload, and the part facilitators report."""
-        if "last_barrier" not in sim.people:
-            return
         people = sim.people
         failed = caseload[people.last_unmet[caseload] == sim.month]
         step = people.last_barrier[failed]
@@ -361,8 +355,7 @@ class Facilitators(Module):
         people.need_urgent[booked] = False
         people.need_since[booked] = sim.month
         sim.record("fac_followups", booked)
-        if sim.has("needs"):
-            sim.record("needs_new", booked)
+        sim.record("needs_new", booked)
 
     def _apply_effects(self, sim, new: np.ndarray, graduating: np.ndarray) -> None:
         """Move each person's share of the ability effects, and the rights boosts, to this
@@ -380,13 +373,13 @@ class Facilitators(Module):
         for step, effect in (("perceive", p.perceive_effect), ("seek", p.seek_effect),
                              ("engage", p.engage_effect)):
             getattr(people, f"boost_{step}")[changed] += np.float32(effect) * delta
-        if "reopen_boost" in people:
+        if self.uses(sim, "coverage"):
             for uids, sign in ((new, 1), (graduating, -1)):
                 people.reopen_boost[uids] += np.float32(sign * p.reopen_per_month)
                 people.bim_boost[uids] += np.float32(sign * p.bim_per_month)
 
     def _cost(self, sim, active: list[tuple[int, Deployment, np.ndarray]]) -> None:
-        if not sim.has("costs"):
+        if not self.uses(sim, "costs"):
             return
         people = sim.people
         for index, deployment, area in active:

@@ -14,8 +14,8 @@ import numpy as np
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Module
 from passerelle.engine.people import Column
+from passerelle.engine.timeline import NEVER
 
-NEVER = -(2**30)
 PRIMARY_CARE = ("gp", "maison_medicale", "centre")
 
 # The outcomes a comparison reports per person: column, what it counts, unit.
@@ -41,6 +41,8 @@ class Ledger(Module):
     name = "ledger"
     order = 95.0
     changes_groups = False
+    requires = ("needs",)
+    optional = ("cascade", "escalation", "centres")
     columns = (
         Column("months_present", "int16", 0, "reported months the person was present"),
         *(Column(name, "int16", 0, f"{text} ({unit}), reported months")

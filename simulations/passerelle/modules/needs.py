@@ -5,33 +5,33 @@ from __future__ import annotations
 import numpy as np
 
 from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.config.units import MonthlyProbability, RelativeRisk, Share, vector
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-
-NEVER = -(2**30)
+from passerelle.engine.timeline import NEVER
 
 
 class NeedsParams(Params):
-    incidence_by_age: tuple[float, float, float, float, float, float] = calibrated(
+    incidence_by_age: vector(MonthlyProbability, 6) = calibrated(
         (0.16, 0.12, 0.14, 0.17, 0.22, 0.28), description="monthly probability of a new "
         "care need by age band (0-15, 16-24, 25-44, 45-64, 65-74, 75+), no chronic condition",
         target="ed_contacts_per_1000@Brussels (with the channels' ED shares); about 3 GP "
         "contacts a year per adult",
     )
-    chronic_rr: float = assumption(
-        0.5, description="added relative rate of needs per chronic condition", ge=0,
+    chronic_rr: RelativeRisk = assumption(
+        0.5, description="added relative rate of needs per chronic condition",
         why="people with chronic conditions consult about twice as often (INAMI/IMA data)",
     )
-    severity_rr: float = assumption(
-        1.0, description="added relative rate of needs at severity 1", ge=0,
+    severity_rr: RelativeRisk = assumption(
+        1.0, description="added relative rate of needs at severity 1",
         why="deteriorating health brings further needs",
     )
-    urgent_share: float = assumption(
+    urgent_share: Share = assumption(
         0.06, description="share of new needs that are urgent (need the ED or a hospital)",
-        ge=0, le=1, why="about 1 in 15 care episodes is an emergency (order of magnitude)",
+        why="about 1 in 15 care episodes is an emergency (order of magnitude)",
     )
-    urgent_severity_rr: float = assumption(
-        2.0, description="added relative risk that a need is urgent at severity 1", ge=0,
+    urgent_severity_rr: RelativeRisk = assumption(
+        2.0, description="added relative risk that a need is urgent at severity 1",
         why="unmet needs worsen",
     )
 

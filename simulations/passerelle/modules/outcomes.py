@@ -11,14 +11,18 @@ class Outcomes(Module):
     name = "outcomes"
     order = 90.0
     changes_groups = False
+    requires = ("needs",)
     measures = (
-        Measure("population", "persons", "people present"),
-        Measure("with_dmg", "persons", "people with a DMG"),
-        Measure("with_maison_medicale", "persons", "people enrolled in a maison médicale"),
-        Measure("needs_open", "needs", "open needs at the end of the month"),
-        Measure("unmet_12m", "persons", "people with a need unmet in the last 12 months"),
+        Measure("population", "persons", "people present", "stock"),
+        Measure("with_dmg", "persons", "people with a DMG", "stock"),
+        Measure("with_maison_medicale", "persons", "people enrolled in a maison médicale",
+                "stock"),
+        Measure("needs_open", "needs", "open needs at the end of the month", "stock"),
+        Measure("unmet_12m", "persons", "people with a need unmet in the last 12 months",
+                "stock"),
         Measure("unmet_12m_reported", "persons",
-                "people with a perceived need unmet in the last 12 months (as EU-SILC asks)"),
+                "people with a perceived need unmet in the last 12 months (as EU-SILC asks)",
+                "stock"),
     )
 
     def step(self, sim) -> None:

@@ -1,5 +1,5 @@
-"""Places and dates in intervention parameters: commune and region names, distances
-between commune centroids, months written YYYY-MM, and weighted picking without
+"""Places and dates in intervention parameters: commune and region names (as types),
+distances between commune centroids, open-ended months, and weighted picking without
 replacement.
 
 Commune centroids are the ``lat``/``lon`` columns of ``datasets/sources/communes.csv``
@@ -14,23 +14,21 @@ from collections.abc import Iterable
 from typing import Annotated
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
 
 from passerelle.config import sources
+from passerelle.config.units import Unit
 from passerelle.engine.timeline import parse_month
 
 EARTH_RADIUS_KM = 6371.0
-END_OF_TIME = 2**30  # the month an open-ended window ends (months since 2000-01)
 MAX_SITES = 127  # deployments or centres: their index is held in an int8 column
-Probability = Annotated[float, Field(ge=0, le=1)]
-Weight = Annotated[float, Field(ge=0)]
 
 
 class Spec(BaseModel):
     """A nested part of an intervention's parameters (a deployment, a centre, a grant):
     unknown fields are errors, values are immutable. Its parent field carries the source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def place_names() -> tuple[str, ...]:
@@ -69,19 +67,8 @@ def check_commune(name: str) -> str:
     return name
 
 
-def check_month(text: str | None) -> str | None:
-    """``text`` if it is a month written YYYY-MM (or None)."""
-    if text is not None:
-        parse_month(text)
-    return text
-
-
-def check_end(end: str | None, start: str | None, what: str = "start") -> str | None:
-    """``end`` (a month, or None for open-ended) if it is not before ``start``."""
-    check_month(end)
-    if end is not None and start is not None and parse_month(end) < parse_month(start):
-        raise ValueError(f"ends ({end}) before it starts ({what} {start})")
-    return end
+Place = Annotated[str, Strict(), AfterValidator(check_place), Unit("commune or region")]
+CommuneName = Annotated[str, Strict(), AfterValidator(check_commune), Unit("commune")]
 
 
 def month_or(text: str | None, default: int) -> int:

@@ -18,15 +18,15 @@ coverage and the cascade in each month), and restores them after:
 from __future__ import annotations
 
 import numpy as np
-from pydantic import field_validator
 
 from passerelle.config.parameters import Params, assumption, sourced
+from passerelle.config.units import LogOdds, Month, Months, Probability, Share, Until, bounded
 from passerelle.engine.groups import INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-from passerelle.modules.places import END_OF_TIME, check_end, check_month, month_or
+from passerelle.engine.timeline import END_OF_TIME, NEVER
+from passerelle.modules.places import month_or
 
-NEVER = -(2**30)
 POLICIES = ("tiers_payant", "amu_simple", "automatic_bim")
 
 
@@ -41,45 +41,34 @@ def _end_field(policy: str) -> str | None:
 
 
 class PoliciesParams(Params):
-    tiers_payant_from: str | None = _start_field("generalised tiers payant")
-    tiers_payant_until: str | None = _end_field("generalised tiers payant")
-    tiers_payant_pay_effect: float = assumption(
+    tiers_payant_from: Month | None = _start_field("generalised tiers payant")
+    tiers_payant_until: Until = _end_field("generalised tiers payant")
+    tiers_payant_pay_effect: bounded(LogOdds, ge=0) = assumption(
         0.4, description="log-odds added to affording care for insured patients without BIM",
-        ge=0, why="two thirds of the cascade's calibrated gap between insured people with and "
+        why="two thirds of the cascade's calibrated gap between insured people with and "
         "without BIM (0.6), who differ by tiers payant and by a lower co-payment",
     )
-    amu_simple_from: str | None = _start_field("the simpler AMU procedure")
-    amu_simple_until: str | None = _end_field("the simpler AMU procedure")
-    amu_refusal: float = sourced(
+    amu_simple_from: Month | None = _start_field("the simpler AMU procedure")
+    amu_simple_until: Until = _end_field("the simpler AMU procedure")
+    amu_refusal: Share = sourced(
         "amu_cpas_refusal_rate_low", description="share of AMU applications refused under "
-        "the simpler procedure", ge=0, le=1, how="every CPAS as the least refusing one",
+        "the simpler procedure", how="every CPAS as the least refusing one",
     )
-    amu_apply: float = assumption(
+    amu_apply: Probability = assumption(
         0.5, description="probability of applying for AMU in the month after a perceived "
-        "need went unmet, under the simpler procedure", ge=0, le=1,
+        "need went unmet, under the simpler procedure",
         why="fewer documents to gather: the baseline's calibrated 0.3 rises by two thirds",
     )
-    amu_validity_months: int = assumption(
+    amu_validity_months: bounded(Months, ge=1, le=24) = assumption(
         12, description="months an AMU decision stays in force under the simpler procedure",
-        ge=1, le=24, why="a yearly card, as some CPAS already give",
+        why="a yearly card, as some CPAS already give",
     )
-    amu_delay_months: int = assumption(
+    amu_delay_months: bounded(Months, ge=1, le=12) = assumption(
         1, description="months from application to decision under the simpler procedure",
-        ge=1, le=12, why="the engine's shortest delay: decided in the next month",
+        why="the engine's shortest delay: decided in the next month",
     )
-    automatic_bim_from: str | None = _start_field("automatic BIM")
-    automatic_bim_until: str | None = _end_field("automatic BIM")
-
-    @field_validator("tiers_payant_from", "amu_simple_from", "automatic_bim_from")
-    @classmethod
-    def _from(cls, value: str | None) -> str | None:
-        return check_month(value)
-
-    @field_validator("tiers_payant_until", "amu_simple_until", "automatic_bim_until")
-    @classmethod
-    def _until(cls, value: str | None, info) -> str | None:
-        policy = info.field_name.removesuffix("_until")
-        return check_end(value, info.data.get(f"{policy}_from"), f"{policy}_from")
+    automatic_bim_from: Month | None = _start_field("automatic BIM")
+    automatic_bim_until: Until = _end_field("automatic BIM")
 
 
 class Policies(Module):
@@ -90,11 +79,12 @@ class Policies(Module):
     changes_groups = False
     Params = PoliciesParams
     treated_since = "policy_first_month"
+    optional = ("cascade", "coverage")
     columns = (Column("policy_first_month", "int32", NEVER, "first month in a group a policy "
                       "in force applies to"),)
     person_totals = ("policy_first_month",)
     measures = (Measure("policy_exposed", "persons", "people in a group a policy in force "
-                        "applies to (stock)"),)
+                        "applies to", "stock"),)
 
     def init(self, sim) -> None:
         p = self.pars
@@ -103,7 +93,7 @@ class Policies(Module):
             for policy in POLICIES
         }
         self._original = {name: sim.module(name).pars for name in ("cascade", "coverage")
-                          if sim.has(name)}
+                          if self.uses(sim, name)}
         self._built: dict[tuple[bool, ...], dict] = {}
 
     def in_force(self, month: int) -> dict[str, bool]:

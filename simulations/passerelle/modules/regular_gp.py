@@ -5,18 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from passerelle.config.parameters import Params, assumption, calibrated
+from passerelle.config.units import MonthlyProbability, Probability
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
 
 
 class RegularGpParams(Params):
-    open_at_visit: float = calibrated(
+    open_at_visit: Probability = calibrated(
         0.025, description="probability that an insured person without a DMG opens one at a "
-        "GP visit", ge=0, le=1, target="dmg_coverage@Brussels",
+        "GP visit", target="dmg_coverage@Brussels",
     )
-    loss_per_month: float = assumption(
+    loss_per_month: MonthlyProbability = assumption(
         0.004, description="monthly probability of losing one's DMG (moving, GP retiring)",
-        ge=0, le=1, why="about 5% of people move commune each year; GPs retire",
+        why="about 5% of people move commune each year; GPs retire",
     )
 
 
@@ -28,6 +29,7 @@ class RegularGp(Module):
     order = 55.0
     changes_groups = False
     Params = RegularGpParams
+    optional = ("cascade",)
     measures = (
         Measure("dmg_opened", "persons", "DMGs opened"),
         Measure("dmg_lost", "persons", "DMGs lost"),

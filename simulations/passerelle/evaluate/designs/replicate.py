@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -58,43 +59,103 @@ class ReplicationSummary:
             "seconds": self.seconds,
         }
 
-    def plot(self, path: str | Path) -> Path:
-        """Each replication's estimate and interval against its truth; saved to ``path``."""
+    def figure(self):
+        """Each replication's estimate and interval against its truth, as a matplotlib
+        figure. Labels name the estimand in words and its unit (``estimand_unit``)."""
+        import textwrap
+
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.lines import Line2D
+
+        from passerelle.config.labels import axis, humanize
 
         table = self.table
         x = np.arange(len(table))
-        fig, ax = plt.subplots(figsize=(max(6.0, 0.25 * len(table) + 2), 4))
+        width = max(6.0, 0.25 * len(table) + 2)
+        fig, ax = plt.subplots(figsize=(width, 4.5), layout="constrained")
         colour = np.where(table["covered"], "tab:blue", "tab:red")
         ax.vlines(x, table["low"], table["high"], colors=colour, linewidth=1.5)
-        ax.scatter(x, table["estimate"], c=colour, s=14, zorder=3, label="estimate, 95% CI")
-        ax.scatter(x, table["truth"], marker="_", c="black", s=120, zorder=4, label="truth")
+        ax.scatter(x, table["estimate"], c=colour, s=14, zorder=3)
+        ax.scatter(x, table["truth"], marker="_", c="black", s=120, zorder=4)
         ax.axhline(0, color="grey", linewidth=0.5)
         s = self.summary()
-        ax.set_title(f"{self.design}: bias {s['bias']:.3g}, coverage {s['coverage']:.0%}, "
-                     f"power {s['power']:.0%}", fontsize=10)
+        heading = (f"{self.design}: {humanize(self.estimand)}. Bias {s['bias']:.3g}, "
+                   f"coverage {s['coverage']:.0%}, power {s['power']:.0%}")
+        ax.set_title("\n".join(textwrap.wrap(heading, int(12 * width))), fontsize=9)
         ax.set_xlabel("replication (seed)")
         ax.set_xticks(x, table["seed"].astype(str), fontsize=6)
-        ax.set_ylabel("effect")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
+        ax.set_ylabel(axis("effect", estimand_unit(self.estimand)))
+        ax.yaxis.get_major_formatter().set_useOffset(False)
+        handles = [Line2D([], [], color="tab:blue", marker="o", markersize=4,
+                          label="estimate and 95% CI, covers the truth"),
+                   Line2D([], [], color="tab:red", marker="o", markersize=4,
+                          label="estimate and 95% CI, misses the truth"),
+                   Line2D([], [], color="black", marker="_", markersize=10, linestyle="",
+                          label="truth")]
+        ax.legend(handles=handles, fontsize=8, ncol=3 if width >= 8 else 2, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.18), frameon=False)
+        return fig
+
+    def plot(self, path: str | Path) -> Path:
+        """``figure()`` saved to ``path`` (PNG)."""
+        import matplotlib.pyplot as plt
+
+        fig = self.figure()
         path = Path(path)
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, metadata={"Software": None})
         plt.close(fig)
         return path
 
+    def record(self) -> dict:
+        """What was run: the design, its options, the seeds and the software."""
+        from dataclasses import asdict
+
+        from passerelle.engine.record import Software
+
+        return {"design": self.design, "options": self.options,
+                "seeds": [int(seed) for seed in self.table["seed"]],
+                "software": asdict(Software.now())}
+
     def save(self, out: str | Path) -> Path:
-        """Write ``replications.csv``, ``summary.json`` and ``estimates.png`` into ``out``."""
+        """Write ``replications.csv``, ``summary.json`` (with ``record``: what was run)
+        and ``estimates.png`` into ``out``."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.table.to_csv(out / "replications.csv", index=False)
         (out / "summary.json").write_text(json.dumps(
-            {**self.summary(), "options": self.options}, indent=2, default=str))
+            {**self.summary(), "options": self.options, "record": self.record()}, indent=2,
+            default=str))
         self.plot(out / "estimates.png")
         return out
+
+
+def estimand_unit(estimand: str) -> str:
+    """The unit of an estimand written as the designs write it: the unit of the measure
+    or outcome it names and the denominator, ``need-months per 1,000 residents a month``.
+
+    Examples
+    --------
+    >>> estimand_unit("mean effect of facilitator support on n_unmet_months per "
+    ...               "participant (randomised cohort, post-period)")
+    'need-months per participant'
+    """
+    from passerelle.config.labels import dictionary
+
+    labels = dictionary()
+    words = re.findall(r"[\w-]+", estimand)
+    found = next((labels[word].unit for word in words if word in labels), None)
+    if found is None:
+        units = {label.unit for label in labels.values()}
+        found = next((word for word in words if word in units), "outcome units")
+    per = re.search(r"per (1,000 residents a month|participant|resident)", estimand)
+    if per is not None:
+        return f"{found} per {per.group(1)}"
+    if "participants" in estimand:
+        return f"{found} per participant"
+    return found
 
 
 def one(design: str, seed: int, options: dict) -> dict:
