@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from sqlalchemy.exc import SAWarning
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -119,6 +121,9 @@ class Course:
     def api(self, overrides: dict[str, dict[str, Any]] | None = None) -> NbGraderAPI:
         """nbgrader's Python API on this course (its real SQLite gradebook)."""
         environment_first_on_path()
+        # nbgrader 0.9 with SQLAlchemy 2 warns on every submission it adds ("not in session"):
+        # harmless, and it would bury the instructor's output.
+        warnings.filterwarnings("ignore", category=SAWarning, module=r"nbgrader\.")
         config = self.config(overrides)
         coursedir = CourseDirectory(config=config)
         return NbGraderAPI(coursedir=coursedir, config=config)
