@@ -142,7 +142,7 @@ def test_the_installed_command_reports_a_bad_file_without_traceback(write_toml):
     assert done.stdout == ""
     assert flat(done.stderr) == (
         f"error: scenario {path} is invalid: - run.months = -3: Input should be greater than "
-        "or equal to 1; expected: reported months")
+        "or equal to 1; expected: reported months (months, [1, 600])")
 
 
 def test_version_prints_the_installed_version():

@@ -64,7 +64,7 @@ def test_size_is_honoured(size):
 
 
 def test_a_population_needs_someone():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="greater than or equal to 1"):
         draw(0)
 
 

@@ -63,7 +63,6 @@ LogOdds = _finite("log-odds")
 StandardDeviations = _finite("standard deviations")
 RelativeRisk = _finite("ratio", ge=0)
 Weight = _finite("relative weight", ge=0)
-Eur = _finite("EUR", ge=0)
 EurPerContact = _finite("EUR a contact", ge=0)
 EurPerStay = _finite("EUR a stay", ge=0)
 EurPerYear = _finite("EUR a year", ge=0)
@@ -93,23 +92,12 @@ def bounded(kind: Any, **bounds: float) -> Any:
     return Annotated[kind, Field(**bounds)]
 
 
-def parse_month(text: str) -> int:
-    """Months since 2000-01 of ``text`` written YYYY-MM, inside the supported window.
-
-    Examples
-    --------
-    >>> parse_month("2016-01")
-    192
-    """
-    month = timeline.parse_month(text)
+def _month(text: str) -> str:
+    """``text`` if it is a month written YYYY-MM inside the supported window."""
+    timeline.parse_month(text)
     if not FIRST_MONTH <= text <= LAST_MONTH:
         raise ValueError(f"{text!r} is outside the supported months {FIRST_MONTH} to "
                          f"{LAST_MONTH}")
-    return month
-
-
-def _month(text: str) -> str:
-    parse_month(text)
     return text
 
 
