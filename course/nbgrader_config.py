@@ -7,7 +7,6 @@ which loads it through nbgrader's Python API. Paths are relative to this folder.
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "passerelle-ulb"
-c.CourseDirectory.root = "."
 # Files that never travel from source to release or from submissions to the autograded copy.
 c.CourseDirectory.ignore = [
     ".ipynb_checkpoints",
