@@ -1,5 +1,6 @@
-"""``passerelle course …``: the course's commands (``audit`` here; the instructor's workflow
-adds its own to the same sub-app)."""
+"""``passerelle course …``: the course's commands: ``audit`` and ``timing`` here, the
+instructor's workflow (generate, collect, autograde, feedback, grades, lab, bench) from
+``passerelle.course.instructor_cli``."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from passerelle.course.instructor_cli import register
+
 app = typer.Typer(help="The nbgrader course: audit its tests, grade, give feedback.",
                   no_args_is_help=True, add_completion=False)
 # Wide enough for the audit table when the output is not a terminal (CI logs, a file).
 console = Console(width=150)
 errors = Console(stderr=True, soft_wrap=True)
+register(app)
 
 
 @app.command()
