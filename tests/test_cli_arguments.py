@@ -57,7 +57,7 @@ CASES: dict[str, list[str]] = {
                                "--out", OUT],
     "sweep-grid-not-a-field": ["sweep", "baseline", "--grid", "caseload=40,80", "--out", OUT],
     "sweep-grid-unknown-section": ["sweep", "baseline", "--grid",
-                                   "facilitators.caseload=40,80", "--out", OUT],
+                                   "facilitatorz.caseload=40,80", "--out", OUT],
     "sweep-grid-out-of-range": ["sweep", "baseline", "--grid", "run.months=12,0",
                                 "--out", OUT],
     # compare
