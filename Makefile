@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test lint bench targets env env-all clean
+.PHONY: demo test lint bench targets docs serve env env-all clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -34,6 +34,14 @@ bench: env-all
 
 targets: env
 	.venv/bin/passerelle targets
+
+# The site: French at results/site/, English at results/site/en/ (both strict).
+docs: env-all
+	.venv/bin/python -m passerelle.apps.site.build --out results/site
+
+SERVE_PORT ?= 8000
+serve: docs
+	.venv/bin/python -m http.server $(SERVE_PORT) --bind 127.0.0.1 --directory results/site
 
 clean:
 	rm -rf .venv .tools results

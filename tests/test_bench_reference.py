@@ -115,11 +115,21 @@ def test_bench_command_reports_every_ratio():
     from typer.testing import CliRunner
 
     from passerelle.apps.cli import app
+    from passerelle.bench import harness
 
-    result = CliRunner().invoke(app, ["bench", "--json", "--people", "20000", "--months", "6"])
+    result = CliRunner().invoke(app, ["bench", "--json", "--people", "20000", "--months", "6",
+                                      "--no-belgium", "--repeats", "1"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout[result.stdout.index("{"):])
+    goals = report.pop("goals")
     for key in ("full model: agent-months per second", "full model: peak bytes per person",
                 "reference: engine time / numpy time", "reference: starsim time / engine time",
-                "reference: engine speed / mesa speed"):
+                "reference: engine speed / mesa speed", harness.REALISM,
+                "memory: population columns, bytes per person",
+                "memory: cascade columns, bytes per person"):
         assert report[key] > 0, key
+    # Every goal but Belgium's (left out here) is reported with its value.
+    assert set(goals) == {g.figure for g in harness.GOALS} - {"belgium: wall seconds",
+                                                              "belgium: peak GB"}
+    for figure, goal in goals.items():
+        assert goal["value"] == report[figure] and isinstance(goal["met"], bool), figure

@@ -255,7 +255,8 @@ def test_intervention_scenarios_run_the_model_plus_their_interventions():
 
 
 def test_docs_describe_every_intervention_parameter_and_scenario():
-    text = (Path(__file__).parents[1] / "docs" / "interventions.md").read_text(encoding="utf-8")
+    page = Path(__file__).parents[1] / "docs" / "en" / "interventions.md"
+    text = page.read_text(encoding="utf-8")
     for cls in INTERVENTIONS:
         for name in cls.Params.model_fields:
             assert f"`{name}`" in text, (cls.name, name)

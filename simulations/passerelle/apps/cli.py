@@ -392,6 +392,7 @@ def sweep(
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
     from passerelle.config.scenario import ScenarioError
+    from passerelle.engine.sim import check_fits
 
     try:
         chosen = parse_seeds(seeds)
@@ -402,6 +403,8 @@ def sweep(
                       axes or ())
     try:
         planned = plan(runs)  # every run validated before starting workers
+        for _, scenario in planned.values():
+            check_fits(scenario)
     except ScenarioError as error:
         _invalid(error)
     _output(out, replace=False)
@@ -540,19 +543,29 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     people: Annotated[int, typer.Option(min=1, help="people in the full-model run")] = 1_000_000,
     months: Annotated[int, typer.Option(min=1, help="months of every run")] = 120,
+    belgium: Annotated[bool, typer.Option(
+        help="also run Belgium's full population (a few minutes)")] = True,
+    repeats: Annotated[int, typer.Option(min=1, help="timings: best of this many")] = 3,
 ) -> None:
-    """Measure speed: the full model, and the reference model against numpy, Starsim, Mesa."""
+    """Measure speed: the full model, the reference model against numpy, Starsim and Mesa,
+    start-up, sweeps, memory and Belgium's full population, each against its goal."""
     from passerelle.bench.harness import measure
 
-    report = measure(full_people=people, months=months, log=errors.print)
+    report = measure(full_people=people, months=months, belgium=belgium, repeats=repeats,
+                     log=errors.print)
     if as_json:
         print(json.dumps(report, indent=2))
         return
+    goals = report.pop("goals")
     table = Table(title="passerelle bench (ratios measured in this run)")
-    for column in ("measurement", "value"):
+    for column in ("measurement", "value", "goal"):
         table.add_column(column)
     for key, value in report.items():
-        table.add_row(key, f"{value:,.3g}" if isinstance(value, float) else str(value))
+        goal = goals.get(key)
+        met = "" if goal is None else (
+            f"{goal['goal']} [green]met[/green]" if goal["met"] else f"{goal['goal']} [red]not "
+            "met[/red]")
+        table.add_row(key, f"{value:,.3g}", met)
     console.print(table)
 
 

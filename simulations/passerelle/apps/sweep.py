@@ -268,12 +268,14 @@ def _client(client: Client | str | None, workers: int | None) -> Iterator[Client
 
 def local_cluster(workers: int | None = None) -> LocalCluster:
     """A cluster of ``workers`` single-threaded processes (default: one per core) that only
-    simulate. No dashboard (its HTTP server takes a free port rather than warn that 8787 is
-    taken), and Dask's own logs only when critical: a run's error comes back with its
-    future, and closing the cluster may log harmless errors of heartbeats cut short."""
+    simulate, numba's kernels on one thread each (a process a core already uses them all).
+    No dashboard (its HTTP server takes a free port rather than warn that 8787 is taken),
+    and Dask's own logs only when critical: a run's error comes back with its future, and
+    closing the cluster may log harmless errors of heartbeats cut short."""
     return LocalCluster(n_workers=workers or len(os.sched_getaffinity(0)), threads_per_worker=1,
                         processes=True, dashboard_address=None, silence_logs=logging.CRITICAL,
-                        scheduler_kwargs={"dashboard_address": ":0"}, plugins={KeepHeap()})
+                        scheduler_kwargs={"dashboard_address": ":0"}, plugins={KeepHeap()},
+                        env={"NUMBA_NUM_THREADS": "1"})
 
 
 class KeepHeap(WorkerPlugin):

@@ -7,9 +7,15 @@
 (c) With the ``bench`` extra: Starsim and Mesa on the same model, as speed-ups of the
     engine over them (goal: at least 2 over Starsim). Mesa runs on fewer people (one
     Python object each) and is compared by agent-months per second.
+(d) The cost of realism: the full model's time per agent-month over plain numpy's on the
+    reference model (goal: at most 8), and bytes per person of each module's columns.
+(e) Start-up (:mod:`passerelle.bench.startup`), sweeps and the store
+    (:mod:`passerelle.bench.sweeps`), Belgium's full population (:mod:`passerelle.bench.belgium`,
+    minutes; ``belgium=False`` leaves it out).
 
 Each timing is the best of ``repeats`` runs after a warm-up, to keep ratios stable on a
-shared machine.
+shared machine. ``goals`` gives each figure that has a goal with its goal and whether it
+is met.
 """
 
 from __future__ import annotations
@@ -18,13 +24,48 @@ import importlib.util
 import time
 import tracemalloc
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from passerelle.bench import passerelle_engine, plain_numpy
+from passerelle.bench import belgium as national
+from passerelle.bench import passerelle_engine, plain_numpy, startup, sweeps
 from passerelle.config.scenario import load
 from passerelle.engine.sim import Sim
 
 REFERENCE_PEOPLE = 1_000_000
 MESA_PEOPLE = 20_000
+REALISM = "cost of realism: full-model time per agent-month / numpy reference's"
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A figure's goal (issue 15): at most ``most`` or at least ``least``."""
+
+    figure: str
+    most: float | None = None
+    least: float | None = None
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` meets the goal."""
+        return (self.most is None or value <= self.most) and (
+            self.least is None or value >= self.least)
+
+    def __str__(self) -> str:
+        return f"≤ {self.most:g}" if self.most is not None else f"≥ {self.least:g}"
+
+
+GOALS = (
+    Goal(REALISM, most=8),
+    Goal("full model: peak bytes per person", most=150),
+    Goal("reference: engine time / numpy time", most=1.5),
+    Goal("reference: starsim time / engine time", least=2),
+    Goal(startup.IMPORT, most=0.3),
+    Goal(startup.HELP, most=0.5),
+    Goal(startup.FIRST_RUN, most=1.5),
+    Goal(sweeps.SPEED_UP, least=1.8),
+    Goal(sweeps.QUERY, most=1.0),
+    Goal(national.WALL, most=90),
+    Goal(national.PEAK, most=2.5),
+)
 
 
 def _best(run: Callable[[], object], repeats: int) -> float:
@@ -43,7 +84,8 @@ def full_model(people: int, months: int) -> dict[str, float]:
     results = sim.run()
     traced = load("baseline", [f"population.size={people}", "run.months=12", "run.burn_in=0"])
     tracemalloc.start()
-    Sim(traced).run()
+    small = Sim(traced)
+    small.run()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
@@ -52,7 +94,21 @@ def full_model(people: int, months: int) -> dict[str, float]:
         "full model: seconds": results.seconds,
         "full model: agent-months per second": results.agent_months / results.seconds,
         "full model: peak bytes per person": peak / people,
+        **column_bytes(small, people),
     }
+
+
+def column_bytes(sim: Sim, people: int) -> dict[str, float]:
+    """Bytes per person of the state columns, by the module that declares them (spare rows
+    for newcomers included; ``population`` holds the columns every person is drawn with)."""
+    owner = {column.name: module.name for module in sim.modules for column in module.columns}
+    per_module: dict[str, float] = {}
+    for column in sim.people.columns:
+        name = owner.get(column.name, "population")
+        nbytes = getattr(sim.people, column.name).itemsize * sim.people.capacity
+        per_module[name] = per_module.get(name, 0.0) + nbytes / people
+    return {f"memory: {name} columns, bytes per person": value
+            for name, value in per_module.items()}
 
 
 def reference(months: int, repeats: int = 3, log: Callable[[str], None] = print
@@ -89,11 +145,27 @@ def reference(months: int, repeats: int = 3, log: Callable[[str], None] = print
     return report
 
 
-def measure(full_people: int = 1_000_000, months: int = 120,
-            log: Callable[[str], None] = print) -> dict[str, float]:
-    """Every measurement of ``passerelle bench``."""
+def measure(full_people: int = 1_000_000, months: int = 120, belgium: bool = True,
+            repeats: int = 3, log: Callable[[str], None] = print) -> dict[str, float | dict]:
+    """Every measurement of ``passerelle bench``, then ``goals``: each figure with a goal,
+    its value, the goal and whether it is met. Sweeps run on ``full_people / 20`` people;
+    timings are the best of ``repeats``."""
     log(f"full model on {full_people:,} people × {months} months…")
-    report = full_model(full_people, months)
+    report: dict[str, float | dict] = dict(full_model(full_people, months))
     log("reference model on the engine and in numpy…")
-    report.update(reference(months, log=log))
+    report.update(reference(months, repeats, log=log))
+    report[REALISM] = (report["reference: numpy agent-months per second"]
+                       / report["full model: agent-months per second"])
+    log("start-up in fresh processes…")
+    report.update(startup.measure(repeats))
+    log("sweeps: 8 runs on 2 workers and serially, a query over 100 runs…")
+    report.update(sweeps.measure(max(full_people // 20, 1_000), repeats))
+    if belgium:
+        log("Belgium's full population (a few minutes)…")
+        report.update(national.measure(months))
+    report["goals"] = {
+        goal.figure: {"value": report[goal.figure], "goal": str(goal),
+                      "met": goal.met(report[goal.figure])}
+        for goal in GOALS if goal.figure in report
+    }
     return report

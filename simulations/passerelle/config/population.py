@@ -348,7 +348,7 @@ def synthesize(spec: PopulationSpec, streams: Streams, month: int) -> Population
     return population
 
 
-CHUNK = 250_000  # people drawn at once: bounds the temporaries of a full-size population
+CHUNK = 50_000  # people drawn at once: bounds the temporaries (about 300 bytes each)
 
 
 KINDS = (RESIDENT, "undocumented", "asylum_seeker")

@@ -78,6 +78,11 @@ class People:
         return uids
 
     @property
+    def capacity(self) -> int:
+        """Rows allocated for each column (people created so far plus spare room)."""
+        return self._capacity
+
+    @property
     def nbytes(self) -> int:
         """Bytes held by all columns (capacity included)."""
         return sum(array.nbytes for array in self._data.values())

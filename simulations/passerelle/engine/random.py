@@ -3,7 +3,8 @@
 A draw is a pure function of (seed, module, stream, month, uid): SplitMix64 of a key
 derived from the first four, at position ``uid``. Two scenarios on the same seed give the
 same person the same draw for the same event, whatever else differs, and a run gives the
-same numbers serially or on Dask workers, on any number of threads.
+same numbers serially or on Dask workers, on any number of threads: the kernels split
+people between numba's threads (``prange``), and each draw depends only on its uid.
 """
 
 from __future__ import annotations
@@ -33,15 +34,33 @@ def _unit(key, uid):
     return np.float64(_mix(key + (np.uint64(uid) + _ONE) * _GAMMA) >> _S11) * _TO_UNIT
 
 
+# Each kernel twice: one loop on the calling thread, one split between numba's threads
+# (prange). Waking the second thread costs tens of microseconds (milliseconds on a busy
+# machine), more than a short array takes, so threads start from THREADED_FROM draws.
+THREADED_FROM = 32_768
+
+
 @numba.njit(cache=True, nogil=True)
 def _uniform_all(key, n, out):
     for i in range(n):
         out[i] = _unit(key, i)
 
 
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _uniform_all_threaded(key, n, out):
+    for i in numba.prange(n):
+        out[i] = _unit(key, i)
+
+
 @numba.njit(cache=True, nogil=True)
 def _uniform_at(key, uids, out):
     for i in range(uids.size):
+        out[i] = _unit(key, uids[i])
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _uniform_at_threaded(key, uids, out):
+    for i in numba.prange(uids.size):
         out[i] = _unit(key, uids[i])
 
 
@@ -52,6 +71,13 @@ def _chance_all(key, p, out):
         out[i] = _unit(key, i) < p[i * step]
 
 
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _chance_all_threaded(key, p, out):
+    step = 1 if p.size > 1 else 0
+    for i in numba.prange(out.size):
+        out[i] = _unit(key, i) < p[i * step]
+
+
 @numba.njit(cache=True, nogil=True)
 def _chance_at(key, uids, p, out):
     step = 1 if p.size > 1 else 0
@@ -59,10 +85,28 @@ def _chance_at(key, uids, p, out):
         out[i] = _unit(key, uids[i]) < p[i * step]
 
 
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _chance_at_threaded(key, uids, p, out):
+    step = 1 if p.size > 1 else 0
+    for i in numba.prange(uids.size):
+        out[i] = _unit(key, uids[i]) < p[i * step]
+
+
 @numba.njit(cache=True, nogil=True)
 def _chance_logit_at(key, uids, logits, out):
     for i in range(uids.size):
         out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _chance_logit_at_threaded(key, uids, logits, out):
+    for i in numba.prange(uids.size):
+        out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
+
+
+def threaded(size: int, serial, split):
+    """The kernel for ``size`` items: ``split`` (between threads) for long arrays."""
+    return split if size >= THREADED_FROM else serial
 
 
 def stream_key(seed: int, module: str, stream: str, month: int) -> np.uint64:
@@ -86,10 +130,11 @@ class Streams:
         key = stream_key(self.seed, module, stream, month)
         if isinstance(uids, int | np.integer):
             out = np.empty(int(uids), dtype=np.float64)
-            _uniform_all(key, int(uids), out)
+            threaded(out.size, _uniform_all, _uniform_all_threaded)(key, int(uids), out)
         else:
             out = np.empty(len(uids), dtype=np.float64)
-            _uniform_at(key, np.asarray(uids, dtype=np.int64), out)
+            threaded(out.size, _uniform_at, _uniform_at_threaded)(
+                key, np.asarray(uids, dtype=np.int64), out)
         return out
 
     def chance_logit(
@@ -101,7 +146,8 @@ class Streams:
         if len(logits) != len(uids):
             raise ValueError(f"{len(logits)} log-odds for {len(uids)} people in {module}.{stream}")
         out = np.empty(len(uids), dtype=np.bool_)
-        _chance_logit_at(key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
+        threaded(out.size, _chance_logit_at, _chance_logit_at_threaded)(
+            key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
         return out
 
     def chance(
@@ -116,7 +162,8 @@ class Streams:
             raise ValueError(f"{probs.size} probabilities for {size} people in {module}.{stream}")
         out = np.empty(size, dtype=np.bool_)
         if isinstance(uids, int | np.integer):
-            _chance_all(key, probs, out)
+            threaded(size, _chance_all, _chance_all_threaded)(key, probs, out)
         else:
-            _chance_at(key, np.asarray(uids, dtype=np.int64), probs, out)
+            threaded(size, _chance_at, _chance_at_threaded)(
+                key, np.asarray(uids, dtype=np.int64), probs, out)
         return out

@@ -18,7 +18,7 @@ from passerelle.config.population import (
 )
 from passerelle.config.scenario import Scenario, ScenarioError
 from passerelle.engine.encounters import Encounters
-from passerelle.engine.groups import Grouping, age_band
+from passerelle.engine.groups import Grouping, age_band, count_in_cells
 from passerelle.engine.module import Measure, Module, missing_requirements
 from passerelle.engine.people import ALIVE, People
 from passerelle.engine.random import Streams
@@ -31,8 +31,9 @@ Progress = Callable[[int, int], None]
 # facilitators+centres, 24 months: from 600,000 to 1,200,000 people the peak grows by 158
 # bytes a person, 136 of them the declared columns; the other 22 (a month's draws, masks
 # and index arrays) are rounded up to WORKING_BYTES. What does not grow with the size (the
-# population drawn in chunks of 250,000 people, about 27 MB at 1,200,000) is rounded up
-# to FIXED_BYTES. tests/test_scenario.py checks that the estimate bounds a measured peak.
+# population drawn in chunks, of 250,000 people then: about 27 MB at 1,200,000, 5 MB in
+# chunks of 50,000 now) is rounded up to FIXED_BYTES. tests/test_scenario.py checks that
+# the estimate bounds a measured peak.
 WORKING_BYTES = 32
 FIXED_BYTES = 64_000_000
 
@@ -155,12 +156,8 @@ class Sim:
         or sum ``weights`` over them. Burn-in months are not recorded."""
         if self.t < 0:
             return
-        cell = self.people.cell if who is None else self.people.cell[who]
-        if weights is not None and np.ndim(weights) == 0:
-            counts = np.bincount(cell, minlength=self.grouping.size + 1) * float(weights)
-        else:
-            counts = np.bincount(cell, weights=weights, minlength=self.grouping.size + 1)
-        self._records[measure][self.t] += counts
+        self._records[measure][self.t] += count_in_cells(
+            self.people.cell, who, weights, self.grouping.size + 1)
 
     def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;

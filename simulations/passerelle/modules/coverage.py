@@ -116,9 +116,12 @@ class Coverage(Module):
         people, p = sim.people, self.pars
         insured = np.flatnonzero((people.coverage == INSURED) & people.alive)
         lapsed = np.flatnonzero((people.coverage == LAPSED) & people.alive)
-        hazard = p.lapse_per_month * self._lapse_rr[people.quintile[insured]]
-        hazard = np.where(people.homeless[insured], hazard * p.lapse_homeless_rr, hazard)
-        lapsing = insured[self.chance(sim, "lapse", np.minimum(hazard, 1), insured)]
+        # In place: one float64 array the size of the insured, not four.
+        hazard = self._lapse_rr[people.quintile[insured]]
+        hazard *= p.lapse_per_month
+        hazard[people.homeless[insured]] *= p.lapse_homeless_rr
+        lapsing = insured[self.chance(sim, "lapse", np.minimum(hazard, 1, out=hazard),
+                                      insured)]
         reopen = np.minimum(p.reopen_per_month + people.reopen_boost[lapsed], 1)
         reopened = lapsed[self.chance(sim, "reopen", reopen, lapsed)]
         people.coverage[lapsing] = LAPSED

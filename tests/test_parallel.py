@@ -1,0 +1,69 @@
+"""Threads and chunks split people, not results: a run on two threads gives the bytes of a
+run on one, a population drawn in chunks is the population drawn at once.
+
+Each run is a fresh process with ``NUMBA_NUM_THREADS`` set, since numba fixes its thread
+pool when it starts, and kernels split arrays from 64 items (not ``THREADED_FROM``) so the
+small population goes through the threaded kernels. The digest covers every result cell
+and every per-person total.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from passerelle.config import population
+from passerelle.config.scenario import load
+from passerelle.engine.random import Streams
+
+CHILD = """
+import hashlib, sys
+import numba
+import numpy as np
+import passerelle
+from passerelle.engine import random
+random.THREADED_FROM = 64  # split even this small population's arrays between threads
+results = passerelle.run(sys.argv[1], "population.size=6000", "run.months=12",
+                         "run.burn_in=6")
+digest = hashlib.sha256()
+for name in sorted(results.cells):
+    digest.update(name.encode() + np.ascontiguousarray(results.cells[name]).tobytes())
+for name in sorted(results.people):
+    digest.update(name.encode() + np.ascontiguousarray(results.people[name]).tobytes())
+print(numba.get_num_threads(), digest.hexdigest())
+"""
+
+
+def digest_on(threads: int, scenario: str) -> tuple[int, str]:
+    env = {**os.environ, "NUMBA_NUM_THREADS": str(threads)}
+    done = subprocess.run([sys.executable, "-c", CHILD, scenario], capture_output=True,
+                          text=True, env=env, check=True)
+    used, digest = done.stdout.split()[-2:]
+    return int(used), digest
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "facilitators+centres"])
+def test_two_threads_give_the_bytes_of_one(scenario):
+    one, two = digest_on(1, scenario), digest_on(2, scenario)
+    assert (one[0], two[0]) == (1, 2)
+    assert one[1] == two[1]
+
+
+def test_population_drawn_in_chunks_is_the_population_drawn_at_once(monkeypatch):
+    # Chunks bound the memory of drawing a full-size population; they must not change it.
+    spec = load("baseline", ["population.size=5000"]).population
+
+    def columns() -> dict[str, np.ndarray]:
+        people = population.synthesize(spec, Streams(3), 300).people
+        return {column.name: getattr(people, column.name).copy() for column in people.columns}
+
+    whole = columns()
+    monkeypatch.setattr(population, "CHUNK", 700)
+    chunked = columns()
+    assert whole.keys() == chunked.keys()
+    for name, values in whole.items():
+        assert np.array_equal(values, chunked[name]), name
