@@ -6,7 +6,7 @@ UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: demo test lint bench targets docs serve env env-all clean
+.PHONY: demo test lint bench targets docs serve env env-all clean lab
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,11 @@ docs: env-all
 SERVE_PORT ?= 8000
 serve: docs
 	.venv/bin/python -m http.server $(SERVE_PORT) --bind 127.0.0.1 --directory results/site
+
+# JupyterLab for a student on 127.0.0.1, on their own copy of the released assignments.
+MATRICULE ?= etudiant
+lab: env
+	.venv/bin/passerelle course lab --matricule $(MATRICULE)
 
 clean:
 	rm -rf .venv .tools results

@@ -3,13 +3,14 @@ and one line on stderr (``error: ...``), no traceback, and no output folder left
 
 Placeholders in a case: ``{tmp}`` a fresh folder, ``{file}`` an existing file in it,
 ``{foreign}`` a folder holding a file that no command wrote, ``{closed}`` a local TCP port
-that nothing listens on. Scenario-file problems are replayed by the scenario tests; here
+that refuses connections. Scenario-file problems are replayed by the scenario tests; here
 only what is typed on the command line.
 """
 
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,20 +98,22 @@ CASES: dict[str, list[str]] = {
 }
 
 
-def closed_port() -> int:
-    """A local TCP port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture
+def closed() -> Iterator[int]:
+    """A local TCP port bound but not listening for the test's duration: a connection is
+    refused, and no other process (such as a Dask cluster of a parallel test) can take it."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]
 
 
-def materialise(args: list[str], tmp: Path) -> list[str]:
+def materialise(args: list[str], tmp: Path, closed: int) -> list[str]:
     """``args`` with the placeholders filled in (see the module)."""
     (tmp / "note.txt").write_text("not a folder\n", encoding="utf-8")
     (tmp / "foreign").mkdir(exist_ok=True)
     (tmp / "foreign" / "thesis.tex").write_text("mine\n", encoding="utf-8")
     places = {"tmp": str(tmp), "file": str(tmp / "note.txt"), "foreign": str(tmp / "foreign"),
-              "closed": str(closed_port())}
+              "closed": str(closed)}
     return [arg.format(**places) for arg in args]
 
 
@@ -119,8 +122,8 @@ def test_the_replay_is_large_enough():
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_a_bad_argument_exits_2_with_one_line(case, tmp_path):
-    args = materialise(CASES[case], tmp_path)
+def test_a_bad_argument_exits_2_with_one_line(case, tmp_path, closed):
+    args = materialise(CASES[case], tmp_path, closed)
     before = sorted(p.name for p in tmp_path.iterdir())
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, (result.output, result.exception)

@@ -82,9 +82,9 @@ def test_the_commit_is_read_from_the_checkout_or_said_unknown(tmp_path, monkeypa
     assert software.command == "passerelle run"
     assert software.version != record.UNKNOWN
     monkeypatch.setattr(record, "PACKAGE_DIR", tmp_path)  # not a checkout
-    assert record._commit.__wrapped__() == (record.UNKNOWN, None)
+    assert record._commit() == (record.UNKNOWN, None)
     monkeypatch.setenv("PATH", str(tmp_path))  # no git at all
-    assert record._commit.__wrapped__() == (record.UNKNOWN, None)
+    assert record._commit() == (record.UNKNOWN, None)
 
 
 def test_a_run_records_what_was_run_in_every_output(tmp_path):

@@ -17,6 +17,7 @@ from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from passerelle.course.cli import app as course_app
 from passerelle.datasets.cli import app as datasets_app
 from passerelle.datasets.cli import fail
 from passerelle.engine.output_folder import OutputError, staged
@@ -61,6 +62,7 @@ app = typer.Typer(cls=OneLineErrors, help="Simulate access to care in Belgium, w
                   "without facilitators and unconditional centres.", no_args_is_help=True,
                   add_completion=False)
 app.add_typer(datasets_app, name="datasets")
+app.add_typer(course_app, name="course")
 
 
 def _version(shown: bool) -> None:

@@ -50,7 +50,6 @@ def _git(*arguments: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-@lru_cache(maxsize=1)
 def _commit() -> tuple[str, bool | None]:
     """The checkout's commit and whether tracked files differ from it; ("unknown", None)
     when the package is not in a git checkout (an installed wheel) or git is missing."""
