@@ -21,7 +21,7 @@ def read_survey() -> pd.DataFrame:
     """
     import pyarrow.parquet as pq
 
-    from passerelle.config.sources import SOURCES_DIR
+    from passerelle.engine.sources import SOURCES_DIR
 
     frame = pq.read_table(SOURCES_DIR.parent / SURVEY_FILE).to_pandas(date_as_object=False)
     for column in BOOLEAN_COLUMNS:

@@ -214,7 +214,7 @@ besoins non perçus ajoutent-elles ?
         given("verite", """
 import json
 
-from passerelle.config.sources import SOURCES_DIR
+from passerelle.engine.sources import SOURCES_DIR
 
 verite = json.loads((SOURCES_DIR.parent / "truth.json").read_text())["enquete_sante"]
 {cle: verite[cle] for cle in ("unmet_share_frame", "unmet_share_all_adults")}
