@@ -63,7 +63,7 @@ def timing(
     repeats: Annotated[int, typer.Option(min=1, help="fresh processes per step")] = 5,
 ) -> None:
     """Seconds until a student's personal data are ready in a fresh process, import
-    included: wall clock (median, min, max, and against `python -c pass` in the same loop)
+    included: wall clock (median, min, max, and against ``python -c pass`` in the same loop)
     and CPU."""
     from passerelle.course.timing import timings
 
