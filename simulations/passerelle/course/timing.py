@@ -26,7 +26,7 @@ STEPS = {
                         "mes_donnees('tp02-cascade', matricule='x')",
     "mes_donnees tp02 + first run": "import passerelle; from passerelle.course import "
                                     "mes_donnees; d = mes_donnees('tp02-cascade', "
-                                    "matricule='x'); passerelle.run('baseline', *d.reglages)",
+                                    "matricule='x'); passerelle.run('baseline', **d.reglages)",
 }
 
 

@@ -14,7 +14,7 @@ misconception ``graines_differentes`` is about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from passerelle.course.identity import student_seed
@@ -24,8 +24,9 @@ NAME = "tp02-cascade"
 BASELINE = "baseline"
 # Assumption (design choice): small enough for a run in well under a second on a laptop and
 # 600 runs in the audit, large enough that lifting the barrier moves tens of simulated needs.
-SETTINGS = ("population.size=2000", "run.start=2024-01", "run.months=12", "run.burn_in=12")
-CHANGE = "cascade.seek_language=0"
+SETTINGS = {"population": {"size": 2000},
+            "run": {"start": "2024-01", "months": 12, "burn_in": 12}}
+CHANGE = {"cascade": {"seek_language": 0.0}}
 # The five steps of the access cascade, as the simulator names them.
 STEPS = ("perceive", "seek", "reach", "pay", "engage")
 LAPSED = "lapsed"
@@ -56,21 +57,27 @@ class Figures:
         )
 
 
-def run(scenario: str, settings: tuple[str, ...]) -> Figures:
-    """Run ``scenario`` with ``settings`` and keep the figures the questions need."""
+def run(scenario: str, settings: dict[str, dict]) -> Figures:
+    """Run ``scenario`` with the tables ``settings`` and keep the figures the questions need."""
     import passerelle
 
-    return Figures.of(passerelle.run(scenario, *settings))
+    return Figures.of(passerelle.run(scenario, **settings))
+
+
+def seeded(seed: int) -> dict[str, dict]:
+    """``SETTINGS`` with the run's seed set to ``seed``."""
+    return {**SETTINGS, "run": {**SETTINGS["run"], "seed": seed}}
 
 
 @dataclass
 class DonneesCascade:
-    """A student's runs: ``reglages`` are the settings (seed included) to pass to
-    ``passerelle.run("baseline", *reglages)``; ``changement`` the barrier to lift."""
+    """A student's runs: ``reglages`` are the tables of settings (seed included) to pass to
+    ``passerelle.run("baseline", **reglages)``; ``changement`` the barrier to lift, as a
+    table to add: ``passerelle.run("baseline", **reglages, **changement)``."""
 
-    reglages: tuple[str, ...]
-    changement: str = CHANGE
-    autre_graine: tuple[str, ...] = ()
+    reglages: dict[str, dict]
+    changement: dict[str, dict] = field(default_factory=lambda: CHANGE)
+    autre_graine: dict[str, dict] = field(default_factory=dict)
 
     @cached_property
     def baseline(self) -> Figures:
@@ -78,11 +85,11 @@ class DonneesCascade:
 
     @cached_property
     def scenario(self) -> Figures:
-        return run(BASELINE, (*self.reglages, self.changement))
+        return run(BASELINE, {**self.reglages, **self.changement})
 
     @cached_property
     def scenario_other_seed(self) -> Figures:
-        return run(BASELINE, (*self.autre_graine, self.changement))
+        return run(BASELINE, {**self.autre_graine, **self.changement})
 
 
 @lru_cache(maxsize=1024)
@@ -90,8 +97,7 @@ def data(student: str) -> DonneesCascade:
     """``student``'s settings; the runs are made (and kept) when a question needs them."""
     seed = student_seed(student, NAME)
     other = student_seed(student, f"{NAME}|autre-graine")
-    return DonneesCascade((*SETTINGS, f"run.seed={seed}"), CHANGE,
-                          (*SETTINGS, f"run.seed={other}"))
+    return DonneesCascade(seeded(seed), CHANGE, seeded(other))
 
 
 def for_notebook(cascade: DonneesCascade) -> DonneesCascade:

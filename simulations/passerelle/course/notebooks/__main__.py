@@ -5,5 +5,12 @@ from pathlib import Path
 
 from passerelle.course.notebooks import write
 
-for path in write(Path(sys.argv[1] if len(sys.argv) > 1 else "course")):
-    print(path)
+
+def main(argv: list[str]) -> None:
+    """Write the source notebooks under ``argv[1]`` (default ``course``), one path a line."""
+    for path in write(Path(argv[1] if len(argv) > 1 else "course")):
+        print(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -64,7 +64,7 @@ from passerelle.course import mes_donnees
 from passerelle.course.grading import verifier
 
 donnees = mes_donnees("tp02-cascade", matricule=MATRICULE)
-reference = passerelle.run("baseline", *donnees.reglages)
+reference = passerelle.run("baseline", **donnees.reglages)
 reference.summary()
 """),
         read_only("lire", """
@@ -131,7 +131,7 @@ et toute différence vient du changement, pas du hasard.
 """),
         given("scenario_run", """
 print(donnees.changement)
-interpretes = passerelle.run("baseline", *donnees.reglages, donnees.changement)
+interpretes = passerelle.run("baseline", **donnees.reglages, **donnees.changement)
 """),
         read_only("q4_consigne", """
 ### Question 4 (2 points) — L'effet, étape par étape
