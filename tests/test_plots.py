@@ -19,7 +19,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
 from support import small
 
-from passerelle.apps import compare_report, report
+from passerelle.apps import compare_plots, report
 from passerelle.apps.compare import run_comparison
 from passerelle.config.labels import dictionary, raw_names
 from passerelle.engine.sim import Sim
@@ -50,7 +50,7 @@ def comparison():
 
 @pytest.fixture(scope="module")
 def compare_figures(comparison):
-    return list(compare_report.figures(comparison))
+    return list(compare_plots.figures(comparison))
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ def test_every_run_plot_reads_as_a_paper_figure(run_figures):
 
 def test_every_compare_plot_reads_as_a_paper_figure(compare_figures):
     assert {file for file, _ in compare_figures} == {file for file, _, _ in
-                                                     compare_report.PLOTS}
+                                                     compare_plots.PLOTS}
     for file, fig in compare_figures:
         check(file, fig)
 
@@ -156,7 +156,7 @@ def test_the_evaluate_plot_reads_as_a_paper_figure(evaluate_figures):
 def test_time_plots_mark_where_interventions_start(comparison):
     """The facilitators of the scenario start in June 2021, inside the plotted months."""
     fig, ax = plt.subplots()
-    compare_report.plot_unmet(comparison, ax)
+    compare_plots.plot_unmet(comparison, ax)
     starts = [line.get_xdata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert [np.datetime64(x, "M") for x in starts] == [np.datetime64("2021-06")]
     assert any("facilitators from 2021-06" in t.get_text() for t in ax.texts)
@@ -166,10 +166,10 @@ def test_time_plots_mark_where_interventions_start(comparison):
 def test_compare_bands_span_the_seeds(comparison):
     """The band around each line runs from the lowest to the highest seed."""
     fig, ax = plt.subplots()
-    compare_report.plot_unmet(comparison, ax)
+    compare_plots.plot_unmet(comparison, ax)
     bands = ax.collections
     assert len(bands) == len(comparison.scenarios)
-    runs = compare_report._per_seed(comparison, "centres", "unmet_needs")
+    runs = compare_plots._per_seed(comparison, "centres", "unmet_needs")
     vertices = bands[2].get_paths()[0].vertices[:, 1]
     assert vertices.min() == pytest.approx(runs.min(axis=1).min())
     assert vertices.max() == pytest.approx(runs.max(axis=1).max())

@@ -447,7 +447,8 @@ def compare(
     """Compare scenarios on the same population and seeds: differences with intervals over
     seeds, true person-level effects, barriers, costs; writes a report folder."""
     from passerelle.apps.compare import run_comparison
-    from passerelle.apps.compare_report import tables, write_report
+    from passerelle.apps.compare_report import write_report
+    from passerelle.apps.compare_tables import tables
 
     if len(scenarios) < 2:
         fail("compare needs a reference and at least one other scenario")

@@ -4,14 +4,11 @@ A scenario file has ``name``, ``description``, optionally ``extends`` (a built-i
 name or a path relative to the file), ``modules`` and ``plugins``, and one table per part:
 ``[population]``, ``[run]``, and ``[<module>]`` for each module's parameters. Errors name
 the file, the field, the bad value and what is allowed; they carry no traceback.
+Files are read in ``scenario_files``, problems worded in ``scenario_problems``.
 """
 
 from __future__ import annotations
 
-import copy
-import difflib
-import tomllib
-import typing
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,27 +16,25 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from passerelle.config.population import Population, PopulationSpec, synthesize
+from passerelle.config.scenario_files import (
+    apply_overrides,
+    builtin,
+    locate,
+    merge,
+    read_with_parents,
+)
+from passerelle.config.scenario_problems import ScenarioError, problems_of, shorten, suggest
 from passerelle.engine.module import Module, missing_requirements
 from passerelle.engine.parameters import Params, design
 from passerelle.engine.random import Streams
-from passerelle.engine.units import Month, Months, Seed, Text, bounded, bounds_of, unit_of
+from passerelle.engine.units import Month, Months, Seed, Text, bounded
 from passerelle.modules import BUILTIN, DEFAULT, PluginError, registry
 
-BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
+__all__ = ["RunSpec", "Scenario", "ScenarioError", "builtin", "from_dict", "load"]
+
 TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
 MAX_NAME = 200  # characters: a name titles reports and tables
 MAX_DESCRIPTION = 10_000
-MAX_SHOWN = 60  # characters of a bad value quoted in a message
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; ``str()`` is the message to show, one problem a line."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"scenario {source} is invalid:\n{lines}")
 
 
 class RunSpec(Params):
@@ -141,8 +136,9 @@ class Scenario(BaseModel):
         >>> load("baseline").replace(run={"months": 0})
         Traceback (most recent call last):
         ...
-        passerelle.config.scenario.ScenarioError: scenario ...baseline.toml is invalid:
+        passerelle.config.scenario_problems.ScenarioError: scenario ...baseline.toml is invalid:
           - run.months = 0: Input should be greater than or equal to 1; expected: reported months
+            (months, [1, 600])
         """
         data = self.to_dict()
         if "modules" in sections:
@@ -151,12 +147,12 @@ class Scenario(BaseModel):
                     if key in TOP_LEVEL or key in kept}
         update = {key: list(value) if key in ("modules", "plugins") else value
                   for key, value in sections.items()}
-        return from_dict(_merge(data, update), self.source)
+        return from_dict(merge(data, update), self.source)
 
     def with_overrides(self, overrides: Iterable[str]) -> Scenario:
         """The same scenario with ``section.field=value`` overrides applied."""
         data = self.to_dict()
-        _apply_overrides(data, list(overrides), self.source)
+        apply_overrides(data, list(overrides), self.source)
         return from_dict(data, self.source)
 
     def to_dict(self) -> dict[str, Any]:
@@ -172,11 +168,6 @@ class Scenario(BaseModel):
         for name, params in self.params.items():
             data[name] = params.model_dump()
         return data
-
-
-def builtin() -> dict[str, Path]:
-    """Built-in scenario files by name."""
-    return {path.stem: path for path in sorted(BUILTIN_DIR.glob("*.toml"))}
 
 
 def load(name_or_path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
@@ -205,175 +196,10 @@ def load(name_or_path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
     >>> load("facilitators").modules[-1]
     'facilitators'
     """
-    path = _locate(str(name_or_path), Path.cwd())
-    data = _read_with_parents(path, chain=())
-    _apply_overrides(data, list(overrides), str(path))
+    path = locate(str(name_or_path), Path.cwd())
+    data = read_with_parents(path)
+    apply_overrides(data, list(overrides), str(path))
     return from_dict(data, str(path))
-
-
-def _locate(reference: str, relative_to: Path, holder: Path | None = None) -> Path:
-    known = builtin()
-    if reference in known:
-        return known[reference]
-    path = Path(reference)
-    if not path.is_absolute():
-        path = relative_to / path
-    if not path.exists():
-        problem = f"no such file, and not a built-in scenario; built-in: {sorted(known)}"
-        if holder is None:
-            raise ScenarioError(_shorten(reference), [problem])
-        raise ScenarioError(str(holder), [f"extends = {_shorten(reference)}: {problem}"])
-    return path
-
-
-def _read(path: Path) -> dict[str, Any]:
-    """The TOML table of the file at ``path``, or a one-line reason why it has none."""
-    if path.is_dir():
-        raise ScenarioError(str(path), ["is a folder, not a scenario file (a .toml file)"])
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ScenarioError(str(path), [f"cannot be read: {error.strerror}"]) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ScenarioError(str(path), [
-            f"is not UTF-8 text (byte 0x{raw[error.start]:02x} at position {error.start}); "
-            "save it as UTF-8"]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), [f"not valid TOML: {error}"]) from None
-    if not data:
-        raise ScenarioError(str(path), [
-            'is empty: a scenario holds at least extends = "baseline" or a [section]'])
-    return data
-
-
-def _read_with_parents(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    if path in chain:
-        cycle = " → ".join(str(p) for p in (*chain, path))
-        raise ScenarioError(str(path), [f"`extends` forms a cycle: {cycle}"])
-    data = _read(path)
-    parent_name = data.pop("extends", None)
-    if parent_name is None:
-        data.setdefault("name", path.stem)
-        return data
-    if not isinstance(parent_name, str):
-        raise ScenarioError(str(path), [f"extends = {_shorten(parent_name)}: must be a "
-                                        "scenario name or a file path (text)"])
-    parent = _read_with_parents(_locate(parent_name, path.parent, holder=path),
-                                (*chain, path))
-    parent.pop("description", None)
-    merged = _merge(parent, data)
-    merged["name"] = data.get("name", path.stem)
-    return merged
-
-
-def _merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
-    merged = copy.deepcopy(base)
-    for key, value in update.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def _parse_value(text: str) -> Any:
-    try:
-        return tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
-        return text
-
-
-def _apply_overrides(data: dict[str, Any], overrides: list[str], source: str) -> None:
-    problems = []
-    for override in overrides:
-        key, sep, text = override.partition("=")
-        parts = key.strip().split(".")
-        if not sep or len(parts) != 2 or not all(parts):
-            problems.append(f"--set {_shorten(override)}: write it section.field=value, "
-                            "e.g. --set run.months=24")
-            continue
-        section, field = parts
-        data.setdefault(section, {})
-        if not isinstance(data[section], dict):
-            problems.append(f"--set {_shorten(override)}: {section!r} is not a table")
-            continue
-        data[section][field] = _parse_value(text.strip())
-    if problems:
-        raise ScenarioError(source, problems)
-
-
-def _shorten(value: Any) -> str:
-    """``repr(value)``, cut to ``MAX_SHOWN`` characters (a huge value stays one line)."""
-    text = repr(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return f"{text[:MAX_SHOWN - 3]}... ({len(text):,} characters)"
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    if len(word) > MAX_SHOWN:
-        return ""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    """The model a field holds (directly or as the elements of a tuple), if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _nested_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _field_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, type[BaseModel]]:
-    """The info of the innermost named field of ``loc`` (None when ``loc`` names none), and
-    the model that ``loc`` leads into (the one a further field would belong to)."""
-    info, inside = None, model
-    for part in loc:
-        if isinstance(part, str) and part in inside.model_fields:
-            info = inside.model_fields[part]
-            inside = _nested_model(info.annotation) or inside
-    return info, inside
-
-
-def _is_member_tag(part: Any) -> bool:
-    """Whether a ``loc`` part names a member of a union (``constrained-int``,
-    ``literal['full']``) rather than a field or an index."""
-    return isinstance(part, str) and not part.isidentifier()
-
-
-def _describe(error: Mapping[str, Any], section: str, params: type[BaseModel]) -> str:
-    parts = tuple(part for part in error["loc"] if not _is_member_tag(part))
-    if error["type"] == "missing" and parts and isinstance(parts[-1], int):
-        parts = parts[:-1]
-        message = f"too few values ({len(error.get('input') or ())} given)"
-    else:
-        message = error["msg"] if len(error["msg"]) <= 4 * MAX_SHOWN else (
-            error["msg"][:4 * MAX_SHOWN] + "...")
-    loc = ".".join(str(part) for part in parts)
-    where = f"{section}.{loc}" if section and loc else section or loc
-    if error["type"] == "extra_forbidden":
-        _, owner = _field_at(params, parts[:-1])
-        field = str(parts[-1])
-        allowed = ", ".join(owner.model_fields)
-        table = f"[{section}]" if section and len(parts) == 1 else (
-            f"a {owner.__name__}" if section else "a scenario's top level")
-        where = where.removesuffix(field) + _shorten(field)[1:-1]
-        return (f"{where}: unknown field{_suggest(field, owner.model_fields)}; allowed fields "
-                f"of {table}: {allowed}")
-    info, _ = _field_at(params, parts)
-    expected = f"; expected: {info.description}" if info is not None and info.description else ""
-    unit = unit_of(info.annotation, info.metadata) if info is not None else ""
-    allowed = f" ({unit}, {bounds_of(info.annotation, info.metadata)})" if unit not in (
-        "", "text", "choice") and _nested_model(info.annotation) is None else ""
-    return f"{where} = {_shorten(error.get('input'))}: {message}{expected}{allowed}"
 
 
 def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
@@ -403,16 +229,16 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
     modules = list(header.modules or DEFAULT) if header is not None else list(DEFAULT)
     for name in modules:
         if name not in modules_known:
-            problems.append(f"modules: unknown module {_shorten(name)}"
-                            f"{_suggest(name, modules_known)}; known: {sorted(modules_known)}")
+            problems.append(f"modules: unknown module {shorten(name)}"
+                            f"{suggest(name, modules_known)}; known: {sorted(modules_known)}")
     sections: dict[str, Any] = {}
     for key, value in data.items():
         if key in TOP_LEVEL:
             continue
         if key not in modules_known:
             problems.append(
-                f"[{_shorten(key)[1:-1]}]: unknown section"
-                f"{_suggest(key, [*TOP_LEVEL, *modules_known])}; "
+                f"[{shorten(key)[1:-1]}]: unknown section"
+                f"{suggest(key, [*TOP_LEVEL, *modules_known])}; "
                 f"sections are {', '.join(TOP_LEVEL[5:])} and the modules {sorted(modules_known)}"
             )
             continue
@@ -423,7 +249,7 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
                 continue
             modules.append(key)
         if not isinstance(value, Mapping):
-            problems.append(f"{key} = {_shorten(value)}: must be a table [{key}]")
+            problems.append(f"{key} = {shorten(value)}: must be a table [{key}]")
         else:
             sections[key] = value
     if not any(problem.startswith("modules: unknown") for problem in problems):
@@ -452,25 +278,10 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
 
 def _validate(model: type[BaseModel], values: Any, section: str, problems: list[str]) -> Any:
     if not isinstance(values, Mapping):
-        problems.append(f"{section} = {_shorten(values)}: must be a table [{section}]")
+        problems.append(f"{section} = {shorten(values)}: must be a table [{section}]")
         return None
     try:
         return model(**values)
     except ValidationError as error:
-        lines = [_describe(e, section, model) for e in error.errors()]
-        problems.extend(_join_alternatives(lines))
+        problems.extend(problems_of(error, section, model))
         return None
-
-
-def _join_alternatives(lines: list[str]) -> list[str]:
-    """One line per field: a value refused by every member of a union (a size that is
-    neither a number of people nor 'full') gets their reasons joined by "or"."""
-    joined: dict[str, tuple[list[str], str]] = {}
-    for line in lines:
-        head, _, reason = line.partition(": ")
-        reason, sep, detail = reason.partition("; expected: ")
-        reasons, _ = joined.setdefault(head, ([], sep + detail))
-        if reason not in reasons:
-            reasons.append(reason)
-    return [f"{head}: {' or '.join(reasons)}{detail}" for head, (reasons, detail)
-            in joined.items()]
