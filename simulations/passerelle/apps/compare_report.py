@@ -30,13 +30,13 @@ from passerelle.apps.report import what_was_run
 from passerelle.config.labels import (
     COST,
     COST_SCOPE,
-    PAYER_NAMES,
     STEP_NAMES,
     UNMET,
     axis,
     label,
 )
 from passerelle.engine.numbers import interval, number, percent
+from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.results import STEPS
 from passerelle.modules.ledger import OUTCOMES
 
