@@ -49,13 +49,13 @@ class CaseLog(Module):
         people, month = sim.people, sim.month
         observe = np.asarray(sim.module("facilitators").pars.observe_by_step)
         before = np.flatnonzero(self._site >= 0)
-        failed = people.last_unmet[before] == month
+        failed = people.last_unmet_month[before] == month
         step = np.where(failed, people.last_barrier[before], -1)
         noted = np.zeros(before.size, dtype=bool)
         noted[failed] = sim.streams.chance("facilitators", "observe", month,
                                            observe[step[failed]], before[failed])
-        centre = (people.centre_last_visit[before] == month if "centre_last_visit" in people
-                  else np.zeros(before.size, dtype=bool))
+        centre = (people.centre_last_visit_month[before] == month
+                  if "centre_last_visit_month" in people else np.zeros(before.size, dtype=bool))
         self.months.append({
             "uid": before,
             "month": np.full(before.size, month),
@@ -80,7 +80,7 @@ class CaseLog(Module):
             people.homeless[new],
             people.substance_use[new],
         ])
-        recent = people.last_unmet[new] >= month - 2
+        recent = people.last_unmet_month[new] >= month - 2
         heard_step = np.where(recent, people.last_barrier[new], 0)
         heard = recent & self.chance(sim, "intake", observe[heard_step], new)
         self.intakes.append({
@@ -127,7 +127,7 @@ class CentreRegistry(Module):
         before = sim.module("registry_before_centres")
         patients = np.flatnonzero(people.centre_site >= 0)
         events = (
-            (CONSULTATION, patients[people.centre_last_visit[patients] == month],
+            (CONSULTATION, patients[people.centre_last_visit_month[patients] == month],
              people.centre_site),
             (WAITING, np.flatnonzero(people.centre_wait_month == month),
              people.centre_wait_site),

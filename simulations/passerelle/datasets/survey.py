@@ -118,7 +118,7 @@ class HealthSurvey(Module):
                               & (sim.age_years() >= self.pars.min_age))
 
     def _reported(self, sim, uids: np.ndarray) -> np.ndarray:
-        return sim.people.last_unmet_perceived[uids] >= sim.month - 11
+        return sim.people.last_unmet_perceived_month[uids] >= sim.month - 11
 
     def _draw(self, sim) -> None:
         people, pars = sim.people, self.pars

@@ -184,9 +184,9 @@ class Cascade(Module):
         for index, step in enumerate(STEPS):
             sim.record(f"unmet_{step}", uids[unmet & (failed == index)])
         lost = uids[unmet]
-        people.last_unmet[lost] = sim.month
+        people.last_unmet_month[lost] = sim.month
         people.last_barrier[lost] = failed[unmet]
-        people.last_unmet_perceived[lost[failed[unmet] >= 1]] = sim.month
+        people.last_unmet_perceived_month[lost[failed[unmet] >= 1]] = sim.month
 
         self._meet(sim, uids[met], urgent[met])
         resolved = uids[met | served]

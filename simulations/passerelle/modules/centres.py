@@ -173,7 +173,7 @@ class Centres(Module):
     columns = (
         Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
         Column("centre_first_month", "int32", NEVER, "month of the first visit"),
-        Column("centre_last_visit", "int32", NEVER, "month of the last visit"),
+        Column("centre_last_visit_month", "int32", NEVER, "month of the last visit"),
         Column("centre_visits", "int16", 0, "consultations at a centre"),
         Column("centre_wait_site", "int8", -1, "centre that asked the person to come back"),
         Column("centre_wait_month", "int32", NEVER, "month the person was asked to come back"),
@@ -266,7 +266,7 @@ class Centres(Module):
         people, p, month = sim.people, self.pars, sim.month
         commune = people.commune[uids]
         base = np.asarray(p.uptake_by_barrier)[failed - 1]
-        followed = people.centre_last_visit[uids] >= month - p.social_months
+        followed = people.centre_last_visit_month[uids] >= month - p.social_months
         waiting = people.centre_wait_month[uids] == month - 1
         attraction = np.empty((uids.size, len(sites)))
         for column, (index, site, _, decay, _) in enumerate(sites):
@@ -307,7 +307,7 @@ class Centres(Module):
         new = uids[people.centre_first_month[uids] == NEVER]
         people.centre_first_month[new] = month
         people.centre_site[uids] = index
-        people.centre_last_visit[uids] = month
+        people.centre_last_visit_month[uids] = month
         people.centre_visits[uids] += 1
         people.centre_wait_month[uids] = NEVER
         sim.encounters.add(self.channel, uids)
@@ -344,7 +344,7 @@ class Centres(Module):
         people, p, month = sim.people, self.pars, sim.month
         registered = np.flatnonzero((people.centre_site >= 0) & people.alive)
         site_of = people.centre_site[registered]
-        recent = people.centre_last_visit[registered] >= month - p.social_months
+        recent = people.centre_last_visit_month[registered] >= month - p.social_months
         open_now = {index: site for index, site, *_ in self.open_sites(month)}
         social = np.array([i in open_now and "social" in open_now[i].services
                            for i in range(len(self.pars.sites))] or [False])

@@ -178,7 +178,8 @@ class Coverage(Module):
 
         idle = undocumented[~people.amu_active[undocumented]
                             & (people.amu_decision_month[undocumented] < month)]
-        blocked = idle[people.need_open[idle] & (people.last_unmet_perceived[idle] == month - 1)]
+        blocked = idle[people.need_open[idle]
+                       & (people.last_unmet_perceived_month[idle] == month - 1)]
         applying = blocked[self.chance(sim, "apply", apply, blocked)]
         people.amu_decision_month[applying] = month + max(delay, 1)
         sim.record("amu_applications", applying)

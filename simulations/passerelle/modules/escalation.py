@@ -61,7 +61,7 @@ class Escalation(Module):
         sim.record("ed_visits", ed_urgent)
         sim.record("ed_visits", ed_avoidable)
         sim.record("ed_avoidable", ed_avoidable)
-        sim.record("ed_avoidable", ed_urgent[people.need_since[ed_urgent] < sim.month])
+        sim.record("ed_avoidable", ed_urgent[people.need_since_month[ed_urgent] < sim.month])
         admitted = np.concatenate([
             ed_urgent[self.chance(sim, "admit_urgent", p.admission_urgent, ed_urgent)],
             ed_avoidable[self.chance(sim, "admit_avoidable", p.admission_avoidable,
@@ -70,7 +70,7 @@ class Escalation(Module):
         sim.encounters.add("hospital", admitted)
         sim.record("hospital_stays", admitted)
 
-        waiting = np.flatnonzero(people.need_open & (people.last_unmet == sim.month))
+        waiting = np.flatnonzero(people.need_open & (people.last_unmet_month == sim.month))
         people.severity[waiting] = np.minimum(people.severity[waiting] + p.severity_step, 1)
         calm = waiting[~people.need_urgent[waiting]]
         turn = p.urgent_per_month * (1 + p.urgent_chronic_rr * people.chronic[calm])

@@ -177,7 +177,7 @@ class Facilitators(Module):
     optional = ("coverage", "costs")
     columns = (
         Column("fac_site", "int8", -1, "deployment the person is enrolled with (-1: none)"),
-        Column("fac_until", "int32", NEVER, "month the enrolment ends"),
+        Column("fac_until_month", "int32", NEVER, "month the enrolment ends"),
         Column("fac_enrolled_month", "int32", NEVER, "month of (first) enrolment"),
         Column("fac_months", "int16", 0, "months of accompaniment received"),
         Column("fac_intensity", "float32", 0.0, "share of the ability effects in force"),
@@ -257,7 +257,7 @@ class Facilitators(Module):
     def _report(self, sim, caseload: np.ndarray) -> None:
         """True barriers of this month's caseload, and the part facilitators report."""
         people = sim.people
-        failed = caseload[people.last_unmet[caseload] == sim.month]
+        failed = caseload[people.last_unmet_month[caseload] == sim.month]
         step = people.last_barrier[failed]
         seen = self.chance(sim, "observe", np.asarray(self.pars.observe_by_step)[step], failed)
         for index, name in enumerate(STEPS):
@@ -277,11 +277,11 @@ class Facilitators(Module):
         """End the enrolments that are over, whose deployment stopped, or whose client
         died or left."""
         people = sim.people
-        done = ((people.fac_until[enrolled] <= sim.month) | ~people.alive[enrolled]
+        done = ((people.fac_until_month[enrolled] <= sim.month) | ~people.alive[enrolled]
                 | ~np.isin(people.fac_site[enrolled], active))
         graduating = enrolled[done]
         people.fac_site[graduating] = -1
-        people.fac_until[graduating] = NEVER
+        people.fac_until_month[graduating] = NEVER
         sim.record("fac_graduated", graduating)
         return graduating
 
@@ -310,7 +310,8 @@ class Facilitators(Module):
         coverage = people.coverage[uids]
         vulnerable = (people.homeless[uids] | people.language_barrier[uids]
                       | people.substance_use[uids] | (coverage == LAPSED)
-                      | (coverage == UNDOCUMENTED) | (people.last_unmet[uids] >= sim.month - 2))
+                      | (coverage == UNDOCUMENTED)
+                      | (people.last_unmet_month[uids] >= sim.month - 2))
         return (self._deprivation[people.commune[uids]]
                 * (1 + self.pars.outreach_vulnerable_rr * vulnerable))
 
@@ -339,7 +340,7 @@ class Facilitators(Module):
             asked = np.union1d(by_referral, by_outreach)
         enrolled = asked[self.chance(sim, f"accept_{index}", p.acceptance, asked)]
         people.fac_site[enrolled] = index
-        people.fac_until[enrolled] = sim.month + p.enrolment_months
+        people.fac_until_month[enrolled] = sim.month + p.enrolment_months
         people.fac_enrolled_month[enrolled] = sim.month
         sim.record("fac_enrolled", enrolled)
         return enrolled
@@ -352,7 +353,7 @@ class Facilitators(Module):
         booked = booked[self.chance(sim, "followup", self.pars.discharge_followup, booked)]
         people.need_open[booked] = True
         people.need_urgent[booked] = False
-        people.need_since[booked] = sim.month
+        people.need_since_month[booked] = sim.month
         sim.record("fac_followups", booked)
         sim.record("needs_new", booked)
 

@@ -70,7 +70,7 @@ class Ledger(Module):
             stays = contacts.get("hospital")
             alive = people.alive
             people.months_present[alive] += 1
-            people.n_unmet_months[alive & (people.last_unmet == month)] += 1
+            people.n_unmet_months[alive & (people.last_unmet_month == month)] += 1
             np.add.at(people.n_ed_visits, ed, 1)
             np.add.at(people.n_hospital_stays, stays, 1)
             np.add.at(people.n_primary_care, primary, 1)

@@ -45,10 +45,10 @@ class Needs(Module):
     Params = NeedsParams
     columns = (
         Column("need_open", "bool", False, "has an open care need"),
-        Column("need_since", "int32", NEVER, "month the open need arose"),
+        Column("need_since_month", "int32", NEVER, "month the open need arose"),
         Column("need_urgent", "bool", False, "the open need is urgent"),
-        Column("last_unmet", "int32", NEVER, "last month a need went unmet"),
-        Column("last_unmet_perceived", "int32", NEVER,
+        Column("last_unmet_month", "int32", NEVER, "last month a need went unmet"),
+        Column("last_unmet_perceived_month", "int32", NEVER,
                "last month a perceived need went unmet (what a survey would hear)"),
     )
     measures = (Measure("needs_new", "needs", "new care needs"),)
@@ -61,6 +61,6 @@ class Needs(Module):
         new = np.flatnonzero(self.chance(sim, "new", rate, people.n))
         urgent_p = pars.urgent_share * (1 + pars.urgent_severity_rr * people.severity[new])
         people.need_open[new] = True
-        people.need_since[new] = sim.month
+        people.need_since_month[new] = sim.month
         people.need_urgent[new] = self.chance(sim, "urgent", np.minimum(urgent_p, 1), new)
         sim.record("needs_new", new)

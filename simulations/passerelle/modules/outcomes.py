@@ -33,8 +33,8 @@ class Outcomes(Module):
         sim.record("with_dmg", people.dmg & alive)
         sim.record("with_maison_medicale", people.mm_enrolled & alive)
         sim.record("needs_open", people.need_open & alive)
-        sim.record("unmet_12m", (people.last_unmet >= since) & alive)
-        sim.record("unmet_12m_reported", (people.last_unmet_perceived >= since) & alive)
+        sim.record("unmet_12m", (people.last_unmet_month >= since) & alive)
+        sim.record("unmet_12m_reported", (people.last_unmet_perceived_month >= since) & alive)
 
 
 
