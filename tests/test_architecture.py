@@ -30,17 +30,14 @@ MAX_LINES = 400
 # comparisons with Starsim and Mesa (optional extras) only when asked for.
 LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.datasets.cli", "passerelle.datasets",
                 "passerelle.bench.harness"}
-# Imports up the layers that arrived with the run record, the labels and the memory guard
-# (merged while the layers were being set): the engine reads the scenario's and the
-# population's types there. Listed one by one so that no new one can slip in; each is to
-# move down (the record and the memory guard into config/, the labels into engine/).
+# Imports up the layers left from the merge of the run record and the memory guard, listed
+# one by one so that no new one can slip in. ``Sim(scenario)`` refuses a run that cannot
+# fit (config.memory) or whose modules lack a requirement (config.scenario's
+# ScenarioError), and ``Sim(scenario).run().save()`` writes the scenario's record
+# (config.record): to pay them, a scenario is to offer these through the engine's ``Plan``.
 LAYER_DEBT = {
-    ("passerelle.engine.record", "passerelle.config.population"),
-    ("passerelle.engine.record", "passerelle.config.scenario"),
-    ("passerelle.engine.record", "passerelle.modules"),
-    ("passerelle.engine.results", "passerelle.config.labels"),
-    ("passerelle.engine.results", "passerelle.config.scenario"),
-    ("passerelle.engine.sim", "passerelle.config.population"),
+    ("passerelle.engine.results", "passerelle.config.record"),
+    ("passerelle.engine.sim", "passerelle.config.memory"),
     ("passerelle.engine.sim", "passerelle.config.scenario"),
 }
 # The course package arrived last with deferred imports of its own modules (50): to hoist.

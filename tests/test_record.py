@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from passerelle.apps.report import write_report
+from passerelle.config import record
+from passerelle.config.record import RunRecord, Software
 from passerelle.config.scenario import load
-from passerelle.engine import record
-from passerelle.engine.record import RunRecord, Software
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, SUMMARY_FILE
 from passerelle.modules.coverage import CoverageParams

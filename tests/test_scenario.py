@@ -15,10 +15,11 @@ from support import SMALL, small
 from typer.testing import CliRunner
 
 from passerelle.apps.cli import app
+from passerelle.config.memory import FIXED_BYTES, WORKING_BYTES, bytes_needed
 from passerelle.config.scenario import ScenarioError, builtin, from_dict, load
 from passerelle.config.scenario_problems import MAX_SHOWN
 from passerelle.engine.module import Module
-from passerelle.engine.sim import FIXED_BYTES, WORKING_BYTES, Sim, bytes_needed
+from passerelle.engine.sim import Sim
 from passerelle.modules import BUILTIN, DEFAULT
 
 

@@ -149,8 +149,8 @@ def _overrides(population: str | None, months: int | None, seed: int | None,
 def _load(scenario: str, overrides: list[str]):
     """The scenario, checked as a run would check it (the same check for ``validate`` and
     ``run``: values, modules and their requirements, and that the run fits in memory)."""
+    from passerelle.config.memory import check_fits
     from passerelle.config.scenario import ScenarioError, load
-    from passerelle.engine.sim import check_fits
 
     try:
         chosen = load(scenario, overrides)
@@ -233,8 +233,8 @@ def run(
 ) -> None:
     """Run a scenario; write results.parquet, summary.json and a report folder."""
     from passerelle.apps.report import write_report
+    from passerelle.config.record import RunRecord
     from passerelle.engine.numbers import shown
-    from passerelle.engine.record import RunRecord
 
     overrides = _overrides(population, months, seed, assignments)
     chosen = _load(scenario, overrides)
@@ -393,8 +393,8 @@ def sweep(
     from passerelle.apps.sweep import SchedulerError, SweepError, grid, parse_seeds, plan
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
+    from passerelle.config.memory import check_fits
     from passerelle.config.scenario import ScenarioError
-    from passerelle.engine.sim import check_fits
 
     try:
         chosen = parse_seeds(seeds)

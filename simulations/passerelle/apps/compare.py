@@ -40,8 +40,8 @@ from scipy import stats
 
 from passerelle.apps.budget import budget
 from passerelle.config.labels import COST, UNMET
+from passerelle.config.record import RunRecord
 from passerelle.config.scenario import Scenario, load, registry
-from passerelle.engine.record import RunRecord
 from passerelle.engine.results import STEPS, Results
 from passerelle.engine.sim import Sim
 from passerelle.modules.costs import PAYERS
@@ -91,7 +91,7 @@ class RunSummary:
 class Comparison:
     """Runs of several scenarios on the same seeds; ``table()`` is the tidy comparison.
     ``specs`` holds each scenario as run (by name, before the seed is set) and
-    ``records`` what was run for each (``passerelle.engine.record``)."""
+    ``records`` what was run for each (``passerelle.config.record``)."""
 
     scenarios: tuple[str, ...]
     seeds: tuple[int, ...]

@@ -21,7 +21,8 @@ from passerelle.apps.figures import (
     plain_numbers,
     time_axis,
 )
-from passerelle.config.labels import COST, COST_SCOPE, PAYER_NAMES, STEP_NAMES, UNMET, axis, label
+from passerelle.config.labels import COST, COST_SCOPE, STEP_NAMES, UNMET, axis, label
+from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.results import STEPS
 from passerelle.modules.ledger import OUTCOMES
 

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.compare import Comparison
-from passerelle.config.labels import COST, PAYER_NAMES, STEP_NAMES, UNMET, label
+from passerelle.config.labels import COST, STEP_NAMES, UNMET, label
 from passerelle.engine.numbers import interval, number, percent
+from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.results import STEPS
 from passerelle.modules.ledger import OUTCOMES
 

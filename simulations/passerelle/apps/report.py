@@ -21,10 +21,11 @@ from passerelle.apps.figures import (
     save,
     time_axis,
 )
-from passerelle.config.labels import COST_SCOPE, PAYER_NAMES, STEP_NAMES, axis, group
+from passerelle.config.labels import COST_SCOPE, STEP_NAMES, axis, group
+from passerelle.config.record import RunRecord, canonical_json
 from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
 from passerelle.engine.numbers import number, shown
-from passerelle.engine.record import RunRecord, canonical_json
+from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.results import Results
 
 PLOTS = {

@@ -2,9 +2,10 @@
 
 Measures take their text and unit from the modules' ``Measure`` declarations (the one home
 of what a measure is); the quantities the outputs derive (all unmet needs, all costs, the
-ledger's per-person outcomes), the payers, the coverage groups and the steps of the
-cascade are named here. ``name(key)`` is a measure's text, ``unit(key)`` its unit, and
-``axis(text, unit)`` writes an axis label that carries its unit.
+ledger's per-person outcomes), the coverage groups and the steps of the cascade are
+named here (the payers in ``passerelle.engine.payers``). ``name(key)`` is a measure's
+text, ``unit(key)`` its unit, and ``axis(text, unit)`` writes an axis label that carries
+its unit.
 
 Examples
 --------
@@ -12,8 +13,11 @@ Examples
 ('avoidable ED visits', 'visits')
 >>> name("n_months_uncovered")
 'months lapsed, or undocumented without AMU'
->>> axis("ED visits per 1,000 people a year", "visits")
-'ED visits per 1,000 people a year (visits)'
+>>> axis("ED visits", "visits")
+'ED visits (visits)'
+>>> print(axis("ED visits per 1,000 people a year", "visits"))
+ED visits per 1,000 people a year
+(visits)
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
+from passerelle.engine.payers import PAYER_NAMES, cost_name
 from passerelle.modules import BUILTIN
 from passerelle.modules.ledger import OUTCOMES
 
@@ -40,12 +45,6 @@ class Label:
     unit: str
 
 
-PAYER_NAMES = {
-    "inami": "INAMI",
-    "patient": "patients",
-    "federal": "the federal state",
-    "programme": "programme funders",
-}
 COVERAGE = {
     "insured": "insured",
     "insured_bim": "insured with BIM",
@@ -74,7 +73,7 @@ SHORT = {
     "met_gp": "needs met by a GP",
     "met_maison_medicale": "needs met at a maison médicale",
     "met_ed": "needs met at the ED",
-    **{f"cost_{payer}": f"cost to {text}" for payer, text in PAYER_NAMES.items()},
+    **{f"cost_{payer}": cost_name(payer) for payer in PAYER_NAMES},
     **{f"unmet_{step}": f"needs unmet at '{STEP_NAMES[step]}'" for step in STEPS},
 }
 # Costs are priced per contact: what the cost measures count, for plots and reports.

@@ -8,17 +8,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from passerelle.config.labels import PAYER_NAMES, name
-from passerelle.config.scenario import Scenario
+from passerelle.config.record import RunRecord
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
 from passerelle.engine.numbers import SHARE
-from passerelle.engine.record import RunRecord
+from passerelle.engine.payers import PAYER_NAMES, cost_name
 from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from passerelle.config.scenario import Scenario
 
 
 @dataclass
@@ -182,7 +183,7 @@ class Results:
             ("undocumented_amu_share", "  of which with active AMU",
              self.at_end("population", coverage="undocumented_amu") / max(undocumented, 1e-12),
              SHARE),
-            *((f"cost_{payer}", f"{name(f'cost_{payer}')} a year",
+            *((f"cost_{payer}", f"{cost_name(payer)} a year",
                self.last_year(f"cost_{payer}"), "EUR a year") for payer in PAYER_NAMES),
         ]
         present = [row for row in rows if not isinstance(row[2], float) or np.isfinite(row[2])]

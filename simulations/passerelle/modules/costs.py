@@ -9,9 +9,10 @@ from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
+from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.units import EurPerContact, EurPerStay
 
-PAYERS = ("inami", "patient", "federal", "programme")
+PAYERS = tuple(PAYER_NAMES)
 
 
 class CostsParams(Params):

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from passerelle.config.labels import axis, dictionary, humanize
-from passerelle.engine.record import Software
+from passerelle.config.record import Software
 from passerelle.evaluate.designs import DESIGNS
 
 COLUMNS = ["seed", "estimate", "std_error", "low", "high", "truth", "covered", "rejects_zero"]

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from passerelle.config.population import PopulationSpec
 from passerelle.config.scenario import RunSpec, Scenario, load, registry
+from passerelle.modules import DEFAULT
 
 UNKNOWN = "unknown"
 PACKAGE_DIR = Path(__file__).parents[1]
@@ -113,8 +114,6 @@ def defaults(scenario: Scenario) -> dict[str, Any]:
     """The built-in defaults of every parameter ``scenario`` resolves: each section's
     ``Params`` defaults (``PopulationSpec``, ``RunSpec``, each module's ``Params``) and
     the model's default modules (a plugin section without defaults is left out)."""
-    from passerelle.modules import DEFAULT
-
     modules = registry(scenario.plugins)
     flat: dict[str, Any] = {"modules": list(DEFAULT), "plugins": []}
     parts = {"population": PopulationSpec, "run": RunSpec,
