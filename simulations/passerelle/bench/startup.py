@@ -20,7 +20,7 @@ _COMMANDS = {
     HELP: "import sys; sys.argv = ['passerelle', '--help']\n"
           "from passerelle.apps.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass",
     FIRST_RUN: "import passerelle\n"
-               "passerelle.run('baseline', 'population.size=5000', 'run.months=12')",
+               "passerelle.run('baseline', population={'size': 5000}, run={'months': 12})",
 }
 
 
