@@ -28,8 +28,10 @@ MAX_LINES = 400
 # Entry points may import a command's code when the command runs, so that `--help` stays
 # fast; nothing imports them, so they cannot hide a cycle. bench/harness imports the
 # comparisons with Starsim and Mesa (optional extras) only when asked for.
-LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.datasets.cli", "passerelle.datasets",
-                "passerelle.bench.harness"}
+LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.failures",
+                "passerelle.apps.cli.goals", "passerelle.apps.cli.listings",
+                "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",
+                "passerelle.datasets.cli", "passerelle.datasets", "passerelle.bench.harness"}
 # Imports up the layers that arrived with the run record, the labels and the memory guard
 # (merged while the layers were being set): the engine reads the scenario's and the
 # population's types there. Listed one by one so that no new one can slip in; each is to
@@ -46,8 +48,7 @@ LAYER_DEBT = {
 # The course package arrived last with deferred imports of its own modules (50): to hoist.
 LAZY_DEBT = "passerelle.course"
 # Files over the limit from the same merge, at their size then: they may shrink, not grow.
-SIZE_DEBT = {"passerelle.apps.cli": 583, "passerelle.apps.compare_report": 481,
-             "passerelle.config.scenario": 476}
+SIZE_DEBT = {"passerelle.apps.compare_report": 481, "passerelle.config.scenario": 476}
 
 
 def _name(path: Path) -> str:
