@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from passerelle.apps import cli
 from passerelle.apps.cli import app
+from passerelle.apps.cli.terminal import console
 from passerelle.apps.compare import COLUMNS, compare, run_comparison
 from passerelle.config.plausibility import impact_check
 from passerelle.modules.ledger import OUTCOMES
@@ -101,7 +101,7 @@ def test_three_scenarios_fill_every_cell_and_fit_80_columns(tmp_path, monkeypatc
     """With a reference and two scenarios, each scenario's tables are complete (the two
     "on the treated" columns included), and printed at 80 columns no line is longer and
     no number is broken over two lines."""
-    monkeypatch.setattr(cli.console, "width", 80)
+    monkeypatch.setattr(console, "width", 80)
     out = tmp_path / "report"
     result = CliRunner(env={"COLUMNS": "80"}).invoke(app, [
         "compare", "baseline", "facilitators", "centres", "--seeds", "2", "--population",

@@ -10,11 +10,10 @@ import typing
 import annotated_types
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from rich.console import Console
 from typer.testing import CliRunner
 
-from passerelle.apps import cli
 from passerelle.apps.cli import app
+from passerelle.apps.cli.terminal import console
 from passerelle.config.population import PopulationSpec
 from passerelle.config.scenario import RunSpec
 from passerelle.engine import sources, units
@@ -184,7 +183,7 @@ runner = CliRunner()
 @pytest.fixture
 def narrow(monkeypatch):
     """The command line's console as an 80-column terminal would have it."""
-    monkeypatch.setattr(cli, "console", Console(width=80))
+    monkeypatch.setattr(console, "width", 80)
 
 
 def test_params_lists_every_parameter_with_its_unit_within_80_columns(narrow):

@@ -10,8 +10,8 @@ import pytest
 from support import monthly
 from typer.testing import CliRunner
 
-from passerelle.apps import cli
 from passerelle.apps.cli import app
+from passerelle.apps.cli.terminal import console
 from passerelle.engine import sources
 from passerelle.engine.groups import AGE_BANDS, COVERAGE_GROUPS, QUINTILES
 from passerelle.engine.numbers import number, percent, shown
@@ -187,7 +187,7 @@ def test_shares_are_percentages():
 
 
 def test_the_run_table_fits_80_columns_and_keeps_numbers_whole(tmp_path, monkeypatch):
-    monkeypatch.setattr(cli.console, "width", 80)
+    monkeypatch.setattr(console, "width", 80)
     out = tmp_path / "run"
     result = CliRunner(env={"COLUMNS": "80"}).invoke(app, [
         "run", "--population", "3000", "--months", "12", "--out", str(out)])
