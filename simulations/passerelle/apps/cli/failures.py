@@ -57,8 +57,8 @@ def checked_output(out: Path, replace: bool = True) -> Path:
 def checked_scenario(scenario: str, overrides: list[str]) -> Scenario:
     """The scenario, checked as a run would check it (the same check for ``validate`` and
     ``run``: values, modules and their requirements, and that the run fits in memory)."""
-    from passerelle.config.scenario import ScenarioError, load
     from passerelle.config.memory import check_fits
+    from passerelle.config.scenario import ScenarioError, load
 
     try:
         chosen = load(scenario, overrides)

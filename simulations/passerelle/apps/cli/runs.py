@@ -34,8 +34,8 @@ def run(
 ) -> None:
     """Run a scenario; write results.parquet, summary.json and a report folder."""
     from passerelle.apps.report import write_report
-    from passerelle.engine.numbers import shown
     from passerelle.config.record import RunRecord
+    from passerelle.engine.numbers import shown
 
     given = overrides(population, months, seed, assignments)
     chosen = checked_scenario(scenario, given)

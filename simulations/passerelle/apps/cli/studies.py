@@ -47,8 +47,8 @@ def sweep(
     from passerelle.apps.sweep import SchedulerError, SweepError, grid, parse_seeds, plan
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
-    from passerelle.config.scenario import ScenarioError
     from passerelle.config.memory import check_fits
+    from passerelle.config.scenario import ScenarioError
 
     try:
         chosen = parse_seeds(seeds)
