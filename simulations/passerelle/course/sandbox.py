@@ -100,8 +100,10 @@ def launcher(hidden: Path) -> list[str]:
     (['/bin/sh', '-c'], '{connection_file}')
     """
     hidden = hidden.resolve()
+    # A private /tmp first: the folders bound after it stay visible even when they lie under
+    # /tmp (a checkout or an environment there, as on a CI machine).
     cmd = [bubblewrap(), "--die-with-parent", "--unshare-pid", "--unshare-ipc",
-           "--unshare-uts", "--new-session"]
+           "--unshare-uts", "--new-session", "--tmpfs", "/tmp"]
     for path in readable_paths():
         if hidden.is_relative_to(path):
             continue
@@ -109,7 +111,7 @@ def launcher(hidden: Path) -> list[str]:
     for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if Path(link).is_symlink():
             cmd += ["--symlink", os.readlink(link), link]
-    cmd += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", str(hidden)]
+    cmd += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", str(hidden)]
     cmd += ["--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "NUMBA_CACHE_DIR", "/tmp/numba",
             "--unsetenv", "JUPYTER_PATH",
