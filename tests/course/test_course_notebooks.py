@@ -9,11 +9,12 @@ from pathlib import Path
 import matplotlib
 import nbformat
 import pytest
-from conftest import SOURCE
 
 from passerelle.course.assignments import NAMES
 from passerelle.course.assignments import assignment as find_assignment
 from passerelle.course.notebooks import text
+
+SOURCE = Path(__file__).resolve().parents[2] / "course" / "source"
 
 GRADED = [name for name in NAMES if name != "tp00-prise-en-main"]
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from conftest import SOURCE
 
 from passerelle.course.assignments import NAMES
 from passerelle.course.assignments import assignment as find_assignment
@@ -19,6 +18,8 @@ from passerelle.course.identity import student_seed
 from passerelle.course.notebooks.cells import BEGIN, BEGIN_HIDDEN, END, END_HIDDEN
 from passerelle.course.questions import as_numbers
 from passerelle.course.stubs import CODE_STUB, TEXT_STUB
+
+SOURCE = Path(__file__).resolve().parents[2] / "course" / "source"
 
 EXAMPLE = "exemple-000"
 
