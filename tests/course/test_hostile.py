@@ -55,6 +55,11 @@ def test_each_case_has_a_line_in_the_error_report(batch, case, words):
     assert any(words in p for p in problems), (case, problems)
 
 
+def test_an_honest_submission_has_no_incident(batch):
+    for person in batch.participants[:ORDINARY]:
+        assert _problems(batch, person.case) == [], person.case
+
+
 def test_everyone_else_is_graded(batch):
     grades = _grades(batch)
     assert all(grades[p.participant] != "" for p in batch.participants[:ORDINARY])

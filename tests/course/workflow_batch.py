@@ -10,6 +10,7 @@ session's shared temporary folder).
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
@@ -60,17 +61,14 @@ class Batch:
         return next(p for p in self.participants if p.case == case)
 
 
-def _notebook(stage: str) -> nbformat.NotebookNode:
-    return nbformat.read(FIXTURES / stage / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
-
-
 def _cell(notebook: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
     return next(c for c in notebook.cells if c.metadata["nbgrader"]["grade_id"] == grade_id)
 
 
-def _answer(q1: str = "float(np.mean(attente))", q2: str = "float(np.std(attente, ddof=1))",
-            notebook: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
-    notebook = notebook or _notebook("source")
+def _answer(release: nbformat.NotebookNode, q1: str = "float(np.mean(attente))",
+            q2: str = "float(np.std(attente, ddof=1))") -> nbformat.NotebookNode:
+    """The released notebook, as a student hands it in, with these two answers."""
+    notebook = copy.deepcopy(release)
     _cell(notebook, "q1-reponse").source = f"moyenne = {q1}"
     _cell(notebook, "q2-reponse").source = f"ecart = {q2}"
     return notebook
@@ -86,21 +84,27 @@ LATER = datetime(2026, 11, 30, 22, 30)
 
 def hostile_cases(course: Path, release: nbformat.NotebookNode) -> dict[str, tuple]:
     """Each case: (files as (name, bytes, time), automatic points due or None)."""
-    good = _bytes(_answer())
+    good = _bytes(_answer(release))
     nb_name = f"{ASSIGNMENT}.ipynb"
 
     # The loop runs before the answer is assigned: the cell is interrupted, q1 is lost.
-    loop = _answer(q1="float(np.mean(attente))")
+    loop = _answer(release, q1="float(np.mean(attente))")
     _cell(loop, "q1-reponse").source = "while True:\n    pass\nmoyenne = float(np.mean(attente))"
-    crash = _answer(q1="float('quarante-deux')")
-    dead = _answer(q2="float(np.std(attente, ddof=1))\nimport os\nos._exit(1)")
-    spam = _answer(q2="float(np.std(attente, ddof=1))\nimport sys\nimport threading\nimport time"
-                      "\n\ndef crier():\n    while True:\n        print('!' * 80, file=sys.stderr)"
-                      "\n        time.sleep(0.01)\n\nthreading.Thread(target=crier, daemon=True)"
-                      ".start()")
-    edited = _answer(q1="0.0")
+    crash = _answer(release, q1="float('quarante-deux')")
+    dead = _answer(release, q2="float(np.std(attente, ddof=1))\nimport os\nos._exit(1)")
+    # The answer is a float that writes to stderr whenever the test subtracts from it, so the
+    # hidden q2 test writes stderr every time; a thread also spams stderr from q2 onwards.
+    spam = _answer(release)
+    _cell(spam, "q2-reponse").source = (
+        "import sys\nimport threading\nimport time\n\n\nclass Bruyant(float):\n"
+        "    def __sub__(self, other):\n        print('!' * 80, file=sys.stderr)\n"
+        "        return float(self) - other\n\n\ndef crier():\n    while True:\n"
+        "        print('!' * 80, file=sys.stderr)\n        time.sleep(0.01)\n\n\n"
+        "threading.Thread(target=crier, daemon=True).start()\n"
+        "ecart = Bruyant(np.std(attente, ddof=1))")
+    edited = _answer(release, q1="0.0")
     _cell(edited, "q1-test").source = "assert True"
-    deleted = _answer()
+    deleted = _answer(release)
     deleted.cells = [c for c in deleted.cells if c.metadata["nbgrader"]["grade_id"] != "q2-test"]
     other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "x = 1", metadata={"nbgrader": {"grade": True, "grade_id": "autre-q1", "locked": False,
@@ -111,11 +115,11 @@ def hostile_cases(course: Path, release: nbformat.NotebookNode) -> dict[str, tup
     secrets = [str(course / "gradebook.db"), str(course / "source" / ASSIGNMENT / nb_name),
                str(course / "submitted"), str(course / "release"), "../../../gradebook.db",
                "../../../source"]
-    spy = _answer(q1="float(np.mean(attente))\nimport os\n"
+    spy = _answer(release, q1="float(np.mean(attente))\nimport os\n"
                      f"vus = [p for p in {secrets!r} if os.path.exists(p)]\n"
                      "voisins = sorted(os.listdir('../..'))\n"
                      "print('VUS', vus, 'VOISINS', voisins)")
-    copied = _answer(q1="float(np.mean(donnees('ab-victime')))",
+    copied = _answer(release, q1="float(np.mean(donnees('ab-victime')))",
                      q2="float(np.std(donnees('ab-victime'), ddof=1))")
     return {
         "boucle": ([(nb_name, _bytes(loop), WHEN)], POINTS["q2-test"]),
@@ -139,9 +143,10 @@ def _participants(course: Path, release: nbformat.NotebookNode) -> list[Particip
     fake = Faker("fr_BE")
     fake.seed_instance(20261201)
     ordinary = [
-        ("juste", _bytes(_answer()), AUTOMATIC),
-        ("q1-fausse", _bytes(_answer(q1="float(np.mean(attente)) + 1.0")), POINTS["q2-test"]),
-        ("non-pondere", _bytes(_answer(q2="float(np.std(attente))")), POINTS["q1-test"]),
+        ("juste", _bytes(_answer(release)), AUTOMATIC),
+        ("q1-fausse", _bytes(_answer(release, q1="float(np.mean(attente)) + 1.0")),
+         POINTS["q2-test"]),
+        ("non-pondere", _bytes(_answer(release, q2="float(np.std(attente))")), POINTS["q1-test"]),
         ("vierge", _bytes(release), 0.0),
     ]
     people = []
@@ -165,7 +170,7 @@ def _write_zip(path: Path, people: list[Participant]) -> None:
                 archive.writestr(zipfile.ZipInfo(f"{folder}/{name}", when.timetuple()[:6]), data)
         stranger = "Inconnu Anonyme_999999_assignsubmission_file/tp-essai.ipynb"
         archive.writestr(zipfile.ZipInfo(stranger, WHEN.timetuple()[:6]),
-                         _bytes(_answer()))
+                         people[0].files[0][1])
 
 
 def _invoke(args: list[str]) -> str:
