@@ -2,7 +2,8 @@
 
 ``generate`` → ``collect`` → ``autograde`` → (manual grading in nbgrader's formgrader, if any)
 → ``feedback`` → ``grades``; ``lab`` opens JupyterLab on a student's copy; ``bench`` times a
-batch. :func:`register` adds them to the ``course`` sub-app.
+batch; ``solutions`` builds the instructors' executed solutions. :func:`register` adds them
+to the ``course`` sub-app.
 """
 
 from __future__ import annotations
@@ -214,7 +215,25 @@ def bench(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE,
         raise _fail(problem) from None
 
 
+def solutions(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE,
+              out: Annotated[Path | None, typer.Option(
+                  "--out", help="folder for the solutions (default: <course>/solutions); "
+                  "never inside release/ or docs/")] = None) -> None:
+    """Instructors only: the source notebook run for the example student, with its outputs,
+    as .ipynb and .html (never written under release/ or docs/)."""
+    from passerelle.course.nbgrader_course import Course, CourseInputError
+    from passerelle.course.solutions import build
+
+    try:
+        built = build(Course(cours), assignment, out)
+    except CourseInputError as problem:
+        raise _fail(problem) from None
+    for notebook, page in zip(built.notebooks, built.pages, strict=True):
+        console.print(f"{assignment}: solutions in {notebook} and {page} (instructors only: "
+                      "do not publish)")
+
+
 def register(app: typer.Typer) -> None:
     """Add the instructor's commands to the ``course`` sub-app."""
-    for command in (generate, collect, autograde, feedback, grades, lab, bench):
+    for command in (generate, collect, autograde, feedback, grades, lab, bench, solutions):
         app.command()(command)
