@@ -1,11 +1,13 @@
 """Autograde every collected submission with nbgrader, in parallel, each kernel in a sandbox.
 
-One worker process a core, each holding one nbgrader API for the whole batch (nbgrader costs
-about 2 s to start): workers take the next student as they finish, nbgrader writes the grades
-into the course's SQLite gradebook. A cell that runs past the per-cell timeout is interrupted
-and scores 0, and the rest of the notebook is graded (nbgrader's ``Execute`` preprocessor). A
-submission that still hangs (one that ignores the interrupt) is stopped by a watchdog: its
-worker is killed, the submission gets a line in the error report and a fresh worker carries on.
+The simulator's numba kernels are compiled once before the batch, and every sandboxed kernel
+starts from a private copy of that cache. One worker process a core, each holding one
+nbgrader API for the whole batch (nbgrader costs about 2 s to start): workers take the next
+student as they finish, nbgrader writes the grades into the course's SQLite gradebook. A cell
+that runs past the per-cell timeout is interrupted and scores 0, and the rest of the notebook
+is graded (nbgrader's ``Execute`` preprocessor). A submission that still hangs (one that
+ignores the interrupt) is stopped by a watchdog: its worker is killed, the submission gets a
+line in the error report and a fresh worker carries on.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from passerelle.course import incidents as report
 from passerelle.course.incidents import Incident
 from passerelle.course.nbgrader_course import Course, CourseInputError
 from passerelle.course.sandbox import KERNEL_NAME, SandboxKernel
+from passerelle.course.warm_cache import warm
 
 STEP = report.AUTOGRADE
 TIMEOUT_ENAME = "CellTimeoutError"
@@ -44,12 +47,16 @@ class AutogradeSettings:
         submission (kernel start and nbgrader's own work; assumption: 10 × a typical 3 s).
     sandbox
         Run each kernel under bubblewrap (see :mod:`passerelle.course.sandbox`).
+    warm_numba
+        Compile the simulator's kernels once before the batch and start every sandboxed
+        kernel from a copy of that cache (see :mod:`passerelle.course.warm_cache`).
     """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     cell_timeout: int | None = None
     start_margin: float = 30.0
     sandbox: bool = True
+    warm_numba: bool = True
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,11 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
             gradebook.update_or_create_student(student_id)
     found: list[Incident] = []
     with tempfile.TemporaryDirectory(prefix="passerelle-noyaux-") as scratch:
-        kernels = (SandboxKernel(Path(scratch), course.root).install()
+        cache = None
+        if settings.sandbox and settings.warm_numba:
+            cache = Path(scratch) / "numba"
+            warm(cache, assignment)
+        kernels = (SandboxKernel(Path(scratch), course.root, cache).install()
                    if settings.sandbox else None)
         graded = _run(course, assignment, students, settings, kernels, found)
     timeout = _cell_timeout(course, settings)

@@ -12,7 +12,12 @@ file system built from an allow-list:
 - read-write: the one folder being graded (``autograded/<student_id>/<assignment>/``), which
   keeps the path nbgrader grades under, so the hidden tests read the graded id from it;
 - private and empty: ``/tmp`` and ``$HOME``; its own ``/proc`` (other kernels' working folders are
-  not visible through ``/proc/<pid>/cwd``).
+  not visible through ``/proc/<pid>/cwd``);
+- read-only, when given: a warm numba cache, compiled once before the batch (see
+  :mod:`passerelle.course.warm_cache`), copied into the kernel's private ``/tmp/numba`` as it
+  starts. numba loads compiled kernels only from a folder it can write to, and a shared
+  writable cache would let one submission plant a pickled kernel that runs in the next one's;
+  the private copy gives each kernel the compiled code without that channel.
 
 Everything else (the course root, the repository and its ``.git``) does not exist for the kernel.
 The kernel keeps the network (nbgrader talks to it over 127.0.0.1).
@@ -36,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "passerelle-bac-a-sable"
+NUMBA_DIR = "/tmp/numba"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt")
 
 
@@ -86,12 +92,14 @@ def readable_paths() -> list[Path]:
     return kept
 
 
-def launcher(hidden: Path) -> list[str]:
+def launcher(hidden: Path, numba_cache: Path | None = None) -> list[str]:
     """The kernelspec ``argv``: a shell line that starts an IPython kernel under bubblewrap.
 
     The working folder (the submission nbgrader grades) is only known when the kernel starts,
     hence ``/bin/sh``: it binds ``$PWD`` and passes the connection file on. A readable folder
     that holds ``hidden`` (the course root) is left out, so the course stays invisible.
+    ``numba_cache``, a warm numba cache, is bound read-only and copied into the kernel's
+    private ``/tmp/numba`` before the kernel starts.
 
     Examples
     --------
@@ -113,15 +121,20 @@ def launcher(hidden: Path) -> list[str]:
             cmd += ["--symlink", os.readlink(link), link]
     cmd += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", str(hidden)]
     cmd += ["--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
-            "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "NUMBA_CACHE_DIR", "/tmp/numba",
+            "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "NUMBA_CACHE_DIR", NUMBA_DIR,
             "--unsetenv", "JUPYTER_PATH",
             # bwrap is the parent (and --die-with-parent ends the kernel with nbgrader); the
             # kernel sees PID 1 as its parent and must not take that for a dead parent.
             "--unsetenv", "JPY_PARENT_PID"]
+    kernel = f'{shlex.quote(sys.executable)} -m ipykernel_launcher -f "$0"'
+    if numba_cache is not None:
+        warm = shlex.quote(str(numba_cache.resolve()))
+        cmd += ["--ro-bind", str(numba_cache.resolve()), str(numba_cache.resolve())]
+        start = f'mkdir -p {NUMBA_DIR} && cp -R {warm}/. {NUMBA_DIR}/; exec {kernel}'
+        kernel = f'/bin/sh -c {shlex.quote(start)} "$0"'
     fixed = " ".join(shlex.quote(part) for part in cmd)
-    kernel = f"{shlex.quote(sys.executable)} -m ipykernel_launcher"
     line = (f'exec {fixed} --bind "$PWD" "$PWD" --ro-bind "$0" "$0" --chdir "$PWD" '
-            f'-- {kernel} -f "$0" "$@" >/dev/null 2>&1')
+            f'-- {kernel} >/dev/null 2>&1')
     return ["/bin/sh", "-c", line, "{connection_file}"]
 
 
@@ -135,17 +148,20 @@ class SandboxKernel:
         Where to write ``kernels/<KERNEL_NAME>/kernel.json``.
     hidden
         The course root: it appears empty to the kernel, except the graded folder itself.
+    numba_cache
+        A warm numba cache the kernels start from (read-only), or ``None``.
     """
 
     folder: Path
     hidden: Path
+    numba_cache: Path | None = None
 
     def install(self) -> Path:
         """Write the kernelspec; returns ``folder`` (to put first on ``JUPYTER_PATH``)."""
         spec = self.folder / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True, exist_ok=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": launcher(self.hidden),
+            "argv": launcher(self.hidden, self.numba_cache),
             "display_name": "Python 3 (bac à sable de correction)",
             "language": "python",
             # bwrap --new-session: a signal to its process group would miss the kernel.

@@ -1,0 +1,51 @@
+"""The sandbox's warm numba cache: compiled once before a batch, a sandboxed kernel started
+from it loads every kernel the assignment's runs need and compiles none; the kernel's copy is
+private (what a submission writes there never reaches the shared cache)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from passerelle.course.sandbox import KERNEL_NAME, SandboxKernel
+from passerelle.course.warm_cache import warm
+
+ASSIGNMENT = "tp02-cascade"
+CELL = """
+import json, pathlib, numba
+from passerelle.course.assignments import assignment
+from passerelle.engine import groups, random
+module = assignment("tp02-cascade")
+module.run(module.BASELINE, module.seeded(12345))
+stats = [value.stats for m in (random, groups) for value in vars(m).values()
+         if isinstance(value, numba.core.dispatcher.Dispatcher) and value.signatures]
+pathlib.Path("/tmp/numba/plante.txt").write_text("x")
+print(json.dumps({"kernels": len(stats),
+                  "hits": sum(sum(s.cache_hits.values()) for s in stats),
+                  "misses": sum(sum(s.cache_misses.values()) for s in stats)}))
+"""
+
+
+def test_a_kernel_started_from_the_warm_cache_compiles_nothing(tmp_path: Path, monkeypatch):
+    cache = tmp_path / "numba"
+    assert warm(cache, ASSIGNMENT)
+    before = sorted(p.name for p in cache.rglob("*"))
+    assert any(name.endswith(".nbi") for name in before)
+    kernels = SandboxKernel(tmp_path / "noyaux", tmp_path / "cours", cache).install()
+    monkeypatch.setenv("JUPYTER_PATH", str(kernels))
+    work = tmp_path / "copie"
+    work.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(CELL)])
+    NotebookClient(notebook, kernel_name=KERNEL_NAME, timeout=300,
+                   resources={"metadata": {"path": str(work)}}).execute()
+    found = json.loads(notebook.cells[0].outputs[-1]["text"])
+    assert found["kernels"] >= 4 and found["hits"] > 0 and found["misses"] == 0, found
+    assert sorted(p.name for p in cache.rglob("*")) == before
+
+
+def test_an_assignment_outside_the_course_modules_gets_an_empty_cache(tmp_path: Path):
+    assert not warm(tmp_path / "numba", "tp-essai")
+    assert list((tmp_path / "numba").iterdir()) == []
