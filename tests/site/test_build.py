@@ -79,7 +79,7 @@ def test_leak_audit(built):
 
 def test_course_page_is_the_student_version(built):
     """The fixture's page is what nbgrader releases: the French stub, the visible test,
-    the title; and the course's home lists it."""
+    the title; and the course's home is the syllabus and lists it."""
     page = Page((built.site / "course" / ASSIGNMENT / ASSIGNMENT / "index.html")
                 .read_text(encoding="utf-8"))
     assert page.h1 == TITLE
@@ -87,6 +87,9 @@ def test_course_page_is_the_student_version(built):
     assert "une part est entre 0 et 1" in page.text
     home = Page((built.site / "course" / "index.html").read_text(encoding="utf-8"))
     assert TITLE in home.text
+    # The syllabus (course/syllabus.md) is the course's home: sequence and weights.
+    assert home.h1.startswith("Programme du cours")
+    assert "Évaluation" in home.text and "projet-final" in home.text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
