@@ -25,8 +25,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
+from passerelle.modules.centres import CentresParams
+from passerelle.modules.facilitators import FacilitatorsParams
 
 NAME = "projet-final"
 BASELINE = "baseline"
@@ -53,8 +56,6 @@ EXACT = ("same code, settings and seed give the same bytes: the student's runs a
 def yearly_budget() -> float:
     """EUR a year: staff and building of the default Molenbeek centre (its first-year
     budget, ``centre_year1_*``)."""
-    from passerelle.modules.centres import CentresParams
-
     site = CentresParams().sites[0]
     return float(site.staff_eur_per_year + site.building_eur_per_year)
 
@@ -67,9 +68,6 @@ def options(commune: str) -> dict[str, tuple[str, dict]]:
     >>> sorted(options("Forest"))
     ['centre', 'facilitateurs']
     """
-    from passerelle.modules.centres import CentresParams
-    from passerelle.modules.facilitators import FacilitatorsParams
-
     workers = math.floor(yearly_budget() / FacilitatorsParams().cost_per_worker_year)
     site = CentresParams().sites[0].model_copy(update={
         "name": "projet", "commune": commune, "opening": OPENING, "grants": ()})
@@ -110,8 +108,6 @@ class Figures:
 
 def run(scenario: str, tables: dict[str, dict], commune: str) -> Figures:
     """Run ``scenario`` with ``tables`` and keep the figures of ``commune``."""
-    import passerelle
-
     return Figures.of(passerelle.run(scenario, **tables), commune)
 
 
