@@ -15,6 +15,7 @@ MODULES = {
     "tp01-non-recours": "passerelle.course.assignments.tp01",
     "tp02-cascade": "passerelle.course.assignments.tp02",
     "tp03-droits": "passerelle.course.assignments.tp03",
+    "tp04-facilitateurs": "passerelle.course.assignments.tp04",
 }
 NAMES = tuple(MODULES)
 
