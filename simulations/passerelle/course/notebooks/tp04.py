@@ -176,6 +176,7 @@ barrières du journal.
 """),
         given("population", """
 import pandas as pd
+
 import passerelle
 
 population = passerelle.run("baseline", **donnees.population)
