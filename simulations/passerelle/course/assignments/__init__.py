@@ -15,6 +15,7 @@ MODULES = {
     "tp01-non-recours": "passerelle.course.assignments.tp01",
     "tp02-cascade": "passerelle.course.assignments.tp02",
     "tp05-centre": "passerelle.course.assignments.tp05",
+    "tp06-essai": "passerelle.course.assignments.tp06",
 }
 NAMES = tuple(MODULES)
 
