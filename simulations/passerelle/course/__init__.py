@@ -14,6 +14,9 @@ imported when its data are first asked for.
 
 from __future__ import annotations
 
+from passerelle.course import identity
+from passerelle.course.assignments import assignment
+
 __all__ = ["mes_donnees"]
 
 
@@ -38,9 +41,6 @@ def mes_donnees(devoir: str, matricule: str):
     >>> len(donnees) > 0
     True
     """
-    from passerelle.course import identity
-    from passerelle.course.assignments import assignment
-
     module = assignment(devoir)
     identity.declare(devoir, matricule)
     return module.for_notebook(module.data(identity.normalise(matricule)))
