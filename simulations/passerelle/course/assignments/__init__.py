@@ -14,6 +14,7 @@ MODULES = {
     "tp00-prise-en-main": "passerelle.course.assignments.tp00",
     "tp01-non-recours": "passerelle.course.assignments.tp01",
     "tp02-cascade": "passerelle.course.assignments.tp02",
+    "tp07-double-difference": "passerelle.course.assignments.tp07",
 }
 NAMES = tuple(MODULES)
 
