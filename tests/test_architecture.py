@@ -34,16 +34,6 @@ LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.failures",
                 "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",
                 "passerelle.course.cli", "passerelle.course.instructor_cli",
                 "passerelle.datasets.cli", "passerelle.datasets", "passerelle.bench.harness"}
-# Imports up the layers left from the merge of the run record and the memory guard, listed
-# one by one so that no new one can slip in. ``Sim(scenario)`` refuses a run that cannot
-# fit (config.memory) or whose modules lack a requirement (config.scenario's
-# ScenarioError), and ``Sim(scenario).run().save()`` writes the scenario's record
-# (config.record): to pay them, a scenario is to offer these through the engine's ``Plan``.
-LAYER_DEBT = {
-    ("passerelle.engine.results", "passerelle.config.record"),
-    ("passerelle.engine.sim", "passerelle.config.memory"),
-    ("passerelle.engine.sim", "passerelle.config.scenario"),
-}
 # Files over the limit, at their size then: they may shrink, not grow (none left).
 SIZE_DEBT: dict[str, int] = {}
 
@@ -104,7 +94,7 @@ def test_imports_go_down_the_layers() -> None:
             pure = module.startswith(PURE) and not module.startswith(DESIGNS)
             if pure and not (target.startswith(PURE) and not target.startswith(DESIGNS)):
                 wrong.append(f"{module}:{node.lineno} (a pure estimator) imports {target}")
-            elif _layer(target) > _layer(module) and (module, target) not in LAYER_DEBT:
+            elif _layer(target) > _layer(module):
                 wrong.append(f"{module}:{node.lineno} imports {target}, a layer above it")
     assert wrong == []
 
@@ -115,7 +105,7 @@ def test_no_function_level_import_of_the_package() -> None:
                 for module, imports in IMPORTS.items()
                 if module not in LAZY_ALLOWED
                 for target, node, top in imports
-                if not top and (module, target) not in LAYER_DEBT]
+                if not top]
     assert deferred == []
 
 

@@ -9,13 +9,15 @@ Files are read in ``scenario_files``, problems worded in ``scenario_problems``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from passerelle.config.memory import check_fits
 from passerelle.config.population import Population, PopulationSpec, synthesize
+from passerelle.config.record import RunRecord
 from passerelle.config.scenario_files import (
     apply_overrides,
     builtin,
@@ -23,14 +25,15 @@ from passerelle.config.scenario_files import (
     merge,
     read_with_parents,
 )
-from passerelle.config.scenario_problems import ScenarioError, problems_of, shorten, suggest
+from passerelle.config.scenario_problems import problems_of, shorten, suggest
 from passerelle.engine.module import Module, missing_requirements
 from passerelle.engine.parameters import Params, design
+from passerelle.engine.plan import ScenarioError
 from passerelle.engine.random import Streams
 from passerelle.engine.units import Month, Months, Seed, Text, bounded
 from passerelle.modules import BUILTIN, DEFAULT, PluginError, registry
 
-__all__ = ["RunSpec", "Scenario", "ScenarioError", "builtin", "from_dict", "load"]
+__all__ = ["RunSpec", "Scenario", "builtin", "from_dict", "load"]
 
 TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
 MAX_NAME = 200  # characters: a name titles reports and tables
@@ -107,6 +110,34 @@ class Scenario(BaseModel):
         2000-01) from ``streams``."""
         return synthesize(self.population, streams, month)
 
+    def check(self, modules: Sequence[Module]) -> None:
+        """Refuse, with a ``ScenarioError``, a run of ``modules`` too large for the memory
+        the machine has (``passerelle.config.memory``), before anything is allocated."""
+        check_fits(self, modules)
+
+    def run_record(self) -> RunRecord:
+        """The record of what a run of this scenario runs: its changes from its scenario
+        file stand for the overrides (``passerelle.config.record``)."""
+        return RunRecord.of(self)
+
+    def as_filed(self) -> Scenario | None:
+        """This scenario as its file holds it (with its ``extends``), before any change;
+        None when it was not read from a file, or the file no longer reads.
+
+        Examples
+        --------
+        >>> changed = load("baseline").replace(run={"months": 24})
+        >>> changed.as_filed().run.months, from_dict({"name": "toy"}).as_filed()
+        (120, None)
+        """
+        path = Path(self.source)
+        if not path.is_file():
+            return None
+        try:
+            return load(path)
+        except ValueError:
+            return None
+
     def replace(self, **sections: Any) -> Scenario:
         """The same scenario with some values changed, validated as a file would be.
 
@@ -136,7 +167,7 @@ class Scenario(BaseModel):
         >>> load("baseline").replace(run={"months": 0})
         Traceback (most recent call last):
         ...
-        passerelle.config.scenario_problems.ScenarioError: scenario ...baseline.toml is invalid:
+        passerelle.engine.plan.ScenarioError: scenario ...baseline.toml is invalid:
           - run.months = 0: Input should be greater than or equal to 1; expected: reported months
             (months, [1, 600])
         """

@@ -8,18 +8,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from passerelle.config.record import RunRecord
 from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
 from passerelle.engine.module import Measure
 from passerelle.engine.numbers import SHARE
 from passerelle.engine.payers import PAYER_NAMES, cost_name
+from passerelle.engine.plan import Plan, Record
 from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from passerelle.config.scenario import Scenario
 
 
 @dataclass
@@ -32,7 +30,7 @@ class Results:
     says what was run (the command line sets it with the overrides as given).
     """
 
-    scenario: Scenario
+    scenario: Plan
     grouping: Grouping
     measures: tuple[Measure, ...]
     cells: dict[str, np.ndarray]
@@ -42,7 +40,7 @@ class Results:
     seconds: float = 0.0
     people: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    record: RunRecord | None = None
+    record: Record | None = None
 
     @property
     def months(self) -> list[str]:
@@ -189,10 +187,10 @@ class Results:
         present = [row for row in rows if not isinstance(row[2], float) or np.isfinite(row[2])]
         return pd.DataFrame(present, columns=["key", "indicator", "value", "unit"])
 
-    def run_record(self) -> RunRecord:
+    def run_record(self) -> Record:
         """What was run: the record given to the run (``record``), or the scenario's
         own (its changes from the scenario file stand for the overrides)."""
-        return self.record if self.record is not None else RunRecord.of(self.scenario)
+        return self.record if self.record is not None else self.scenario.run_record()
 
     def describe(self) -> dict:
         """Run metadata, as written to summary.json: the record of what was run, and

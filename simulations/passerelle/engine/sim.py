@@ -4,40 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from passerelle.config.memory import check_fits
-from passerelle.config.scenario import ScenarioError
 from passerelle.engine.encounters import Encounters
 from passerelle.engine.groups import Grouping, age_band, count_in_cells
 from passerelle.engine.module import Measure, Module, missing_requirements
 from passerelle.engine.people import People
+from passerelle.engine.plan import Plan, ScenarioError
 from passerelle.engine.random import Streams
 from passerelle.engine.results import Results
 from passerelle.engine.timeline import parse_month
 from passerelle.engine.values import Values
 
 Progress = Callable[[int, int], None]
-
-class Plan(Protocol):
-    """What the engine needs of a scenario; ``passerelle.config.scenario.Scenario`` is one.
-
-    ``run`` has ``seed``, ``start`` (YYYY-MM), ``burn_in`` and ``months``; ``modules``
-    names the modules to build; ``synthesize`` draws the population (an object with
-    ``people``, ``grouping``, ``scale``, ``areas`` and ``fill(uids, kind, streams,
-    month)``).
-    """
-
-    run: Any
-    modules: tuple[str, ...]
-
-    def build_module(self, name: str) -> Module:
-        """A fresh instance of the module called ``name``."""
-
-    def synthesize(self, streams: Streams, month: int) -> Any:
-        """The population, drawn in calendar ``month``."""
 
 
 class Sim:
@@ -79,7 +60,7 @@ class Sim:
         missing = missing_requirements(self.modules)
         if missing:
             raise ScenarioError(scenario.source, [f"modules: {line}" for line in missing])
-        check_fits(scenario, self.modules)
+        scenario.check(self.modules)
         self.start = parse_month(scenario.run.start)
         self.month = self.start - scenario.run.burn_in
         self.t = -scenario.run.burn_in
