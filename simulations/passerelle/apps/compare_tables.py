@@ -12,9 +12,9 @@ import pandas as pd
 
 from passerelle.apps.compare import Comparison
 from passerelle.config.labels import COST, STEP_NAMES, UNMET, label
-from passerelle.engine.groups import STEPS
 from passerelle.engine.numbers import interval, number, percent
 from passerelle.engine.payers import PAYER_NAMES
+from passerelle.engine.steps import STEPS
 from passerelle.modules.ledger import OUTCOMES
 
 MILLION = 1e6

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from passerelle.engine.groups import ADULT_BANDS, STEPS
+from passerelle.engine.groups import ADULT_BANDS
 from passerelle.engine.numbers import SHARE
 from passerelle.engine.payers import PAYER_NAMES, cost_name
+from passerelle.engine.steps import STEPS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -35,10 +35,11 @@ from typing import Annotated, Literal
 
 import numpy as np
 
-from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
+from passerelle.engine.steps import STEPS
 from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
 from passerelle.engine.units import (
     ClientsPerWorker,
