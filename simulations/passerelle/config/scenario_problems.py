@@ -94,7 +94,7 @@ def problems_of(error: ValidationError, section: str, model: type[BaseModel]) ->
 
     Examples
     --------
-    >>> from passerelle.config.scenario import RunSpec
+    >>> from passerelle.config.scenario_tables import RunSpec
     >>> try:
     ...     RunSpec(months=0)
     ... except ValidationError as error:
