@@ -181,8 +181,8 @@ def test_docstrings_write_code_in_double_backticks() -> None:
 # classes a module or a notebook uses, and the interventions; a class's public methods
 # with it. A method that overrides one of a base class of the package (``Module.step``)
 # is documented there.
-PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
-                     "passerelle.datasets", "passerelle.modules")
+PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.datasets",
+                     "passerelle.modules")
 ENGINE_CLASSES = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),
@@ -197,7 +197,7 @@ def _public_callables() -> dict[str, object]:
         module = importlib.import_module(namespace)
         for name in module.__all__:
             value = getattr(module, name)
-            if callable(value) and not isinstance(value, dict):
+            if callable(value):
                 found[f"{namespace}.{name}"] = value
     for home, names in ENGINE_CLASSES.items():
         module = importlib.import_module(home)

@@ -30,7 +30,7 @@ from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 from passerelle.course.registry_file import read_registry, registry_sampling_fraction
 from passerelle.engine import sources
-from passerelle.modules.centres import CentresParams
+from passerelle.modules.centres_params import CentresParams
 
 NAME = "tp05-centre"
 CENTRE = "molenbeek"
