@@ -218,7 +218,7 @@ def _exact(d: DonneesDroits) -> float:
 
 def _gain_by_group_merge(d: DonneesDroits) -> pd.Series:
     both = d.reference.people[["groupe_debut", UNMET]].join(
-        d.reform.people[[UNMET]], rsuffix="_reforme")
+        d.reform.people[[UNMET]].add_suffix("_reforme"))
     both["gain"] = both[UNMET] - both[f"{UNMET}_reforme"]
     return both.groupby("groupe_debut")["gain"].mean().reindex(GAIN_GROUPS)
 
