@@ -33,7 +33,8 @@ def mes_donnees(devoir: str, matricule: str):
     Returns
     -------
     The assignment's data: a DataFrame for ``tp00-prise-en-main`` and ``tp01-non-recours``,
-    a ``DonneesCascade`` for ``tp02-cascade``.
+    a ``DonneesCascade`` for ``tp02-cascade``, a ``DonneesDroits`` for ``tp03-droits``, a
+    ``DonneesSuivi`` for ``tp04-facilitateurs``.
 
     Examples
     --------
