@@ -5,23 +5,24 @@ bias and the coverage of its confidence intervals against the truth.
 
 A student's data come from ``passerelle.evaluate.designs`` on a small population
 (``OPTIONS``): ``REPLICATIONS`` simulation seeds drawn from ``POOL`` by the student's id
-(one of several hundred sets); their first seed gives the study they analyse by hand (the
-observational data of the ``naive`` and ``propensity`` designs and the randomised cohort
-of ``individual-rct``). A pair of runs is about a second of CPU: the designs are computed
-once per seed of ``POOL`` (cached in-process), so that the audit grades hundreds of
-students from a dozen pairs of runs. Students with the same first seed share the study of
-questions 1 to 4 (about one in ``len(POOL)``); the replications' set of seeds, personal to
-each, catches a copied notebook (``passerelle course audit``).
+(924 possible sets); the first seed drawn, any of ``POOL`` with the same chance, gives the
+study they analyse by hand (the observational data of the ``naive`` and ``propensity``
+designs and the randomised cohort of ``individual-rct``). A pair of runs is about half a
+second of CPU: the designs are computed once per seed of ``POOL`` (cached in-process), so
+that the audit grades hundreds of students from a dozen pairs of runs. Students with the
+same first seed share the study of the first four autograded questions (about one in
+``len(POOL)``); the replications' set of seeds, personal to each, catches a copied
+notebook (``passerelle course audit``).
 
-Tolerances. Questions 1, 2, 4, 5 and 6 are deterministic functions of the student's data
-(the designs and estimators are seeded): exact, floating-point slack only
-(``FLOAT_SLACK``). The trial's interval (question 3) is exact for the reference estimator
-(``ols`` with HC1 errors and a normal quantile); the textbook conventions it admits are a
-t quantile with n − 2 degrees of freedom instead of the normal one, and a standard error
-without HC1's factor sqrt(n / (n − 2)) or with Welch's unpooled variances; the tolerance is
-their spread in the student's own standard error, ``(t − z) SE + z SE / (n_min − 1)``,
-where ``n_min`` is the smaller arm (the standard errors differ relatively by at most
-``1 / (n_min − 1)``).
+Tolerances. Every autograded answer but the interval is a deterministic function of the
+student's data (the designs and estimators are seeded): exact, floating-point slack only
+(``FLOAT_SLACK``). The trial's interval (``intervalle_essai``) is exact for the reference
+estimator (``ols`` with HC1 errors and a normal quantile); the textbook conventions it
+admits are a t quantile with n − 2 degrees of freedom instead of the normal one, and a
+standard error without HC1's factor sqrt(n / (n − 2)) or with Welch's unpooled variances;
+the tolerance is their spread in the student's own standard error,
+``(t − z) SE + z SE / (n_min − 1)``, where ``n_min`` is the smaller arm (the standard
+errors differ relatively by at most ``1 / (n_min − 1)``).
 """
 
 from __future__ import annotations
