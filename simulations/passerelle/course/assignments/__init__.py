@@ -15,6 +15,7 @@ MODULES = {
     "tp01-non-recours": "passerelle.course.assignments.tp01",
     "tp02-cascade": "passerelle.course.assignments.tp02",
     "tp07-double-difference": "passerelle.course.assignments.tp07",
+    "tp08-economie-equite": "passerelle.course.assignments.tp08",
 }
 NAMES = tuple(MODULES)
 

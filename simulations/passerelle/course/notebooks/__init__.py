@@ -11,9 +11,9 @@ from pathlib import Path
 
 import nbformat
 
-from passerelle.course.notebooks import tp00, tp01, tp02, tp07
+from passerelle.course.notebooks import tp00, tp01, tp02, tp07, tp08
 
-BUILDERS = {module.NAME: module.build for module in (tp00, tp01, tp02, tp07)}
+BUILDERS = {module.NAME: module.build for module in (tp00, tp01, tp02, tp07, tp08)}
 
 
 def text(assignment: str) -> str:
