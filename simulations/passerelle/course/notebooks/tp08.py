@@ -160,8 +160,8 @@ couts, effets = donnees.tirages(statu_quo, facilitateurs, centres)
 couts.describe()
 """),
         answer("q4", "\n".join([
-            "courbe = acceptability_curve(couts, effets, donnees.consentements,",
-            "                             names=list(couts.columns))",
+            "noms = list(couts.columns)",
+            "courbe = acceptability_curve(couts, effets, donnees.consentements, names=noms)",
             'acceptabilite_centres = courbe["centres"]',
         ])),
         tests("q4", NAME, "acceptabilite_centres", "acceptabilite_centres", 1),
@@ -205,8 +205,8 @@ par_quintile = pd.DataFrame({
             "",
             "evites = par_q(statu_quo) - par_q(centres)",
             'par_quintile["evites_par_personne"] = evites / par_quintile["population"]',
-            'indice_concentration = concentration_index(par_quintile, "evites_par_personne",',
-            '                                           "quintile", weight="population")',
+            'mesure, rang, poids = "evites_par_personne", "quintile", "population"',
+            "indice_concentration = concentration_index(par_quintile, mesure, rang, weight=poids)",
         ])),
         tests("q5", NAME, "indice_concentration", "indice_concentration", 3),
         read_only("m1_consigne", """
