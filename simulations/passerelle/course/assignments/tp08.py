@@ -28,10 +28,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
+import pandas as pd
 
+import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 from passerelle.engine.payers import PAYER_NAMES
+from passerelle.evaluate import acceptability_curve, concentration_index
 
 NAME = "tp08-economie-equite"
 # Assumption (design choice): three runs of under 0.1 s each, 600 in the audit; the centres
@@ -94,8 +97,6 @@ class Figures:
 
 def run(scenario: str, settings: dict[str, dict]) -> Figures:
     """Run ``scenario`` with the tables ``settings`` and keep the figures the questions need."""
-    import passerelle
-
     return Figures.of(passerelle.run(scenario, **settings))
 
 
@@ -105,8 +106,6 @@ def draws(runs: dict[str, Figures], seed: int, strategies=tuple(STRATEGIES),
     strategies DataFrames, the cost over the year (EUR) minus the status quo's and the
     need-months averted against the status quo (need-months themselves if not
     ``averted``)."""
-    import pandas as pd
-
     months = np.random.default_rng(seed).integers(0, 12, size=(DRAWS, 12))
     base = runs["statu_quo"]
     costs = {s: (runs[s].cost_months - base.cost_months)[months].sum(axis=1)
@@ -175,8 +174,6 @@ def for_notebook(d: DonneesEconomie) -> DonneesEconomie:
 # --- the answers (reference solution and misconceptions) ----------------------------------
 
 def _series(values: dict, name: str):
-    import pandas as pd
-
     return pd.Series(values, name=name)
 
 
@@ -206,8 +203,6 @@ def icer(d: DonneesEconomie, strategy: str = "centres") -> float:
 
 def acceptability(draw):
     """Share of draws in which each strategy has the best net benefit, at each ``WTP``."""
-    from passerelle.evaluate import acceptability_curve
-
     costs, effects = draw
     return acceptability_curve(costs.to_numpy(), effects.to_numpy(), WTP,
                                names=list(costs.columns))
@@ -220,8 +215,6 @@ def centres_curve(curve):
 
 def averted_by_quintile(d: DonneesEconomie, strategy: str = "centres"):
     """Rows quintile 1 to 5: population (last month) and need-months averted per person."""
-    import pandas as pd
-
     base, mine = d.runs["statu_quo"], d.runs[strategy]
     return pd.DataFrame({
         "quintile": np.arange(1, 6),
@@ -235,8 +228,6 @@ def averted_by_quintile(d: DonneesEconomie, strategy: str = "centres"):
 def concentration(d: DonneesEconomie, outcome: str = "evites_par_personne",
                   weighted: bool = True) -> float:
     """Concentration index across income quintiles (poorest first), population-weighted."""
-    from passerelle.evaluate import concentration_index
-
     return concentration_index(averted_by_quintile(d), outcome, "quintile",
                                weight="population" if weighted else None)
 
