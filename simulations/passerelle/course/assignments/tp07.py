@@ -321,7 +321,7 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
         variants={"plain_did": lambda p: did_with_plain_did(p, [TREATED], controls(p))},
     ),
     Question(
-        "double_difference_sans_voisines", EFFECT_KIND,
+        "double_difference_eloignees", EFFECT_KIND,
         reference=lambda p: did(p, [TREATED], _far(p)), tolerance=_exact, tolerance_why=EXACT,
         misconceptions={
             "avec_voisines": Misconception(
