@@ -27,7 +27,6 @@ import pyarrow.parquet as pq
 import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
-from passerelle.engine.groups import STEPS
 from passerelle.engine.sources import SOURCES_DIR
 from passerelle.engine.steps import STEPS
 
