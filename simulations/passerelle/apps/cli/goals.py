@@ -19,8 +19,8 @@ def targets(
     assignments: Set = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian calibration targets."""
-    from passerelle.config.scenario import ScenarioError
     from passerelle.config.targets import baseline_runs, check
+    from passerelle.engine.plan import ScenarioError
 
     try:
         runs = baseline_runs("baseline", tuple(assignments or ()))
