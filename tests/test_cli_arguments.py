@@ -93,6 +93,8 @@ CASES: dict[str, list[str]] = {
     "bench-people-zero": ["bench", "--people", "0"],
     "bench-months-text": ["bench", "--months", "x"],
     "targets-set-malformed": ["targets", "--set", "x"],
+    "targets-role-unknown": ["targets", "--role", "fitted"],
+    "targets-plot-under-a-file": ["targets", "--plot", "{file}/validation.svg"],
     "unknown-command": ["nosuch"],
     "unknown-option": ["--nosuch"],
 }
