@@ -28,7 +28,8 @@ MAX_LINES = 400
 # Entry points may import a command's code when the command runs, so that `--help` stays
 # fast; nothing imports them, so they cannot hide a cycle. bench/harness imports the
 # comparisons with Starsim and Mesa (optional extras) only when asked for.
-LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.failures",
+LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.calibration",
+                "passerelle.apps.cli.failures",
                 "passerelle.apps.cli.goals", "passerelle.apps.cli.listings",
                 "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",
                 "passerelle.datasets.cli", "passerelle.datasets", "passerelle.bench.harness"}
