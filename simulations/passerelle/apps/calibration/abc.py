@@ -161,11 +161,15 @@ def calibrate(out: Path, settings: Settings = Settings(), scheduler=None,
     _checked_settings(out, settings)
     observed = settings.observed or {t.name: t.value for t in chosen}
     logging.getLogger("ABC").setLevel(logging.WARNING)
+    database = f"sqlite:///{(out / DATABASE).resolve()}"
+    if (out / DATABASE).exists():
+        history = pyabc.History(database, _id=1)
+        if _finished(history, settings):  # nothing to simulate: no cluster either
+            return write_posterior(out, history, settings, chosen)
     with _sampler(sampler, scheduler, workers) as used:
         abc = pyabc.ABCSMC(TargetModel(settings), _prior_distribution(settings.priors()),
                            band_distance(chosen), population_size=settings.particles,
                            sampler=used)
-        database = f"sqlite:///{(out / DATABASE).resolve()}"
         if (out / DATABASE).exists():
             history = abc.load(database, 1)
         else:
@@ -174,14 +178,19 @@ def calibrate(out: Path, settings: Settings = Settings(), scheduler=None,
     return write_posterior(out, history, settings, chosen)
 
 
+def _finished(history: pyabc.History, settings: Settings) -> bool:
+    """No generation left, the tolerance reached, or the simulations spent."""
+    return (history.max_t + 1 >= settings.generations
+            or (history.max_t >= 0 and _epsilon(history) <= settings.tolerance)
+            or history.total_nr_simulations >= settings.max_runs)
+
+
 def _generations(abc: pyabc.ABCSMC, history: pyabc.History, settings: Settings,
                  progress: Progress | None) -> None:
-    """pyabc's ``run`` loop, one generation at a time so that progress can be reported;
-    nothing to do when a finished calibration is resumed."""
-    left = settings.generations - (history.max_t + 1)
-    finished = history.max_t >= 0 and _epsilon(history) <= settings.tolerance
-    if left <= 0 or finished or history.total_nr_simulations >= settings.max_runs:
+    """pyabc's ``run`` loop, one generation at a time so that progress can be reported."""
+    if _finished(history, settings):
         return
+    left = settings.generations - (history.max_t + 1)
     t = abc.initialize_components_before_run(
         minimum_epsilon=settings.tolerance, max_nr_populations=left, min_acceptance_rate=0.0,
         max_total_nr_simulations=settings.max_runs, max_walltime=None, min_eps_diff=0.0)
