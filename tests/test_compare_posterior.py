@@ -15,8 +15,9 @@ PRIORS = by_name(["cascade.reach_brussels"])
 def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
     """Two identical parameter sets give the same runs (common random numbers): every row's
     parameter spread is exactly zero and only Monte Carlo noise remains; two very different
-    reach penalties give the facilitators' effect on unmet needs a parameter spread."""
-    same = compare_over_sets(["baseline", "facilitators"],
+    reach penalties give generalised tiers payant's effect on unmet needs a parameter
+    spread."""
+    same = compare_over_sets(["baseline", "tiers-payant"],
                              pd.DataFrame({"cascade.reach_brussels": [1.4, 1.4]}), PRIORS,
                              seeds=2, overrides_=SMALL)
     # Rows without a seeds' interval (a ratio whose denominator is zero) have no spread.
@@ -27,7 +28,7 @@ def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
                  & (same["period"] == "run")].iloc[0]
     assert unmet["monte_carlo_sd"] > 0
 
-    apart = compare_over_sets(["baseline", "facilitators"],
+    apart = compare_over_sets(["baseline", "tiers-payant"],
                               pd.DataFrame({"cascade.reach_brussels": [0.0, 3.0]}), PRIORS,
                               seeds=2, overrides_=SMALL)
     rows = apart[(apart["section"] == "measure") & (apart["quantity"] == "unmet_12m")]
