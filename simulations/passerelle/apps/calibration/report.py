@@ -124,6 +124,10 @@ def write_report(posterior: pd.DataFrame, meta: dict, folder: Path) -> Path:
         f"simulations, final tolerance {meta['epsilon']:.3f} (at most 1: every target in "
         f"its band). Posterior ensemble of {len(posterior)} weighted parameter sets. "
         f"Passerelle {software['version']}, commit {software['commit']}.", "",
+        *([] if meta["epsilon"] <= 1 else [
+            "**Not converged**: the tolerance is above 1, so parameter sets of this ensemble "
+            "may put a target outside its band; run the same command with more "
+            "`--generations` to continue.", ""]),
         "## Parameters", "",
         table(["parameter", "prior", "posterior mean", "90% interval", "sd / prior sd",
                "identified", "prior's provenance"], rows), "",
