@@ -15,11 +15,13 @@ import pytest
 from scipy import stats
 
 from passerelle.apps.budget import budget
-from passerelle.config.scenario import ScenarioError, builtin, load
+from passerelle.config.scenario import builtin, load
 from passerelle.engine import sources
 from passerelle.engine.parameters import provenance
-from passerelle.engine.results import STEPS, Results
+from passerelle.engine.plan import ScenarioError
+from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
+from passerelle.engine.steps import STEPS
 from passerelle.modules import BUILTIN, DEFAULT, INTERVENTIONS
 from passerelle.modules.centre_sites import FUNDERS
 from passerelle.modules.ledger import Ledger

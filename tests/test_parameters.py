@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from passerelle.apps.cli import app
 from passerelle.apps.cli.terminal import console
 from passerelle.config.population import PopulationSpec
-from passerelle.config.scenario import RunSpec
+from passerelle.config.scenario_tables import RunSpec
 from passerelle.engine import sources, units
 from passerelle.engine.parameters import Params, provenance
 from passerelle.modules import BUILTIN

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 import passerelle
-from passerelle.config.scenario import ScenarioError, load
+from passerelle.config.scenario import load
 from passerelle.engine.module import Measure, Module
+from passerelle.engine.plan import ScenarioError
 from passerelle.engine.sim import Sim
 
 

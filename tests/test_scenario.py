@@ -16,9 +16,10 @@ from typer.testing import CliRunner
 
 from passerelle.apps.cli import app
 from passerelle.config.memory import FIXED_BYTES, WORKING_BYTES, bytes_needed
-from passerelle.config.scenario import ScenarioError, builtin, from_dict, load
+from passerelle.config.scenario import builtin, from_dict, load
 from passerelle.config.scenario_problems import MAX_SHOWN
 from passerelle.engine.module import Module
+from passerelle.engine.plan import ScenarioError
 from passerelle.engine.sim import Sim
 from passerelle.modules import BUILTIN, DEFAULT
 

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from passerelle.apps.api import run
-    from passerelle.config.scenario import Scenario, ScenarioError, load
+    from passerelle.config.scenario import Scenario, load
+    from passerelle.engine.plan import ScenarioError
     from passerelle.engine.results import Results
     from passerelle.engine.sim import Sim
 
 HOMES = {
     "Results": "passerelle.engine.results",
     "Scenario": "passerelle.config.scenario",
-    "ScenarioError": "passerelle.config.scenario",
+    "ScenarioError": "passerelle.engine.plan",
     "Sim": "passerelle.engine.sim",
     "load": "passerelle.config.scenario",
     "run": "passerelle.apps.api",

@@ -106,7 +106,7 @@ def test_personal_data_import_nothing_heavy():
 import sys
 from passerelle.course import mes_donnees
 for name in ("tp00-prise-en-main", "tp01-non-recours", "tp02-cascade", "tp03-droits",
-             "tp04-facilitateurs"):
+             "tp04-facilitateurs", "tp05-centre", "tp06-essai"):
     mes_donnees(name, matricule="x")
 heavy = ("dask", "duckdb", "matplotlib", "pandera", "nbgrader")
 print(sorted(m for m in heavy if m in sys.modules))

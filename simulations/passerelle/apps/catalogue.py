@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from passerelle.config.population import PopulationSpec
-from passerelle.config.scenario import RunSpec
+from passerelle.config.scenario_tables import RunSpec
 from passerelle.engine.parameters import provenance
 from passerelle.modules import BUILTIN
 

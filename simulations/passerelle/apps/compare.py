@@ -42,8 +42,9 @@ from passerelle.apps.budget import budget
 from passerelle.config.labels import COST, UNMET
 from passerelle.config.record import RunRecord
 from passerelle.config.scenario import Scenario, load, registry
-from passerelle.engine.results import STEPS, Results
+from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
+from passerelle.engine.steps import STEPS
 from passerelle.modules.costs import PAYERS
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
 

@@ -23,7 +23,7 @@ from passerelle.apps.figures import (
 )
 from passerelle.config.labels import COST, COST_SCOPE, STEP_NAMES, UNMET, axis, label
 from passerelle.engine.payers import PAYER_NAMES
-from passerelle.engine.results import STEPS
+from passerelle.engine.steps import STEPS
 from passerelle.modules.ledger import OUTCOMES
 
 # The measures the effects plot shows (cost to programme funders is zero in a reference

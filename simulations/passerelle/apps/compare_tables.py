@@ -14,7 +14,7 @@ from passerelle.apps.compare import Comparison
 from passerelle.config.labels import COST, STEP_NAMES, UNMET, label
 from passerelle.engine.numbers import interval, number, percent
 from passerelle.engine.payers import PAYER_NAMES
-from passerelle.engine.results import STEPS
+from passerelle.engine.steps import STEPS
 from passerelle.modules.ledger import OUTCOMES
 
 MILLION = 1e6

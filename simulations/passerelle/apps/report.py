@@ -23,10 +23,11 @@ from passerelle.apps.figures import (
 )
 from passerelle.config.labels import COST_SCOPE, STEP_NAMES, axis, group
 from passerelle.config.record import RunRecord, canonical_json
-from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
+from passerelle.engine.groups import COVERAGE_GROUPS
 from passerelle.engine.numbers import number, shown
 from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.results import Results
+from passerelle.engine.steps import STEPS
 
 PLOTS = {
     "unmet_by_coverage.png": "Needs unmet each month per 1,000 people, by coverage status "

@@ -26,8 +26,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
+from passerelle.engine.groups import COVERAGE_GROUPS
 from passerelle.engine.payers import PAYER_NAMES, cost_name
+from passerelle.engine.steps import STEPS
 from passerelle.modules import BUILTIN
 from passerelle.modules.ledger import OUTCOMES
 

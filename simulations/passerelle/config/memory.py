@@ -1,23 +1,27 @@
 """The memory guard: a run's peak memory estimated from its scenario's population and
 modules, checked against what the machine has before anything is allocated.
 
-``Sim(scenario)`` calls ``check_fits``, and so does the command line when it validates a
-scenario (``validate``, ``run``, ``sweep``): a run too large for the machine is refused
-with a clear line.
+``Sim(scenario)`` calls ``check_fits`` through ``Scenario.check``, and so does the command
+line when it validates a scenario (``validate``, ``run``, ``sweep``): a run too large for
+the machine is refused with a clear line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from passerelle.config.population import COLUMNS, areas_of, capacity, simulated_people
-from passerelle.config.scenario import Scenario, ScenarioError
 from passerelle.engine.groups import Grouping
 from passerelle.engine.module import Module
 from passerelle.engine.people import ALIVE
+from passerelle.engine.plan import ScenarioError
+
+if TYPE_CHECKING:
+    from passerelle.config.scenario import Scenario
 
 # Memory beyond the declared columns, measured with tracemalloc's peak (numpy arrays) on
 # facilitators+centres, 24 months: from 600,000 to 1,200,000 people the peak grows by 158

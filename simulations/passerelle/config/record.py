@@ -19,13 +19,14 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from passerelle.config.population import PopulationSpec
-from passerelle.config.scenario import RunSpec, Scenario, load, registry
-from passerelle.modules import DEFAULT
+from passerelle.modules import DEFAULT, registry
+
+if TYPE_CHECKING:
+    from passerelle.config.scenario import Scenario
 
 UNKNOWN = "unknown"
 PACKAGE_DIR = Path(__file__).parents[1]
@@ -116,7 +117,7 @@ def defaults(scenario: Scenario) -> dict[str, Any]:
     the model's default modules (a plugin section without defaults is left out)."""
     modules = registry(scenario.plugins)
     flat: dict[str, Any] = {"modules": list(DEFAULT), "plugins": []}
-    parts = {"population": PopulationSpec, "run": RunSpec,
+    parts = {"population": type(scenario.population), "run": type(scenario.run),
              **{name: modules[name].Params for name in scenario.modules}}
     for section, params in parts.items():
         try:
@@ -141,17 +142,6 @@ def differences(values: Mapping[str, Any], reference: Mapping[str, Any]
     return {key: {"value": value, "was": reference.get(key)}
             for key, value in values.items()
             if canonical_json(value) != canonical_json(reference.get(key))}
-
-
-def _scenario_file(scenario: Scenario) -> Scenario | None:
-    """The scenario as its file holds it (with its ``extends``), before any override."""
-    path = Path(scenario.source)
-    if not path.is_file():
-        return None
-    try:
-        return load(path)
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -193,7 +183,7 @@ class RunRecord:
         """The record of ``scenario`` as resolved with ``overrides`` (as given on the
         command line) on ``seeds`` (default: the scenario's seed)."""
         values = resolved(scenario)
-        original = _scenario_file(scenario)
+        original = scenario.as_filed()
         return cls(
             scenario=scenario.name,
             source=_display(scenario.source),

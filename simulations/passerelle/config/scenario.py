@@ -9,13 +9,15 @@ Files are read in ``scenario_files``, problems worded in ``scenario_problems``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from passerelle.config.memory import check_fits
 from passerelle.config.population import Population, PopulationSpec, synthesize
+from passerelle.config.record import RunRecord
 from passerelle.config.scenario_files import (
     apply_overrides,
     builtin,
@@ -23,55 +25,15 @@ from passerelle.config.scenario_files import (
     merge,
     read_with_parents,
 )
-from passerelle.config.scenario_problems import ScenarioError, problems_of, shorten, suggest
+from passerelle.config.scenario_problems import problems_of, shorten, suggest
+from passerelle.config.scenario_tables import TOP_LEVEL, Header, RunSpec
 from passerelle.engine.module import Module, missing_requirements
-from passerelle.engine.parameters import Params, design
+from passerelle.engine.parameters import Params
+from passerelle.engine.plan import ScenarioError
 from passerelle.engine.random import Streams
-from passerelle.engine.units import Month, Months, Seed, Text, bounded
 from passerelle.modules import BUILTIN, DEFAULT, PluginError, registry
 
-__all__ = ["RunSpec", "Scenario", "ScenarioError", "builtin", "from_dict", "load"]
-
-TOP_LEVEL = ("name", "description", "extends", "modules", "plugins", "population", "run")
-MAX_NAME = 200  # characters: a name titles reports and tables
-MAX_DESCRIPTION = 10_000
-
-
-class RunSpec(Params):
-    """When the run starts, how long it lasts, and its seed."""
-
-    start: Month = design("2016-01", description="first reported month, YYYY-MM")
-    months: bounded(Months, ge=1, le=600) = design(120, description="reported months")
-    burn_in: bounded(Months, le=240) = design(
-        24, description="months simulated before start and not reported")
-    seed: Seed = design(1, description="random seed")
-
-
-def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise ValueError(f"each module may appear once; repeated: {', '.join(repeated)}")
-    return names
-
-
-ModuleNames = Annotated[tuple[Text, ...], Field(min_length=1), AfterValidator(_unique)]
-
-
-class Header(BaseModel):
-    """The top-level fields of a scenario file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: bounded(Text, min_length=1, max_length=MAX_NAME) = Field(
-        description=f"the scenario's name: text of 1 to {MAX_NAME} characters")
-    description: bounded(Text, max_length=MAX_DESCRIPTION) = Field(
-        default="", description=f"what the scenario is, as text (at most {MAX_DESCRIPTION:,} "
-        "characters)")
-    modules: ModuleNames | None = Field(
-        default=None, description="the modules to run, each once (default: the model's "
-        "modules)")
-    plugins: tuple[Text, ...] = Field(default=(), description="package.module:Class paths "
-                                      "of modules outside Passerelle")
+__all__ = ["Scenario", "builtin", "from_dict", "load"]
 
 
 class Scenario(BaseModel):
@@ -79,6 +41,21 @@ class Scenario(BaseModel):
 
     Read one with ``load``; change it with ``replace`` (typed values, validated as a file
     is); run it with ``Sim(scenario).run()``.
+
+    Parameters
+    ----------
+    name, description : str
+        What the scenario is called and is.
+    population : PopulationSpec
+        The ``[population]`` table: region, size, scale.
+    run : RunSpec
+        The ``[run]`` table: start, months, burn-in, seed.
+    modules, plugins : tuple of str
+        The modules run, and ``package.module:Class`` paths of modules from elsewhere.
+    params : dict of str to Params
+        Each module's parameters.
+    source : str
+        Where it was read from.
 
     Examples
     --------
@@ -99,13 +76,100 @@ class Scenario(BaseModel):
     source: str = "<python>"
 
     def build_module(self, name: str) -> Module:
-        """A fresh instance of module ``name`` with this scenario's parameters."""
+        """A fresh instance of module ``name`` with this scenario's parameters.
+
+        Parameters
+        ----------
+        name : str
+            One of ``modules``.
+
+        Returns
+        -------
+        Module
+
+        Examples
+        --------
+        >>> load("facilitators").build_module("facilitators").pars.caseload
+        50.0
+        """
         return registry(self.plugins)[name](self.params[name])
 
     def synthesize(self, streams: Streams, month: int) -> Population:
         """The population of this scenario, drawn in calendar ``month`` (months since
-        2000-01) from ``streams``."""
+        2000-01) from ``streams``.
+
+        Parameters
+        ----------
+        streams : Streams
+            The run's random streams.
+        month : int
+            Months since 2000-01.
+
+        Returns
+        -------
+        Population
+
+        Examples
+        --------
+        >>> from passerelle.engine.random import Streams
+        >>> small = load("baseline").replace(population={"size": 1_000})
+        >>> small.synthesize(Streams(1), 192).people.n >= 1_000
+        True
+        """
         return synthesize(self.population, streams, month)
+
+    def check(self, modules: Sequence[Module]) -> None:
+        """Refuse, with a ``ScenarioError``, a run of ``modules`` too large for the memory
+        the machine has (``passerelle.config.memory``), before anything is allocated.
+
+        Parameters
+        ----------
+        modules : sequence of Module
+            The modules of the run.
+
+        Examples
+        --------
+        >>> scenario = load("baseline")
+        >>> scenario.check([scenario.build_module(name) for name in scenario.modules])
+        """
+        check_fits(self, modules)
+
+    def run_record(self) -> RunRecord:
+        """The record of what a run of this scenario runs: its changes from its scenario
+        file stand for the overrides (``passerelle.config.record``).
+
+        Returns
+        -------
+        RunRecord
+
+        Examples
+        --------
+        >>> load("baseline").replace(run={"seed": 7}).run_record().title
+        'baseline + run.seed=7'
+        """
+        return RunRecord.of(self)
+
+    def as_filed(self) -> Scenario | None:
+        """This scenario as its file holds it (with its ``extends``), before any change;
+        None when it was not read from a file, or the file no longer reads.
+
+        Returns
+        -------
+        Scenario or None
+
+        Examples
+        --------
+        >>> changed = load("baseline").replace(run={"months": 24})
+        >>> changed.as_filed().run.months, from_dict({"name": "toy"}).as_filed()
+        (120, None)
+        """
+        path = Path(self.source)
+        if not path.is_file():
+            return None
+        try:
+            return load(path)
+        except ValueError:
+            return None
 
     def replace(self, **sections: Any) -> Scenario:
         """The same scenario with some values changed, validated as a file would be.
@@ -136,7 +200,7 @@ class Scenario(BaseModel):
         >>> load("baseline").replace(run={"months": 0})
         Traceback (most recent call last):
         ...
-        passerelle.config.scenario_problems.ScenarioError: scenario ...baseline.toml is invalid:
+        passerelle.engine.plan.ScenarioError: scenario ...baseline.toml is invalid:
           - run.months = 0: Input should be greater than or equal to 1; expected: reported months
             (months, [1, 600])
         """
@@ -150,13 +214,38 @@ class Scenario(BaseModel):
         return from_dict(merge(data, update), self.source)
 
     def with_overrides(self, overrides: Iterable[str]) -> Scenario:
-        """The same scenario with ``section.field=value`` overrides applied."""
+        """The same scenario with ``section.field=value`` overrides applied.
+
+        Parameters
+        ----------
+        overrides : iterable of str
+            As the command line's ``--set`` takes them (prefer ``replace`` from Python).
+
+        Returns
+        -------
+        Scenario
+
+        Examples
+        --------
+        >>> load("baseline").with_overrides(["run.months=24"]).run.months
+        24
+        """
         data = self.to_dict()
         apply_overrides(data, list(overrides), self.source)
         return from_dict(data, self.source)
 
     def to_dict(self) -> dict[str, Any]:
-        """The scenario as the nested dict a TOML file would hold."""
+        """The scenario as the nested dict a TOML file would hold.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> load("baseline").to_dict()["run"]["months"]
+        120
+        """
         data: dict[str, Any] = {
             "name": self.name,
             "description": self.description,

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from passerelle.config.scenario_problems import ScenarioError, shorten
+from passerelle.config.scenario_problems import shorten
+from passerelle.engine.plan import ScenarioError
 
 BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 

@@ -1,4 +1,4 @@
-"""What is wrong with a scenario: the error that lists it, one problem a line.
+"""What is wrong with a scenario, worded one problem a line for ``ScenarioError``.
 
 A problem names the field, the bad value (cut to ``MAX_SHOWN`` characters) and what is
 allowed; pydantic's validation errors are described in those terms here.
@@ -16,16 +16,6 @@ from pydantic import BaseModel, ValidationError
 from passerelle.engine.units import bounds_of, unit_of
 
 MAX_SHOWN = 60  # characters of a bad value quoted in a message
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used; ``str()`` is the message to show, one problem a line."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source = source
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"scenario {source} is invalid:\n{lines}")
 
 
 def shorten(value: Any) -> str:
@@ -104,7 +94,7 @@ def problems_of(error: ValidationError, section: str, model: type[BaseModel]) ->
 
     Examples
     --------
-    >>> from passerelle.config.scenario import RunSpec
+    >>> from passerelle.config.scenario_tables import RunSpec
     >>> try:
     ...     RunSpec(months=0)
     ... except ValidationError as error:

@@ -34,7 +34,8 @@ def mes_donnees(devoir: str, matricule: str):
     -------
     The assignment's data: a DataFrame for ``tp00-prise-en-main`` and ``tp01-non-recours``,
     a ``DonneesCascade`` for ``tp02-cascade``, a ``DonneesDroits`` for ``tp03-droits``, a
-    ``DonneesSuivi`` for ``tp04-facilitateurs``.
+    ``DonneesSuivi`` for ``tp04-facilitateurs``, a ``DonneesCentre`` for ``tp05-centre``, a
+    ``DonneesEssai`` for ``tp06-essai``.
 
     Examples
     --------

@@ -9,7 +9,7 @@ it with ``plugins=[PLUGIN]``).
 
 from __future__ import annotations
 
-from passerelle.engine.groups import COVERAGE_GROUPS, coverage_group
+from passerelle.engine.groups import coverage_group
 from passerelle.engine.module import Module
 from passerelle.engine.people import Column
 
@@ -21,7 +21,8 @@ ABSENT = -1
 class CoverageTracker(Module):
     """Keeps ``coverage_start`` (the group at the end of the last burn-in month, i.e. when
     the reported period starts; at the start of the run without burn-in) and
-    ``coverage_end`` (the group at the end of the run), as indices of ``COVERAGE_GROUPS``;
+    ``coverage_end`` (the group at the end of the run), as indices of
+    ``passerelle.engine.groups.COVERAGE_GROUPS``;
     ``ABSENT`` for someone not present then. Runs last in the month (order 99)."""
 
     name = "coverage_tracker"
@@ -52,4 +53,4 @@ class CoverageTracker(Module):
                                        people.amu_active[alive])
 
 
-__all__ = ["ABSENT", "COVERAGE_GROUPS", "PLUGIN", "CoverageTracker"]
+__all__ = ["ABSENT", "PLUGIN", "CoverageTracker"]

@@ -23,7 +23,7 @@ from passerelle.datasets import dress, runs
 from passerelle.datasets.recorders import CaseLog
 from passerelle.datasets.schemas import CASE_BARRIERS, COVERAGE_LABELS, INTAKE_NEEDS, SEXES
 from passerelle.engine.sources import BRUSSELS, FLANDERS
-from passerelle.modules.cascade import STEPS
+from passerelle.engine.steps import STEPS
 from passerelle.modules.places import commune_mask
 
 SEED = 4021  # post-processing draws: dates, extra contacts, workers, notes, slips

@@ -15,8 +15,8 @@ import pandas as pd
 
 from passerelle.datasets import runs
 from passerelle.engine.results import Results
+from passerelle.engine.steps import STEPS
 from passerelle.engine.timeline import END_OF_TIME, parse_month
-from passerelle.modules.cascade import STEPS
 from passerelle.modules.places import commune_mask, distances_km, month_or
 
 COUNTS = {  # column: (measure, coverage groups or None for everyone)

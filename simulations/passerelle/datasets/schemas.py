@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from passerelle.engine import sources
 from passerelle.engine.groups import AGE_BANDS
 from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
-from passerelle.modules.cascade import STEPS
+from passerelle.engine.steps import STEPS
 
 REGIONS = (BRUSSELS, FLANDERS, WALLONIA)
 BRUSSELS_COMMUNES = tuple(c.name for c in sources.communes() if c.region == BRUSSELS)

@@ -32,8 +32,8 @@ from passerelle.engine.groups import AGE_BANDS, INSURED, LAPSED, age_band
 from passerelle.engine.module import Module
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.sim import Sim
+from passerelle.engine.steps import STEPS
 from passerelle.engine.timeline import parse_month
-from passerelle.modules.cascade import STEPS
 
 SCENARIO = "baseline"
 OVERRIDES = ("population.size=40000", "run.start=2024-01", "run.months=24")

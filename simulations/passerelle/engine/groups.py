@@ -28,9 +28,6 @@ COVERAGE_GROUPS = (
 # Lookup from coverage * 2 + flag (flag = BIM for the insured, active AMU for the undocumented).
 _COVERAGE_GROUP = np.array([0, 1, 2, 2, 4, 3, 5, 5], dtype=np.int32)
 
-# The five steps of the access cascade (Levesque, Harris & Russell 2013), in order.
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
-
 QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
 AGE_BAND_EDGES = (16, 25, 45, 65, 75)
 AGE_BANDS = ("0-15", "16-24", "25-44", "45-64", "65-74", "75+")

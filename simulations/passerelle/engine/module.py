@@ -22,6 +22,22 @@ class Measure:
     ``kind`` says how months add up: a ``flow`` (events of the month: needs, visits, EUR)
     sums over a year; a ``stock`` (people present, open needs at the end of the month) is
     read at one month or averaged, never summed.
+
+    Parameters
+    ----------
+    name : str
+        The measure's key in ``Results.cells``.
+    unit : str
+        What one count is (``"persons"``, ``"needs"``, ``"EUR"``).
+    description : str
+        What it counts, as a reader reads it.
+    kind : {"flow", "stock"}
+        How months add up.
+
+    Examples
+    --------
+    >>> Measure("headcount", "persons", "people present", kind="stock").kind
+    'stock'
     """
 
     name: str
@@ -45,6 +61,27 @@ class Module:
     ``requires`` names the modules it cannot run without (their columns, measures or
     encounters are read); ``optional`` those it uses when they are part of the run (it
     checks ``sim.has(name)``). ``Sim`` refuses a run whose modules miss a requirement.
+
+    Parameters
+    ----------
+    params : Params, optional
+        The module's parameters (an instance of its ``Params``).
+    **overrides
+        Fields of ``Params`` to set when ``params`` is not given.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> class Headcount(Module):
+    ...     name, order, changes_groups = "headcount", 99, False
+    ...     measures = (Measure("headcount", "persons", "people present", kind="stock"),)
+    ...     def step(self, sim):
+    ...         sim.record("headcount", sim.people.alive)
+    >>> scenario = load("baseline").replace(population={"size": 2_000},
+    ...                                     run={"months": 2, "burn_in": 0})
+    >>> results = Sim(scenario, modules=[Headcount()]).run()
+    >>> results.at_end("headcount") == results.at_end("population")
+    True
     """
 
     name: ClassVar[str]
@@ -61,32 +98,155 @@ class Module:
         self.pars = params if params is not None else self.Params(**overrides)
 
     def uses(self, sim: Sim, name: str) -> bool:
-        """Whether ``name``, one of the modules declared in ``optional``, is in this run."""
+        """Whether ``name``, one of the modules declared in ``optional``, is in this run.
+
+        Parameters
+        ----------
+        sim : Sim
+            The run.
+        name : str
+            A module named in ``optional``; any other name raises ``ValueError``.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> costs = sim.module("costs")
+        >>> costs.optional, costs.uses(sim, "cascade")
+        (('cascade', 'escalation'), True)
+        """
         if name not in self.optional:
             raise ValueError(f"module {self.name} uses {name!r} without declaring it: add it "
                              "to `optional` (or to `requires`)")
         return sim.has(name)
 
     def init(self, sim: Sim) -> None:
-        """Set up state once the population exists (default: nothing)."""
+        """Set up state once the population exists (default: nothing).
+
+        Parameters
+        ----------
+        sim : Sim
+            The run, its people drawn and its columns added.
+
+        Examples
+        --------
+        >>> Module().init(sim=None) is None
+        True
+        """
 
     def step(self, sim: Sim) -> None:
-        """Advance one month."""
+        """Advance one month: draw, change columns, ``sim.record`` the measures.
+
+        Parameters
+        ----------
+        sim : Sim
+            The run, at calendar month ``sim.month``.
+
+        Examples
+        --------
+        >>> Module().step(sim=None)
+        Traceback (most recent call last):
+        ...
+        NotImplementedError
+        """
         raise NotImplementedError
 
     def chance(
         self, sim: Sim, stream: str, p: np.ndarray | float, uids: np.ndarray | int
     ) -> np.ndarray:
-        """True with probability ``p`` for each uid (or for 0..n-1 when ``uids`` is a count)."""
+        """True with probability ``p`` for each uid (or for 0..n-1 when ``uids`` is a count).
+
+        Parameters
+        ----------
+        sim : Sim
+            The run (its seed and month key the draws).
+        stream : str
+            The stream's name within the module: one per kind of event.
+        p : float or ndarray
+            Probabilities (0-1), one for all or one per uid.
+        uids : ndarray or int
+            The people drawn for, or a count.
+
+        Returns
+        -------
+        ndarray of bool
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> needs = sim.module("needs")
+        >>> draws = needs.chance(sim, "demo", 0.5, sim.people.n)
+        >>> bool((draws == needs.chance(sim, "demo", 0.5, sim.people.n)).all())
+        True
+        """
         return sim.streams.chance(self.name, stream, sim.month, p, uids)
 
     def chance_logit(self, sim: Sim, stream: str, logits: np.ndarray, uids: np.ndarray
                      ) -> np.ndarray:
-        """True with probability 1 / (1 + exp(-logit)) for each uid."""
+        """True with probability 1 / (1 + exp(-logit)) for each uid.
+
+        Parameters
+        ----------
+        sim : Sim
+            The run.
+        stream : str
+            The stream's name within the module.
+        logits : ndarray
+            Log-odds, one per uid.
+        uids : ndarray
+            The people drawn for.
+
+        Returns
+        -------
+        ndarray of bool
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> sim.module("needs").chance_logit(sim, "demo", np.full(3, -50.0), np.arange(3))
+        array([False, False, False])
+        """
         return sim.streams.chance_logit(self.name, stream, sim.month, logits, uids)
 
     def uniform(self, sim: Sim, stream: str, uids: np.ndarray | int) -> np.ndarray:
-        """Uniform [0, 1) draws, one per uid."""
+        """Uniform [0, 1) draws, one per uid.
+
+        Parameters
+        ----------
+        sim : Sim
+            The run.
+        stream : str
+            The stream's name within the module.
+        uids : ndarray or int
+            The people drawn for, or a count.
+
+        Returns
+        -------
+        ndarray of float
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> draws = sim.module("needs").uniform(sim, "demo", 1_000)
+        >>> bool(((draws >= 0) & (draws < 1)).all())
+        True
+        """
         return sim.streams.uniform(self.name, stream, sim.month, uids)
 
     def __repr__(self) -> str:

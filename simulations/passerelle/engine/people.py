@@ -9,7 +9,24 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Column:
-    """A state column a module declares: name, numpy dtype and the value of a new person."""
+    """A state column a module declares: name, numpy dtype and the value of a new person.
+
+    Parameters
+    ----------
+    name : str
+        The attribute it is read as (``people.<name>``).
+    dtype : str
+        A numpy dtype (``"bool"``, ``"int16"``, ``"float32"``).
+    default : float, int or bool
+        The value of a person when the column is added, and of each newcomer.
+    description : str
+        What it holds, with its unit.
+
+    Examples
+    --------
+    >>> Column("visits", "int16", 0, "GP visits this year (visits)").dtype
+    'int16'
+    """
 
     name: str
     dtype: str
@@ -25,6 +42,21 @@ class People:
 
     ``people.age_band`` is the live view of column ``age_band`` for the ``n`` people
     created so far (alive or not); a person's uid is their row and never changes.
+
+    Parameters
+    ----------
+    n : int
+        People created now.
+    capacity : int, optional
+        Rows to allocate (at least ``n``), so that arrivals need no copy.
+
+    Examples
+    --------
+    >>> people = People(3, capacity=10)
+    >>> people.add(Column("visits", "int16"))
+    >>> people.visits[0] = 4
+    >>> people.grow(2).tolist(), people.visits.tolist()
+    ([3, 4], [4, 0, 0, 0, 0])
     """
 
     def __init__(self, n: int, capacity: int | None = None):
@@ -35,7 +67,20 @@ class People:
         self.add(ALIVE)
 
     def add(self, column: Column) -> None:
-        """Add a column filled with its default; adding the same column twice is a no-op."""
+        """Add a column filled with its default; adding the same column twice is a no-op.
+
+        Parameters
+        ----------
+        column : Column
+            Its dtype must agree with a column of the same name already added.
+
+        Examples
+        --------
+        >>> people = People(2)
+        >>> people.add(Column("visits", "int16", 1))
+        >>> people.visits.tolist()
+        [1, 1]
+        """
         known = self._columns.get(column.name)
         if known is not None:
             if known.dtype != column.dtype:
@@ -64,7 +109,23 @@ class People:
         return tuple(self._columns.values())
 
     def grow(self, k: int) -> np.ndarray:
-        """Create ``k`` new people with default values; returns their uids."""
+        """Create ``k`` new people with default values.
+
+        Parameters
+        ----------
+        k : int
+            People to create.
+
+        Returns
+        -------
+        ndarray of int64
+            Their uids, ``n`` to ``n + k - 1``.
+
+        Examples
+        --------
+        >>> People(5).grow(2).tolist()
+        [5, 6]
+        """
         k = int(k)
         if self.n + k > self._capacity:
             capacity = max(self.n + k, int(self._capacity * 1.25) + 16)

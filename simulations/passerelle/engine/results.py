@@ -8,18 +8,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from passerelle.config.record import RunRecord
-from passerelle.engine.groups import ADULT_BANDS, STEPS, Grouping
+from passerelle.engine.groups import Grouping
+from passerelle.engine.indicators import key_indicators
 from passerelle.engine.module import Measure
-from passerelle.engine.numbers import SHARE
-from passerelle.engine.payers import PAYER_NAMES, cost_name
+from passerelle.engine.plan import Plan, Record
 from passerelle.engine.store import write_results
 from passerelle.engine.timeline import month_label
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from passerelle.config.scenario import Scenario
 
 
 @dataclass
@@ -30,9 +27,37 @@ class Results:
     ``scale`` for the real population (``table`` and ``total`` do). ``people`` holds the
     final value of each module's ``person_totals`` columns, indexed by uid. ``record``
     says what was run (the command line sets it with the overrides as given).
+
+    Parameters
+    ----------
+    scenario : Plan
+        What was run (a ``Scenario``).
+    grouping : Grouping
+        The group cells the counts are kept in.
+    measures : tuple of Measure
+        What each module recorded, with its unit and kind (stock or flow).
+    cells : dict of str to ndarray
+        Per measure, simulated people (or EUR) counted per month and cell.
+    scale : float
+        Real people each simulated person stands for.
+    start : int
+        The first reported month, in months since 2000-01.
+    agent_months, seconds, people, meta : int, float, dict, dict
+        Person-months simulated, wall-clock seconds, the final ``person_totals``
+        columns by uid, and extra entries for ``summary.json``.
+    record : Record, optional
+        What was run; default: the scenario's own record.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> results = Sim(load("baseline").replace(population={"size": 2_000},
+    ...                                        run={"months": 3, "burn_in": 0})).run()
+    >>> results.months, results.scale > 1
+    (['2016-01', '2016-02', '2016-03'], True)
     """
 
-    scenario: Scenario
+    scenario: Plan
     grouping: Grouping
     measures: tuple[Measure, ...]
     cells: dict[str, np.ndarray]
@@ -42,7 +67,7 @@ class Results:
     seconds: float = 0.0
     people: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
-    record: RunRecord | None = None
+    record: Record | None = None
 
     @property
     def months(self) -> list[str]:
@@ -56,8 +81,29 @@ class Results:
         return self.cells[measure].reshape(-1, *self.grouping.shape)
 
     def select(self, measure: str, **where: str | tuple[str, ...] | list[str]) -> np.ndarray:
-        """Monthly totals (real population) of ``measure`` over the cells matching ``where``,
-        e.g. ``select("population", coverage=("insured", "lapsed"), age_band=adults)``."""
+        """Monthly totals (real population) of ``measure`` over the cells matching ``where``.
+
+        Parameters
+        ----------
+        measure : str
+            A measure's name (``results.cells`` has them all).
+        **where : str or sequence of str
+            A dimension of the cells (``coverage``, ``quintile``, ``commune``,
+            ``age_band``) and the labels to keep.
+
+        Returns
+        -------
+        ndarray
+            One total a reported month, in the measure's unit, for the real population.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> lapsed = results.select("population", coverage=("lapsed", "undocumented_no_amu"))
+        >>> bool((lapsed < results.select("population")).all())
+        True
+        """
         array = self._array(measure)
         for axis, (dimension, labels) in enumerate(self.grouping.dimensions.items(), start=1):
             if dimension not in where:
@@ -75,13 +121,53 @@ class Results:
         return array.reshape(array.shape[0], -1).sum(axis=1) * self.scale
 
     def total(self, measure: str) -> pd.Series:
-        """Monthly total of ``measure`` for the real population."""
+        """Monthly total of ``measure`` for the real population.
+
+        Parameters
+        ----------
+        measure : str
+            A measure's name.
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by month (YYYY-MM), named ``measure``.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> results.total("population").index.tolist()
+        ['2016-01', '2016-02', '2016-03']
+        """
         import pandas as pd
 
         return pd.Series(self.select(measure), index=self.months, name=measure)
 
     def by(self, measure: str, dimension: str) -> pd.DataFrame:
-        """Monthly totals of ``measure`` by one dimension (columns: its labels)."""
+        """Monthly totals of ``measure`` by one dimension of the cells.
+
+        Parameters
+        ----------
+        measure : str
+            A measure's name.
+        dimension : str
+            ``coverage``, ``quintile``, ``commune`` or ``age_band``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row a month, one column a label of ``dimension`` (real population).
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> by_coverage = results.by("population", "coverage")
+        >>> import numpy as np
+        >>> bool(np.allclose(by_coverage.sum(axis=1), results.total("population")))
+        True
+        """
         import pandas as pd
 
         labels = self.grouping.dimensions[dimension]
@@ -94,7 +180,21 @@ class Results:
     def table(self) -> pd.DataFrame:
         """Tidy table: one row per month × group × measure, for the whole population
         (``group_by == "all"``) and by each dimension. ``value`` is for the real population,
-        ``sample`` counts simulated people (or sums their EUR)."""
+        ``sample`` counts simulated people (or sums their EUR).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``month``, ``group_by``, ``group``, ``measure``, ``value``, ``sample``.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> table = results.table()
+        >>> sorted(table["group_by"].unique())
+        ['age_band', 'all', 'commune', 'coverage', 'quintile']
+        """
         import pandas as pd
 
         frames = []
@@ -125,12 +225,53 @@ class Results:
 
     def last_year(self, measure: str, **where) -> float:
         """Sum of ``measure`` over the last 12 reported months (real population); a run of
-        fewer months gives its monthly mean × 12, so that yearly rates stay yearly."""
+        fewer months gives its monthly mean × 12, so that yearly rates stay yearly.
+
+        Parameters
+        ----------
+        measure : str
+            A flow's name (needs, visits, EUR: events of the month).
+        **where : str or sequence of str
+            Cells to keep, as in ``select``.
+
+        Returns
+        -------
+        float
+            The measure's yearly total, in its unit.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> three_months = float(results.select("needs_new").sum())
+        >>> round(results.last_year("needs_new") / three_months, 6)
+        4.0
+        """
         recent = self.select(measure, **where)[-12:]
         return float(recent.sum() * (12 / len(recent)))
 
     def at_end(self, measure: str, **where) -> float:
-        """Value of a stock ``measure`` in the last month (real population)."""
+        """Value of a stock ``measure`` in the last month (real population).
+
+        Parameters
+        ----------
+        measure : str
+            A stock's name (people present, open needs at the end of the month).
+        **where : str or sequence of str
+            Cells to keep, as in ``select``.
+
+        Returns
+        -------
+        float
+            The measure in the last reported month, in its unit.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> results.at_end("population") == float(results.total("population").iloc[-1])
+        True
+        """
         return float(self.select(measure, **where)[-1])
 
     def summary(self) -> pd.DataFrame:
@@ -138,65 +279,57 @@ class Results:
         as a reader reads it (saying "a year" for flows over the last 12 months, "in the
         last month" for stocks), its ``value`` and ``unit`` (a share is ``share 0-1``).
         A run without the model's ``population`` measure (a run of plugins) gets one row
-        per measure: a stock in the last month, a flow over the last 12 months."""
-        import pandas as pd
+        per measure: a stock in the last month, a flow over the last 12 months.
 
-        if "population" not in self.cells:
-            return pd.DataFrame(
-                [(m.name, m.description, self.at_end(m.name), m.unit) if m.kind == "stock"
-                 else (m.name, f"{m.description} a year", self.last_year(m.name),
-                       f"{m.unit} a year") for m in self.measures if m.name in self.cells],
-                columns=["key", "indicator", "value", "unit"])
-        population = self.at_end("population")
-        residents = {"coverage": ("insured", "insured_bim", "lapsed")}
-        adults = {"age_band": tuple(self.grouping.dimensions["age_band"][i] for i in ADULT_BANDS)}
-        unmet = sum(self.last_year(f"unmet_{s}") for s in STEPS)
-        undocumented = self.at_end("population", coverage=("undocumented_amu",
-                                                           "undocumented_no_amu"))
-        rows = [
-            ("population", "population in the last month", population, "persons"),
-            ("needs_per_person_year", "new care needs per person a year",
-             self.last_year("needs_new") / population, "needs"),
-            ("unmet_need_months", "needs unmet in a month, summed over a year", unmet,
-             "need-months a year"),
-            *((f"unmet_share_{s}", f"  of which at '{s}'",
-               self.last_year(f"unmet_{s}") / max(unmet, 1e-12), SHARE) for s in STEPS),
-            ("needs_given_up", "needs given up without care a year",
-             self.last_year("forgone"), "needs a year"),
-            ("adults_unmet_12m", "adult residents with a perceived unmet need in the last "
-             "12 months", self.at_end("unmet_12m_reported", **residents, **adults)
-             / self.at_end("population", **residents, **adults), SHARE),
-            ("ed_visits_per_1000", "ED visits per 1,000 people a year",
-             1000 * self.last_year("ed_visits") / population, "visits a year"),
-            ("ed_avoidable_share", "  of which avoidable", self.last_year("ed_avoidable")
-             / max(self.last_year("ed_visits"), 1e-12), SHARE),
-            ("hospital_stays_per_1000", "hospital stays per 1,000 people a year",
-             1000 * self.last_year("hospital_stays") / population, "stays a year"),
-            ("residents_with_dmg", "residents with a DMG in the last month",
-             self.at_end("with_dmg", **residents) / self.at_end("population", **residents),
-             SHARE),
-            ("residents_lapsed", "residents not in order with their mutuelle in the last "
-             "month", self.at_end("population", coverage="lapsed")
-             / self.at_end("population", **residents), SHARE),
-            ("undocumented", "undocumented people in the last month", undocumented,
-             "persons"),
-            ("undocumented_amu_share", "  of which with active AMU",
-             self.at_end("population", coverage="undocumented_amu") / max(undocumented, 1e-12),
-             SHARE),
-            *((f"cost_{payer}", f"{cost_name(payer)} a year",
-               self.last_year(f"cost_{payer}"), "EUR a year") for payer in PAYER_NAMES),
-        ]
-        present = [row for row in rows if not isinstance(row[2], float) or np.isfinite(row[2])]
-        return pd.DataFrame(present, columns=["key", "indicator", "value", "unit"])
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``key``, ``indicator``, ``value``, ``unit``.
 
-    def run_record(self) -> RunRecord:
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> summary = results.summary().set_index("key")
+        >>> summary.loc["population", "unit"]
+        'persons'
+        """
+        return key_indicators(self)
+
+    def run_record(self) -> Record:
         """What was run: the record given to the run (``record``), or the scenario's
-        own (its changes from the scenario file stand for the overrides)."""
-        return self.record if self.record is not None else RunRecord.of(self.scenario)
+        own (its changes from the scenario file stand for the overrides).
+
+        Returns
+        -------
+        Record
+            A ``passerelle.config.record.RunRecord`` for a scenario.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> results.run_record().title
+        'baseline + population.size=2000 + run.months=3 + run.burn_in=0'
+        """
+        return self.record if self.record is not None else self.scenario.run_record()
 
     def describe(self) -> dict:
         """Run metadata, as written to summary.json: the record of what was run, and
-        the run's size and speed."""
+        the run's size and speed.
+
+        Returns
+        -------
+        dict
+            JSON-ready values: scenario, seed, region, scale, months, speed, record.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> results.describe()["months"]
+        ['2016-01', '2016-03']
+        """
         record = self.run_record()
         return {
             "scenario": self.scenario.name,
@@ -216,7 +349,21 @@ class Results:
 
     def parquet_metadata(self) -> dict[str, str]:
         """Schema metadata of ``results.parquet``: the scenario, the seed and the whole
-        record of what was run (JSON under ``passerelle.record``)."""
+        record of what was run (JSON under ``passerelle.record``).
+
+        Returns
+        -------
+        dict of str to str
+            Keys ``passerelle.config.scenario``, ``passerelle.seed``, ``passerelle.title``,
+            ``passerelle.params_hash``, ``passerelle.record``.
+
+        Examples
+        --------
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> results.parquet_metadata()["passerelle.seed"]
+        '1'
+        """
         record = self.run_record()
         return {"passerelle.config.scenario": self.scenario.name,
                 "passerelle.seed": str(self.scenario.run.seed),
@@ -225,7 +372,27 @@ class Results:
                 "passerelle.record": record.to_json()}
 
     def save(self, out: str | Path) -> Path:
-        """Write ``results.parquet`` and ``summary.json`` into ``out``; returns ``out``."""
+        """Write ``results.parquet`` and ``summary.json`` into ``out``.
+
+        Parameters
+        ----------
+        out : str or Path
+            A folder, created if missing.
+
+        Returns
+        -------
+        Path
+            ``out``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from passerelle import run
+        >>> results = run("baseline", population={"size": 2_000}, run={"months": 3, "burn_in": 0})
+        >>> out = results.save(tempfile.mkdtemp())
+        >>> sorted(path.name for path in out.iterdir())
+        ['results.parquet', 'summary.json']
+        """
         return write_results(self, Path(out))
 
     def __repr__(self) -> str:

@@ -4,40 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from passerelle.config.memory import check_fits
-from passerelle.config.scenario import ScenarioError
 from passerelle.engine.encounters import Encounters
 from passerelle.engine.groups import Grouping, age_band, count_in_cells
 from passerelle.engine.module import Measure, Module, missing_requirements
 from passerelle.engine.people import People
+from passerelle.engine.plan import Plan, ScenarioError
 from passerelle.engine.random import Streams
 from passerelle.engine.results import Results
 from passerelle.engine.timeline import parse_month
 from passerelle.engine.values import Values
 
 Progress = Callable[[int, int], None]
-
-class Plan(Protocol):
-    """What the engine needs of a scenario; ``passerelle.config.scenario.Scenario`` is one.
-
-    ``run`` has ``seed``, ``start`` (YYYY-MM), ``burn_in`` and ``months``; ``modules``
-    names the modules to build; ``synthesize`` draws the population (an object with
-    ``people``, ``grouping``, ``scale``, ``areas`` and ``fill(uids, kind, streams,
-    month)``).
-    """
-
-    run: Any
-    modules: tuple[str, ...]
-
-    def build_module(self, name: str) -> Module:
-        """A fresh instance of the module called ``name``."""
-
-    def synthesize(self, streams: Streams, month: int) -> Any:
-        """The population, drawn in calendar ``month``."""
 
 
 class Sim:
@@ -79,7 +60,7 @@ class Sim:
         missing = missing_requirements(self.modules)
         if missing:
             raise ScenarioError(scenario.source, [f"modules: {line}" for line in missing])
-        check_fits(scenario, self.modules)
+        scenario.check(self.modules)
         self.start = parse_month(scenario.run.start)
         self.month = self.start - scenario.run.burn_in
         self.t = -scenario.run.burn_in
@@ -95,14 +76,50 @@ class Sim:
         self.ran = False
 
     def module(self, name: str) -> Module:
-        """The module called ``name``."""
+        """The module called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            A module of this run; another name raises ``KeyError``, listing them.
+
+        Returns
+        -------
+        Module
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> sim.module("needs").name
+        'needs'
+        """
         for module in self.modules:
             if module.name == name:
                 return module
         raise KeyError(f"no module {name!r} in this run; modules: {[m.name for m in self.modules]}")
 
     def has(self, name: str) -> bool:
-        """Whether a module called ``name`` is part of this run."""
+        """Whether a module called ``name`` is part of this run.
+
+        Parameters
+        ----------
+        name : str
+            A module's name.
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline"))
+        >>> sim.has("cascade"), sim.has("facilitators")
+        (True, False)
+        """
         return any(module.name == name for module in self.modules)
 
     @property
@@ -110,7 +127,27 @@ class Sim:
         return tuple(measure for module in self.modules for measure in module.measures)
 
     def age_years(self, uids: np.ndarray | None = None) -> np.ndarray:
-        """Age in completed years this month."""
+        """Age in completed years this month.
+
+        Parameters
+        ----------
+        uids : ndarray, optional
+            The people (default: everyone created so far).
+
+        Returns
+        -------
+        ndarray of int
+            Years.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> bool((sim.age_years() >= 0).all())
+        True
+        """
         birth = self.people.birth_month if uids is None else self.people.birth_month[uids]
         return (self.month - birth) // 12
 
@@ -121,7 +158,32 @@ class Sim:
         weights: np.ndarray | float | None = None,
     ) -> None:
         """Add to ``measure`` this month: count ``who`` (uids, or a mask, or everyone present),
-        or sum ``weights`` over them. Burn-in months are not recorded."""
+        or sum ``weights`` over them. Burn-in months are not recorded.
+
+        Parameters
+        ----------
+        measure : str
+            A measure one of the run's modules declares.
+        who : ndarray, optional
+            Uids, or a boolean mask over everyone (default: everyone present).
+        weights : ndarray or float, optional
+            Summed instead of counted (EUR, say), one per person of ``who`` or one for all.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> from passerelle.engine.module import Measure, Module
+        >>> class Adults(Module):
+        ...     name, order, changes_groups = "adults", 99, False
+        ...     measures = (Measure("adults", "persons", "adults present", kind="stock"),)
+        ...     def step(self, sim):
+        ...         sim.record("adults", sim.people.alive & (sim.age_years() >= 18))
+        >>> scenario = load("baseline").replace(population={"size": 2_000},
+        ...                                     run={"months": 1, "burn_in": 0})
+        >>> results = Sim(scenario, modules=[Adults()]).run()
+        >>> 0 < results.at_end("adults") < results.at_end("population")
+        True
+        """
         if self.t < 0:
             return
         self._records[measure][self.t] += count_in_cells(
@@ -129,7 +191,25 @@ class Sim:
 
     def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;
-        age bands are set each January and for newcomers)."""
+        age bands are set each January and for newcomers).
+
+        Parameters
+        ----------
+        uids : ndarray, optional
+            The people whose cells changed (default: everyone).
+        ages : bool
+            Recompute age bands whatever the month.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> sim.regroup(ages=True)
+        >>> int(sim.people.cell.max()) <= sim.grouping.size
+        True
+        """
         people = self.people
         every = slice(None) if uids is None else uids
         if uids is not None or ages or self.month % 12 == 0:
@@ -178,6 +258,17 @@ class Sim:
         ------
         RuntimeError
             When this ``Sim`` has already run.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> sim.run()
+        Traceback (most recent call last):
+        ...
+        RuntimeError: this Sim has already run (its people and modules hold the final state); ...
         """
         if self.ran:
             raise RuntimeError("this Sim has already run (its people and modules hold the "

@@ -33,31 +33,102 @@ Modifier = Callable[..., Any]
 
 
 class Values:
-    """The named values of one run: who exposes each, and the modifiers registered on it."""
+    """The named values of one run: who exposes each, and the modifiers registered on it.
+
+    Examples
+    --------
+    >>> values = Values()
+    >>> values.expose("demo.rate", lambda sim, uids: 0.1, by="demo")
+    >>> values.modify("demo.rate", lambda sim, uids, rate: 2 * rate, by="plan")
+    >>> values("demo.rate", None)
+    0.2
+    """
 
     def __init__(self) -> None:
         self._sources: dict[str, tuple[Source, str]] = {}
         self._modifiers: dict[str, list[tuple[Modifier, str]]] = {}
 
     def expose(self, name: str, source: Source, by: str) -> None:
-        """Make ``name`` a value of module ``by``, whose base value ``source`` gives."""
+        """Make ``name`` a value of module ``by``, whose base value ``source`` gives.
+
+        Parameters
+        ----------
+        name : str
+            ``"<module>.<what>"``, e.g. ``"cascade.seek.logit"``.
+        source : callable
+            ``source(sim, uids, **context) -> value``.
+        by : str
+            The module exposing it; a name exposed twice raises ``ValueError``.
+
+        Examples
+        --------
+        >>> values = Values()
+        >>> values.expose("demo.rate", lambda sim, uids: 0.1, by="demo")
+        >>> values.exposed()
+        ('demo.rate',)
+        """
         if name in self._sources:
             raise ValueError(f"value {name!r} is exposed twice: by "
                              f"{self._sources[name][1]!r} and by {by!r}")
         self._sources[name] = (source, by)
 
     def modify(self, name: str, modifier: Modifier, by: str) -> None:
-        """Apply ``modifier`` (of module ``by``) to ``name`` each time it is asked for."""
+        """Apply ``modifier`` (of module ``by``) to ``name`` each time it is asked for.
+
+        Parameters
+        ----------
+        name : str
+            A value another module exposes.
+        modifier : callable
+            ``modifier(sim, uids, value, **context) -> value``.
+        by : str
+            The module registering it.
+
+        Examples
+        --------
+        >>> values = Values()
+        >>> values.expose("demo.rate", lambda sim, uids: 0.1, by="demo")
+        >>> values.modify("demo.rate", lambda sim, uids, rate: rate + 0.05, by="plan")
+        >>> round(values("demo.rate", None), 2)
+        0.15
+        """
         self._modifiers.setdefault(name, []).append((modifier, by))
 
     def exposed(self) -> tuple[str, ...]:
-        """The names of the values exposed in this run."""
+        """The names of the values exposed in this run.
+
+        Returns
+        -------
+        tuple of str
+            Sorted.
+
+        Examples
+        --------
+        >>> Values().exposed()
+        ()
+        """
         return tuple(sorted(self._sources))
 
     def check(self, modules: Iterable[str]) -> None:
         """Refuse a modifier of a value that no module exposes, when the module the name
         belongs to (its first part) is in the run; drop the modifiers of absent modules'
-        values (an optional use: facilitators run without the coverage module)."""
+        values (an optional use: facilitators run without the coverage module).
+
+        Parameters
+        ----------
+        modules : iterable of str
+            The names of the run's modules.
+
+        Examples
+        --------
+        >>> values = Values()
+        >>> values.modify("coverage.reopen.probability", lambda sim, uids, p: p, by="plan")
+        >>> values.check(["plan", "coverage"])
+        Traceback (most recent call last):
+        ...
+        ValueError: plan modifies 'coverage.reopen.probability', which module 'coverage' ...
+        >>> values.check(["plan"])  # without the coverage module, the modifier is dropped
+        """
         present = set(modules)
         for name in list(self._modifiers):
             if name in self._sources:

@@ -6,11 +6,10 @@ from passerelle.evaluate.cost_effectiveness import (
     icer_table,
     net_monetary_benefit,
 )
+from passerelle.evaluate.distributional import DistributionalSummary, distributional_summary
 from passerelle.evaluate.equity import (
-    DistributionalSummary,
     atkinson_index,
     concentration_index,
-    distributional_summary,
     equally_distributed_equivalent,
     relative_index_of_inequality,
     slope_index_of_inequality,

@@ -25,6 +25,28 @@ def icer_table(
     the "reference" (cheapest) and "non-dominated" strategies, whose incremental cost,
     incremental effect and ICER (currency per unit of effect) are relative to the previous
     non-dominated strategy; these columns are NaN for dominated strategies.
+
+    Parameters
+    ----------
+    strategies : pandas.DataFrame
+        One row per strategy.
+    name, cost, effect : str
+        Its columns: the strategy's name, mean cost (currency) and mean effect.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``name``, ``cost``, ``effect``, ``incremental_cost``, ``incremental_effect``,
+        ``icer`` and ``status``, sorted by cost.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> strategies = pd.DataFrame({"name": ["usual care", "facilitators", "centre"],
+    ...                            "cost": [0.0, 100.0, 400.0], "effect": [0.0, 0.01, 0.012]})
+    >>> table = icer_table(strategies)
+    >>> table["icer"].tolist(), table["status"].tolist()
+    ([nan, 10000.0, 150000.0], ['reference', 'non-dominated', 'non-dominated'])
     """
     require_columns(strategies, [name, cost, effect])
     if strategies[name].duplicated().any():
@@ -73,7 +95,22 @@ def _icers(table: pd.DataFrame, frontier: Sequence[int]) -> list[float]:
 def net_monetary_benefit(cost: ArrayLike, effect: ArrayLike, wtp: ArrayLike) -> np.ndarray:
     """Net monetary benefit wtp·effect - cost, in currency (arrays broadcast).
 
-    ``wtp`` is the willingness to pay per unit of effect (currency per QALY, say).
+    Parameters
+    ----------
+    cost, effect : array_like
+        Costs (currency) and effects (e.g. QALYs).
+    wtp : array_like
+        Willingness to pay per unit of effect (currency per QALY, say).
+
+    Returns
+    -------
+    ndarray
+        Currency.
+
+    Examples
+    --------
+    >>> net_monetary_benefit([100, 200], [0.01, 0.01], 20_000).tolist()
+    [100.0, 0.0]
     """
     return np.asarray(wtp, dtype=float) * np.asarray(effect, dtype=float) - np.asarray(
         cost, dtype=float
@@ -92,6 +129,27 @@ def acceptability_curve(
     willingness to pay in ``wtps`` (rows), the share of draws in which each strategy
     (columns, named by ``names``) has the highest net monetary benefit; ties go to the
     first strategy.
+
+    Parameters
+    ----------
+    psa_costs, psa_effects : array_like
+        Draws x strategies: each draw's mean cost (currency) and effect (e.g. QALYs).
+    wtps : array_like
+        Willingness to pay per unit of effect (currency).
+    names : sequence of str, optional
+        The strategies' names (default: ``strategy_0``, ``strategy_1``, …).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shares 0-1, one row per ``wtp``, one column per strategy.
+
+    Examples
+    --------
+    >>> curve = acceptability_curve([[0, 100], [0, 300]], [[0, 0.01], [0, 0.01]],
+    ...                             [10_000, 50_000], names=["usual care", "facilitators"])
+    >>> curve["facilitators"].tolist()
+    [0.0, 1.0]
     """
     costs, effects = _psa(psa_costs, psa_effects)
     wtp = np.atleast_1d(np.asarray(wtps, dtype=float))
@@ -109,6 +167,23 @@ def evpi(psa_costs: ArrayLike, psa_effects: ArrayLike, wtp: float) -> float:
     E[max over strategies of NMB] - max over strategies of E[NMB], over the PSA draws
     (draws x strategies arrays) at willingness to pay ``wtp`` per unit of effect. Multiply by
     the (discounted) population affected for the population EVPI.
+
+    Parameters
+    ----------
+    psa_costs, psa_effects : array_like
+        Draws x strategies: each draw's mean cost (currency) and effect (e.g. QALYs).
+    wtp : float
+        Willingness to pay per unit of effect (currency).
+
+    Returns
+    -------
+    float
+        Currency per person.
+
+    Examples
+    --------
+    >>> evpi([[0, 100], [0, 300]], [[0, 0.01], [0, 0.01]], 20_000)
+    50.0
     """
     costs, effects = _psa(psa_costs, psa_effects)
     nmb = net_monetary_benefit(costs, effects, wtp)

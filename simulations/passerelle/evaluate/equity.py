@@ -1,4 +1,5 @@
-"""Inequality measures for health: concentration, slope and relative indices, Atkinson.
+"""Inequality measures for health: concentration, slope and relative indices, Atkinson
+(distributional cost-effectiveness is in ``distributional``).
 
 References:
 - O'Donnell, O., van Doorslaer, E., Wagstaff, A. & Lindelow, M. (2008). Analyzing Health
@@ -11,13 +12,9 @@ References:
   inequalities in health. Social Science & Medicine 44(6), 757-771.
 - Atkinson, A. B. (1970). On the measurement of inequality. Journal of Economic Theory
   2(3), 244-263.
-- Asaria, M., Griffin, S. & Cookson, R. (2016). Distributional cost-effectiveness
-  analysis. Medical Decision Making 36(1), 8-19.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,6 +41,35 @@ def concentration_index(
     outcome is concentrated among the worse off. For an outcome bounded in ``bounds`` = (a,
     b), ``kind="wagstaff"`` gives C·(b-a)·mean/((b-mean)(mean-a)) (C/(1-mean) for a 0/1
     outcome) and ``kind="erreygers"`` gives 4·mean·C/(b-a).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per person (or group, with its population in ``weight``).
+    outcome : str
+        Column of the health variable (a need, a visit count).
+    rank : str
+        Column ranked on, ascending from the worse off (income, say).
+    weight : str, optional
+        Column of weights (default: 1 a row).
+    kind : {"standard", "wagstaff", "erreygers"}
+        The index, or a correction for a bounded outcome.
+    bounds : tuple of float
+        The outcome's bounds (a, b) for the corrections.
+
+    Returns
+    -------
+    float
+        Between -1 and 1 for the standard index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"need": [1, 1, 0, 1, 0, 0], "income": [1, 2, 3, 4, 5, 6]})
+    >>> round(concentration_index(df, "need", "income"), 4)
+    -0.3889
+    >>> round(concentration_index(df, "need", "income", kind="wagstaff"), 4)
+    -0.7778
     """
     if kind not in CORRECTIONS:
         raise ValueError(f"kind must be one of {CORRECTIONS}, got {kind!r}")
@@ -81,6 +107,32 @@ def slope_index_of_inequality(
     ridits by weighted least squares with the group populations as weights; the SII is the
     slope, i.e. fitted(1) - fitted(0). Rows may be individuals or whole groups (then pass
     the group population as ``weight`` and the group mean as ``outcome``).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Individuals, or groups with their population in ``weight``.
+    outcome : str
+        Column of the outcome (a rate, a share, a mean).
+    group : str
+        Column of the ordered socioeconomic groups (income quintile, say).
+    weight : str, optional
+        Column of weights (default: 1 a row).
+    ascending : bool
+        Whether ``group`` sorts from the most disadvantaged to the most advantaged.
+
+    Returns
+    -------
+    float
+        In the outcome's units; negative when the outcome falls up the hierarchy.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> quintiles = pd.DataFrame({"quintile": [1, 2, 3, 4, 5],
+    ...                           "unmet": [0.30, 0.25, 0.20, 0.15, 0.10]})
+    >>> round(slope_index_of_inequality(quintiles, "unmet", "quintile"), 4)
+    -0.25
     """
     return _ridit_fit(df, outcome, group, weight, ascending)[1]
 
@@ -96,6 +148,32 @@ def relative_index_of_inequality(
 
     Same regression as ``slope_index_of_inequality`` (WHO HEAT convention); values above 1
     mean the outcome is higher at the top of the hierarchy.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Individuals, or groups with their population in ``weight``.
+    outcome : str
+        Column of the outcome (a rate, a share, a mean).
+    group : str
+        Column of the ordered socioeconomic groups (income quintile, say).
+    weight : str, optional
+        Column of weights (default: 1 a row).
+    ascending : bool
+        Whether ``group`` sorts from the most disadvantaged to the most advantaged.
+
+    Returns
+    -------
+    float
+        A ratio (no unit).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> quintiles = pd.DataFrame({"quintile": [1, 2, 3, 4, 5],
+    ...                           "unmet": [0.30, 0.25, 0.20, 0.15, 0.10]})
+    >>> round(relative_index_of_inequality(quintiles, "unmet", "quintile"), 4)
+    0.2308
     """
     intercept, slope = _ridit_fit(df, outcome, group, weight, ascending)
     if intercept == 0:
@@ -112,6 +190,25 @@ def equally_distributed_equivalent(
     inequality aversion ``epsilon`` >= 0: (weighted mean of x^(1-epsilon))^(1/(1-epsilon)),
     the geometric mean when epsilon = 1 and the mean when epsilon = 0. Values must be
     positive (non-negative when epsilon < 1).
+
+    Parameters
+    ----------
+    values : array_like
+        Health (or income) of each person or group.
+    epsilon : float
+        Inequality aversion, >= 0.
+    weights : array_like, optional
+        Population of each value (default: 1 each).
+
+    Returns
+    -------
+    float
+        In the units of ``values``.
+
+    Examples
+    --------
+    >>> equally_distributed_equivalent([1, 4], epsilon=1)
+    2.0
     """
     x, w = _values_and_weights(values, weights)
     if epsilon < 0:
@@ -124,100 +221,33 @@ def equally_distributed_equivalent(
 
 
 def atkinson_index(values: ArrayLike, epsilon: float, weights: ArrayLike | None = None) -> float:
-    """Atkinson index 1 - EDE/mean, the share of the mean lost to inequality (0 to 1)."""
+    """Atkinson index 1 - EDE/mean, the share of the mean lost to inequality (0 to 1).
+
+    Parameters
+    ----------
+    values : array_like
+        Health (or income) of each person or group, positive.
+    epsilon : float
+        Inequality aversion, >= 0.
+    weights : array_like, optional
+        Population of each value (default: 1 each).
+
+    Returns
+    -------
+    float
+        A share 0-1: 0 when everyone has the same.
+
+    Examples
+    --------
+    >>> round(atkinson_index([1, 4], epsilon=1), 4), atkinson_index([3, 3], epsilon=2)
+    (0.2, 0.0)
+    """
     x, w = _values_and_weights(values, weights)
     return float(1 - equally_distributed_equivalent(x, epsilon, w) / np.average(x, weights=w))
 
 
-@dataclass(frozen=True)
-class DistributionalSummary:
-    """Distributional cost-effectiveness summary by socioeconomic group.
-
-    ``by_group`` has one row per group: population, population share, mean incremental cost
-    (currency), mean incremental health and mean net health benefit (health units, e.g.
-    QALYs), plus mean baseline and post-intervention health when a baseline is given.
-    ``mean_nhb`` is the population mean net health benefit; ``ede_nhb`` its equity-weighted
-    counterpart (see ``distributional_summary``).
-    """
-
-    by_group: pd.DataFrame
-    mean_nhb: float
-    ede_nhb: float
-    threshold: float
-    epsilon: float
-
-
-def distributional_summary(
-    df: pd.DataFrame,
-    quintile: str,
-    cost: str,
-    health: str,
-    threshold: float,
-    epsilon: float = 1.0,
-    weight: str | None = None,
-    baseline: str | None = None,
-) -> DistributionalSummary:
-    """Incremental cost, health and net health benefit by group, and their EDE.
-
-    Rows are individuals (or groups, with their population in ``weight``) with the
-    intervention's incremental ``cost`` (currency) and incremental ``health`` (e.g. QALYs).
-    The net health benefit is health - cost/``threshold``, with ``threshold`` the cost per
-    unit of health displaced elsewhere; the opportunity cost is attributed where the cost
-    is incurred. Without ``baseline``, ``ede_nhb`` is the Atkinson equally-distributed
-    equivalent (aversion ``epsilon``) of the group mean net health benefits, which must then
-    be positive. With a ``baseline`` health column (e.g. quality-adjusted life expectancy),
-    ``ede_nhb`` is the change in the EDE of group mean health, EDE(baseline + NHB) -
-    EDE(baseline), as in Asaria et al. (2016). Both are between-group measures.
-    """
-    if threshold <= 0:
-        raise ValueError(f"threshold must be positive, got {threshold}")
-    require_columns(df, [quintile, cost, health, weight, baseline])
-    if df[quintile].isna().any():
-        raise ValueError(f"column {quintile!r} must not have missing values")
-    data = pd.DataFrame(
-        {
-            "group": df[quintile].to_numpy(),
-            "w": _weights_column(df, weight),
-            "cost": numeric_column(df, cost),
-            "health": numeric_column(df, health),
-        }
-    )
-    data["nhb"] = data["health"] - data["cost"] / threshold
-    columns = ["cost", "health", "nhb"]
-    if baseline is not None:
-        data["baseline"] = numeric_column(df, baseline)
-        columns.append("baseline")
-    for column in columns:
-        data[column] = data[column] * data["w"]
-    table = data.groupby("group", sort=True)[["w", *columns]].sum()
-    table[columns] = table[columns].div(table["w"], axis=0)
-    table = table.rename(
-        columns={
-            "w": "population",
-            "cost": "incremental_cost",
-            "health": "incremental_health",
-            "nhb": "net_health_benefit",
-        }
-    )
-    table.insert(1, "share", table["population"] / table["population"].sum())
-    nhb, population = table["net_health_benefit"], table["population"]
-    if baseline is None:
-        ede = equally_distributed_equivalent(nhb, epsilon, population)
-    else:
-        table["post_health"] = table["baseline"] + nhb
-        ede = equally_distributed_equivalent(
-            table["post_health"], epsilon, population
-        ) - equally_distributed_equivalent(table["baseline"], epsilon, population)
-    return DistributionalSummary(
-        by_group=table,
-        mean_nhb=float(np.average(nhb, weights=population)),
-        ede_nhb=float(ede),
-        threshold=float(threshold),
-        epsilon=float(epsilon),
-    )
-
-
-def _weights_column(df: pd.DataFrame, weight: str | None) -> np.ndarray:
+def weights_column(df: pd.DataFrame, weight: str | None) -> np.ndarray:
+    """Column ``weight`` of ``df`` as non-negative floats, or 1 a row when it is None."""
     if weight is None:
         return np.ones(len(df))
     w = numeric_column(df, weight)
@@ -244,7 +274,7 @@ def _ranked(
     """Outcome, fractional rank (ties share their mid-point) and weights."""
     require_columns(df, [outcome, rank, weight])
     h = numeric_column(df, outcome)
-    w = _weights_column(df, weight)
+    w = weights_column(df, weight)
     key = numeric_column(df, rank)
     order = np.argsort(key, kind="stable")
     total = w.sum()
@@ -266,7 +296,7 @@ def _ridit_fit(
     require_columns(df, [outcome, group, weight])
     if df[group].isna().any():
         raise ValueError(f"column {group!r} must not have missing values")
-    data = pd.DataFrame({"g": df[group].to_numpy(), "w": _weights_column(df, weight)})
+    data = pd.DataFrame({"g": df[group].to_numpy(), "w": weights_column(df, weight)})
     data["wy"] = numeric_column(df, outcome) * data["w"]
     groups = data.groupby("g", sort=True)[["w", "wy"]].sum()
     groups = groups[groups["w"] > 0]

@@ -132,6 +132,10 @@ class Estimate:
     def summary(self) -> str:
         """One line: method, estimate, standard error, confidence interval, p-value and n.
 
+        Returns
+        -------
+        str
+
         Examples
         --------
         >>> Estimate.normal(2.0, 1.0, "DiD", 50).summary()

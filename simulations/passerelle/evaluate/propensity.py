@@ -19,7 +19,31 @@ def propensity_score(df: pd.DataFrame, treatment: str, covariates: Sequence[str]
     """Probability of treatment given the covariates, from a logit fitted by statsmodels.
 
     ``treatment`` is a 0/1 column; ``covariates`` are numeric columns (an intercept is added).
-    Returns a Series aligned with ``df``'s index.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per unit.
+    treatment : str
+        Column of the 0/1 treatment.
+    covariates : sequence of str
+        Numeric columns.
+
+    Returns
+    -------
+    pandas.Series
+        Probabilities 0-1, aligned with ``df``'s index.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=400)
+    >>> d = (rng.uniform(size=400) < 1 / (1 + np.exp(-x))).astype(int)
+    >>> df = pd.DataFrame({"x": x, "d": d, "y": 1 + x + 2 * d + rng.normal(0, 0.5, 400)})
+    >>> score = propensity_score(df, "d", ["x"])
+    >>> bool(score.between(0, 1).all()), bool(score[df["x"] > 1].mean() > score.mean())
+    (True, True)
     """
     d, x = _treatment_and_covariates(df, treatment, covariates)
     return pd.Series(_logit(d, x)[0], index=df.index, name="propensity_score")
@@ -124,6 +148,38 @@ def nn_match(
     rows (``n_resamples`` draws with ``seed``, refitting the score; NaN if ``n_resamples`` is 0);
     it is only approximately valid for matching with a fixed number of neighbours (Abadie & Imbens
     2008, Econometrica).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per unit.
+    outcome, treatment : str
+        Columns of the outcome and of the 0/1 treatment.
+    covariates : sequence of str
+        Numeric columns of the propensity score.
+    n_neighbors : int
+        Controls matched to each treated unit.
+    caliper : float, optional
+        Largest distance in propensity score (0-1) to a match.
+    n_resamples, seed : int
+        Bootstrap draws (0: no standard error) and their seed.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The ATT in outcome units.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=400)
+    >>> d = (rng.uniform(size=400) < 1 / (1 + np.exp(-x))).astype(int)
+    >>> df = pd.DataFrame({"x": x, "d": d, "y": 1 + x + 2 * d + rng.normal(0, 0.5, 400)})
+    >>> round(nn_match(df, "y", "d", ["x"], n_resamples=0).estimate, 1)
+    2.1
     """
     check_alpha(alpha)
     if n_neighbors < 1:

@@ -91,6 +91,42 @@ def gee(
     ``details``). This is a population-averaged effect. Standard errors are the sandwich
     ("robust"), its Mancl-DeRouen small-sample correction ("bias_reduced", advisable with
     fewer than about 40 clusters) or model-based ("naive").
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per individual.
+    outcome, treatment, cluster : str
+        Columns: the outcome, the 0/1 treatment, the randomisation unit.
+    time : str, optional
+        Column of the period, entered as fixed effects.
+    family : {"gaussian", "binomial"}
+        A mean difference, or a log odds ratio for a 0/1 outcome.
+    covariates : sequence of str
+        Columns adjusted for.
+    cov_type : {"robust", "bias_reduced", "naive"}
+        The standard error.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The coefficient on ``treatment``; ``details`` has the working correlation and the
+        number of clusters.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> cluster = np.repeat(np.arange(8), 25)
+    >>> period = np.tile(np.repeat([0, 1], [12, 13]), 8)
+    >>> d = ((cluster % 2 == 1) & (period == 1)).astype(int)
+    >>> y = (1 + 2 * d + 0.5 * period + rng.normal(0, 0.3, 8)[cluster]
+    ...      + rng.normal(0, 1, cluster.size))
+    >>> df = pd.DataFrame({"y": y, "d": d, "cluster": cluster, "period": period})
+    >>> round(gee(df, "y", "d", "cluster", time="period").estimate, 1)
+    1.9
     """
     check_alpha(alpha)
     if family not in FAMILIES:
@@ -133,6 +169,35 @@ def mixed(
     fitted by REML. The estimate is the treatment coefficient (a mean difference in outcome
     units, conditional on cluster) with its model-based standard error; ``details`` gives the
     cluster and residual variances and the intra-cluster correlation.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per individual.
+    outcome, treatment, cluster, time : str
+        Columns: the outcome, the 0/1 treatment, the cluster and the period.
+    covariates : sequence of str
+        Columns adjusted for.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The treatment coefficient, conditional on cluster.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> cluster = np.repeat(np.arange(8), 25)
+    >>> period = np.tile(np.repeat([0, 1], [12, 13]), 8)
+    >>> d = ((cluster % 2 == 1) & (period == 1)).astype(int)
+    >>> y = (1 + 2 * d + 0.5 * period + rng.normal(0, 0.3, 8)[cluster]
+    ...      + rng.normal(0, 1, cluster.size))
+    >>> df = pd.DataFrame({"y": y, "d": d, "cluster": cluster, "period": period})
+    >>> round(mixed(df, "y", "d", "cluster", "period").estimate, 1)
+    1.8
     """
     check_alpha(alpha)
     require_columns(df, [outcome, treatment, cluster, time, *covariates])
@@ -165,6 +230,34 @@ def segmented(
     The estimate is the level change b2 at ``intervention_time`` (outcome units); the slope
     change b3 (outcome units per time unit) and the pre-intervention slope are in
     ``details``. ``hac_lags`` defaults to floor(4·(n/100)^(2/9)).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per period.
+    outcome, time : str
+        Columns of the series and of the numeric period.
+    intervention_time : float
+        The first period under the intervention, on the scale of ``time``.
+    hac_lags : int, optional
+        Lags of the Newey-West errors.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The level change at ``intervention_time``, in outcome units.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(24.0)
+    >>> series = pd.DataFrame({"month": t, "visits": 10 + 0.2 * t + 5 * (t >= 12)
+    ...                        + np.sin(t) / 10})
+    >>> estimate = segmented(series, "visits", "month", intervention_time=12)
+    >>> round(estimate.estimate, 1), round(estimate.details["pre_slope"], 1)
+    (5.1, 0.2)
     """
     check_alpha(alpha)
     require_columns(df, [outcome, time])

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
 from passerelle.evaluate.estimate import Estimate, check_alpha, numeric_column, require_columns
+from passerelle.evaluate.panel import Panel, balanced_panel
 
 CONTROLS = ("never_treated", "not_yet_treated")
 METHODS = ("dr", "reg", "ipw")
@@ -142,13 +142,50 @@ def callaway_santanna(
     functions (the ``did`` package's ``bstrap=FALSE``). ``details`` holds the ATT(g,t) table
     (group, time, base_period, att, se) and the event-study table (event_time, att, se).
     ``n_obs`` is the number of units.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A balanced long panel: one row per unit and period.
+    outcome, unit, time, group : str
+        Columns: the outcome, the unit, the numeric period, the first treated period.
+    control : {"never_treated", "not_yet_treated"}
+        The comparison units.
+    method : {"dr", "reg", "ipw"}
+        The DiD estimator of each cell.
+    base_period : {"varying", "universal"}
+        The base of the pre-treatment cells.
+    aggregation : {"simple", "dynamic"}
+        How the post-treatment cells are averaged.
+    covariates : sequence of str
+        Numeric columns conditioned on.
+    anticipation : int
+        Periods of effect before treatment starts.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        The aggregated ATT, in outcome units.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> unit = np.repeat(np.arange(6), 6)
+    >>> t = np.tile(np.arange(1, 7), 6)
+    >>> first = np.array([3, 3, 5, 5, 0, 0])[unit]
+    >>> df = pd.DataFrame({"y": unit + t + 2.0 * ((first > 0) & (t >= first)), "unit": unit,
+    ...                    "t": t, "first": first})
+    >>> round(callaway_santanna(df, "y", "unit", "t", "first").estimate, 6)
+    2.0
     """
     check_alpha(alpha)
     _check_choice("control", control, CONTROLS)
     _check_choice("method", method, METHODS)
     _check_choice("base_period", base_period, BASE_PERIODS)
     _check_choice("aggregation", aggregation, AGGREGATIONS)
-    panel = _balanced_panel(df, outcome, unit, time, group, list(covariates))
+    panel = balanced_panel(df, outcome, unit, time, group, list(covariates))
     cells, influence = _group_time_effects(panel, control, method, base_period, anticipation)
     n_units = panel.outcome.shape[0]
     reference = (cells["time"] == cells["base_period"]).to_numpy()
@@ -172,79 +209,13 @@ def callaway_santanna(
     )
 
 
-@dataclass(frozen=True)
-class _Panel:
-    """A balanced panel as arrays: outcome and covariates are units x periods."""
-
-    outcome: np.ndarray
-    covariates: list[np.ndarray]
-    groups: np.ndarray
-    times: np.ndarray
-
-
 def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 
 
-def _balanced_panel(
-    df: pd.DataFrame,
-    outcome: str,
-    unit: str,
-    time: str,
-    group: str,
-    covariates: list[str],
-) -> _Panel:
-    """Validate the long panel and reshape it to unit x period arrays."""
-    require_columns(df, [outcome, unit, time, group, *covariates])
-    data = pd.DataFrame(
-        {
-            "unit": df[unit].to_numpy(),
-            "time": numeric_column(df, time),
-            "y": numeric_column(df, outcome),
-            "g": pd.to_numeric(df[group], errors="coerce").to_numpy(dtype=float),
-        }
-    )
-    for k, name in enumerate(covariates):
-        data[f"x{k}"] = numeric_column(df, name)
-    if data["unit"].isna().any():
-        raise ValueError(f"column {unit!r} must not have missing values")
-    if data.duplicated(["unit", "time"]).any():
-        raise ValueError(f"several rows share the same {unit!r} and {time!r}")
-    if (data.groupby("unit")["g"].nunique(dropna=False) > 1).any():
-        raise ValueError(f"column {group!r} must be constant within each unit")
-    times = np.sort(data["time"].unique())
-    if len(times) < 2:
-        raise ValueError(f"column {time!r} must hold at least two periods")
-    if (data.groupby("unit")["time"].size() != len(times)).any():
-        raise ValueError("the panel must be balanced: every unit observed in every period")
-    never = data["g"].isna() | (data["g"] == 0) | (data["g"] > times[-1])
-    data.loc[never, "g"] = np.inf
-    already = data["g"] <= times[0]
-    if already.any():
-        n_dropped = data.loc[already, "unit"].nunique()
-        warnings.warn(
-            f"dropped {n_dropped} units already treated in the first period",
-            UserWarning,
-            stacklevel=3,
-        )
-        data = data.loc[~already]
-    data = data.sort_values(["unit", "time"])
-    n_units = data["unit"].nunique()
-    shape = (n_units, len(times))
-    groups = data["g"].to_numpy()[:: len(times)]
-    if not np.isfinite(groups).any():
-        raise ValueError(f"column {group!r} has no treated cohort within the sample periods")
-    return _Panel(
-        outcome=data["y"].to_numpy().reshape(shape),
-        covariates=[data[f"x{k}"].to_numpy().reshape(shape) for k in range(len(covariates))],
-        groups=groups,
-        times=times,
-    )
-
-
 def _group_time_effects(
-    panel: _Panel, control: str, method: str, base_period: str, anticipation: int
+    panel: Panel, control: str, method: str, base_period: str, anticipation: int
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """ATT(g,t) for every cohort and period, with the n x cells influence-function matrix."""
     times = panel.times

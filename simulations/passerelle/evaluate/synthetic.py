@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 
-import numba
 import numpy as np
 import pandas as pd
 
 from passerelle.evaluate.estimate import Estimate, check_alpha, require_columns
+from passerelle.evaluate.frank_wolfe import simplex_weights
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,11 @@ def synthetic_did(
     treated_units, treatment_start, outcome, unit, time, n_resamples, seed, alpha
         As above: a block design, the columns of a long panel, the placebo draws.
 
+    Returns
+    -------
+    Estimate
+        The average effect on the treated, in outcome units.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -112,6 +117,38 @@ def synthetic_control(
 
     Unit weights without intercept and with a vanishing ridge penalty, no time weights; the
     estimand, input layouts and placebo standard error are those of ``synthetic_did``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A balanced panel, long or wide (as for ``synthetic_did``).
+    treated_units : label or sequence of labels
+        The treated units.
+    treatment_start : label
+        The first treated period.
+    outcome, unit, time : str, optional
+        The columns of a long panel (``time`` also names the period column of a wide one).
+    n_resamples, seed : int
+        Placebo assignments (0: no standard error) and their seed.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        In outcome units, with the unit weights in ``details``.
+
+    Examples
+    --------
+    Unit 5 lies above every control, so no convex combination of them reaches its level
+    and the synthetic control is biased, where synthetic DiD recovers the effect of 3:
+
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(10)
+    >>> wide = pd.DataFrame({f"u{k}": k + t / 2 + np.sin(k * t) / 10 + 3 * (k == 5) * (t >= 7)
+    ...                      for k in range(6)})
+    >>> round(synthetic_control(wide, "u5", 7, n_resamples=0).estimate, 1)
+    4.0
     """
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
     noise = _noise_level(block)
@@ -142,6 +179,35 @@ def plain_did(
     Uniform weights: the treated units' mean change from the pre- to the post-treatment
     periods minus the controls', the two-way fixed-effects estimate on a balanced block.
     Same estimand, layouts and placebo standard error as ``synthetic_did``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A balanced panel, long or wide (as for ``synthetic_did``).
+    treated_units : label or sequence of labels
+        The treated units.
+    treatment_start : label
+        The first treated period.
+    outcome, unit, time : str, optional
+        The columns of a long panel (``time`` also names the period column of a wide one).
+    n_resamples, seed : int
+        Placebo assignments (0: no standard error) and their seed.
+    alpha : float
+        1 minus the confidence level.
+
+    Returns
+    -------
+    Estimate
+        In outcome units.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = np.arange(10)
+    >>> wide = pd.DataFrame({f"u{k}": k + t / 2 + np.sin(k * t) / 10 + 3 * (k == 5) * (t >= 7)
+    ...                      for k in range(6)})
+    >>> round(plain_did(wide, "u5", 7, n_resamples=0).estimate, 1)
+    3.0
     """
     check_alpha(alpha)
     block = _block(df, treated_units, treatment_start, outcome, unit, time)
@@ -291,12 +357,12 @@ def _weights(
     collapsed = _collapsed(block)
     n0, t0 = block.n_control, block.n_pre
     if options.update_lambda:
-        lam = _simplex_weights(
+        lam = simplex_weights(
             collapsed[:n0, :], options.zeta_lambda, True, lambda_start, options.min_decrease
         )
     else:
         lam = np.zeros(t0)
-    omega = _simplex_weights(
+    omega = simplex_weights(
         collapsed[:, :t0].T,
         options.zeta_omega,
         options.omega_intercept,
@@ -304,72 +370,6 @@ def _weights(
         options.min_decrease,
     )
     return omega, lam
-
-
-def _simplex_weights(
-    y: np.ndarray,
-    zeta: float,
-    intercept: bool,
-    start: np.ndarray | None,
-    min_decrease: float,
-) -> np.ndarray:
-    """Weights on the simplex fitting the last column of ``y`` by the others, ridge ``zeta``.
-
-    Frank-Wolfe with exact line search (``synthdid:::sc.weight.fw``): 100 iterations, then
-    the weights at or below a quarter of the largest are zeroed and the solver restarted
-    from there for up to 10,000 iterations.
-    """
-    first = _frank_wolfe(y, zeta, intercept, start, min_decrease, max_iter=100)
-    sparse = np.where(first <= first.max() / 4, 0.0, first)
-    return _frank_wolfe(y, zeta, intercept, sparse / sparse.sum(), min_decrease, 10_000)
-
-
-def _frank_wolfe(
-    y: np.ndarray,
-    zeta: float,
-    intercept: bool,
-    start: np.ndarray | None,
-    min_decrease: float,
-    max_iter: int,
-) -> np.ndarray:
-    """Minimise zeta^2 |x|^2 + |A x - b|^2 / rows over the simplex, A = y[:, :-1], b = y[:, -1].
-
-    Stops when an iteration decreases the objective by at most ``min_decrease`` squared.
-    """
-    if intercept:
-        y = y - y.mean(axis=0)
-    a = np.ascontiguousarray(y[:, :-1])
-    b = np.ascontiguousarray(y[:, -1])
-    x = np.full(a.shape[1], 1 / a.shape[1]) if start is None else start.astype(float)
-    return _frank_wolfe_loop(a, b, x, zeta**2, min_decrease**2, max_iter)
-
-
-@numba.njit(cache=True, nogil=True)
-def _frank_wolfe_loop(
-    a: np.ndarray, b: np.ndarray, x: np.ndarray, zeta2: float, threshold: float, max_iter: int
-) -> np.ndarray:
-    """Frank-Wolfe iterations with exact line search (``synthdid:::fw.step``)."""
-    rows = a.shape[0]
-    eta = rows * zeta2
-    ax = a @ x
-    previous = np.inf
-    for iteration in range(max_iter):
-        half_grad = (ax - b) @ a + eta * x
-        i = np.argmin(half_grad)
-        direction = -x
-        direction[i] += 1.0
-        if np.any(direction != 0.0):
-            d_err = a[:, i] - ax
-            step = -(half_grad @ direction) / (d_err @ d_err + eta * (direction @ direction))
-            step = min(1.0, max(0.0, step))
-            x = x + step * direction
-            ax = ax + step * d_err
-        residual = ax - b
-        value = zeta2 * (x @ x) + (residual @ residual) / rows
-        if iteration >= 1 and previous - value <= threshold:
-            break
-        previous = value
-    return x
 
 
 def _placebo_se(

@@ -40,11 +40,29 @@ MAX_PATH = 200  # characters of a plugin path
 
 
 class PluginError(ValueError):
-    """A plugin that cannot be used; ``str()`` is a one-line message naming it."""
+    """A plugin that cannot be used; ``str()`` is a one-line message naming it.
+
+    Examples
+    --------
+    >>> plugin("passerelle.modules.needs:Nope")
+    Traceback (most recent call last):
+    ...
+    passerelle.modules.PluginError: passerelle.modules.needs:Nope: ... has no 'Nope'
+    """
 
 
 def plugin(path: str) -> type[Module]:
     """The module class a ``package.module:Class`` plugin path names.
+
+    Parameters
+    ----------
+    path : str
+        ``package.module:Class``, at most ``MAX_PATH`` characters.
+
+    Returns
+    -------
+    type of Module
+        The class; ``PluginError`` if it cannot be imported or is not a ``Module``.
 
     Examples
     --------
@@ -76,6 +94,15 @@ def plugin(path: str) -> type[Module]:
 
 def registry(plugins: Iterable[str] = ()) -> dict[str, type[Module]]:
     """Module classes by name: the built-in ones and ``package.module:Class`` plugins.
+
+    Parameters
+    ----------
+    plugins : iterable of str
+        Plugin paths, ``package.module:Class``.
+
+    Returns
+    -------
+    dict of str to type of Module
 
     Examples
     --------

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.engine.groups import INSURED, LAPSED, STEPS, UNDOCUMENTED, coverage_group
+from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.people import Column
 from passerelle.engine.sources import BRUSSELS
+from passerelle.engine.steps import STEPS
 from passerelle.engine.units import LogOdds, Share, vector
 
 

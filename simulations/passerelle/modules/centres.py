@@ -41,109 +41,15 @@ it sees no one and costs nothing.
 from __future__ import annotations
 
 import numpy as np
-from pydantic import field_validator
 
 from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
-from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
-from passerelle.engine.units import (
-    EurPerContact,
-    Kilometres,
-    LogOdds,
-    MonthlyProbability,
-    Months,
-    Probability,
-    Share,
-    bounded,
-    vector,
-)
-from passerelle.modules.centre_sites import (
-    CONSULTATIONS_PER_PERSON,
-    STAFF_SHARE,
-    Site,
-    Sites,
-    brussels_centres,
-)
+from passerelle.modules.centre_sites import Site
+from passerelle.modules.centres_params import CentresParams
 from passerelle.modules.places import distances_km, month_or
-
-
-class CentresParams(Params):
-    sites: Sites = sourced(
-        "centre_k_nal_opened", "Molenbeek-Saint-Jean", derive=brussels_centres,
-        description="the centres: commune, opening, capacity, services, target group, costs "
-        "and grants",
-        how="Molenbeek: 1,000 consultations a month "
-        "(centre_ribaucare_consultations_first_year ÷ 12, a 2022 figure applied from the "
-        "opening) and the first-year budget centre_year1_* (954,500 EUR; the part not "
-        "covered by FEDER, INAMI, social integration and fees is counted as donations); "
-        "Anderlecht: opening spring 2023 and 5,500 people a year (centre_cureghem_capacity) "
-        f"× {CONSULTATIONS_PER_PERSON:g} consultations each (assumption); addiction centre: "
-        "Bruxelles, January 2018, 300 consultations a month (assumptions). Assumptions for "
-        f"all: staff {STAFF_SHARE:.0%} of costs, building the rest; costs and grants scale "
-        "with capacity from Molenbeek's; grants last until December 2020 (the end of the "
-        "FEDER 2014-2020 programme), three years from opening for Anderlecht",
-    )
-    decay_km: Kilometres = assumption(
-        2.5, description="distance (km between commune centroids) over which the chance "
-        "of coming to a centre falls by a factor e",
-        why="neighbourhood health centres draw most patients from within a few km",
-    )
-    uptake_by_barrier: vector(Probability, 4) = assumption(
-        (0.3, 0.15, 0.5, 0.3), description="probability of coming to a centre in one's "
-        "commune with a need that failed at seek, reach, pay or engage",
-        why="no papers asked and no payment draw those turned away by cost most; a centre "
-        "is one more door for those who could not reach a GP",
-    )
-    uptake_registered: Probability = assumption(
-        0.7, description="probability that a followed patient brings a new failed need back "
-        "to the centre", why="a known place, a known team",
-    )
-    wait_share: Share = assumption(
-        0.5, description="share of people turned away for lack of capacity who are asked "
-        "to come back next month (the others are lost)",
-        why="half of those turned away come back (order of magnitude from MdM reports)",
-    )
-    social_months: bounded(Months, le=60) = assumption(
-        6, description="months after a visit during which social workers follow a patient",
-        why="a file stays open about half a year",
-    )
-    social_reopen_per_month: MonthlyProbability = assumption(
-        0.2, description="added monthly probability that a followed patient's lapsed rights "
-        "are reopened", why="social workers handle mutualité files daily",
-    )
-    social_bim_per_month: MonthlyProbability = assumption(
-        0.2, description="added monthly probability that a followed eligible patient "
-        "activates BIM", why="same paperwork as reopening rights",
-    )
-    social_amu_per_month: MonthlyProbability = assumption(
-        0.5, description="monthly probability that social workers file an AMU application "
-        "for a followed undocumented patient without AMU",
-        why="helping with the CPAS is the core of their work with undocumented patients",
-    )
-    reinsertion_per_month: MonthlyProbability = assumption(
-        0.1, description="monthly probability that a followed insured patient without a "
-        "regular GP is referred back to one and opens a DMG (re-insertion)",
-        why="referral back to regular care is the centres' stated aim",
-    )
-    psych_engage_effect: bounded(LogOdds, ge=0) = assumption(
-        0.5, description="log-odds added to completing care for patients followed by a "
-        "centre with a psychologist", why="half of a regular GP's effect",
-    )
-    patient_fee: EurPerContact = assumption(
-        0.0, description="EUR an insured patient pays per consultation",
-        why="no payment at the point of care: the co-payment is waived",
-    )
-
-    @field_validator("sites")
-    @classmethod
-    def _unique(cls, value: tuple[Site, ...]) -> tuple[Site, ...]:
-        names = [site.name for site in value]
-        if len(set(names)) != len(names):
-            raise ValueError(f"centre names must be unique: {names}")
-        return value
 
 
 def _site_measures(site: Site) -> tuple[Measure, ...]:
@@ -160,7 +66,24 @@ def _site_measures(site: Site) -> tuple[Measure, ...]:
 
 
 class Centres(Module):
-    """Unconditional centres: a provider of the cascade, social work, and money."""
+    """Unconditional centres: a provider of the cascade, social work, and money.
+
+    Parameters
+    ----------
+    params : CentresParams, optional
+        Its parameters (default: ``CentresParams()``, the sourced defaults).
+    **overrides
+        Fields of ``CentresParams`` to set when ``params`` is not given.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> sim = Sim(load("centres").replace(population={"size": 20_000},
+    ...           run={"start": "2022-01", "months": 3, "burn_in": 0}))
+    >>> results = sim.run()
+    >>> results.last_year("met_centre") > 0
+    True
+    """
 
     name = "centres"
     channel = "centre"
@@ -243,21 +166,100 @@ class Centres(Module):
 
     def open_sites(self, month: int) -> list[tuple[int, Site, int, np.ndarray, int]]:
         """(index, site, commune index, decay by commune, opening month) of the centres
-        open in ``month``."""
+        open in ``month``.
+
+        Parameters
+        ----------
+        month : int
+            Months since 2000-01.
+
+        Returns
+        -------
+        list of tuple
+            One per open centre.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("centres").replace(population={"size": 20_000},
+        ...           run={"start": "2022-01", "months": 3, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> [site.name for _, site, _, _, _ in sim.module("centres").open_sites(sim.month)]
+        ['molenbeek', 'addiction']
+        """
         return [(index, site, commune, decay, opening)
                 for index, site, commune, decay, opening, closing in self._sites
                 if opening <= month <= closing]
 
     def capacity(self, sim, site: Site, opening: int) -> int:
         """Consultations in simulated people this month: the real capacity ÷ scale, with
-        the fractions carried from month to month (exact over time, never more)."""
+        the fractions carried from month to month (exact over time, never more).
+
+        Parameters
+        ----------
+        sim : Sim
+            The run, at calendar month ``sim.month``.
+        site : Site
+            The centre (its ``capacity``: consultations a month).
+        opening : int
+            The month it opened, in months since 2000-01.
+
+        Returns
+        -------
+        int
+            Consultations this month, in simulated people.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("centres").replace(population={"size": 20_000},
+        ...           run={"start": "2022-01", "months": 3, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> centres = sim.module("centres")
+        >>> [(site.capacity, centres.capacity(sim, site, opening))
+        ...  for _, site, _, _, opening in centres.open_sites(sim.month)]
+        [(1000.0, 15), (300.0, 4)]
+        """
         per_month = site.capacity / sim.scale
         since = sim.month - opening
         return int(np.floor((since + 1) * per_month) - np.floor(since * per_month))
 
     def serve(self, sim, uids: np.ndarray, failed: np.ndarray) -> np.ndarray:
         """Which of the offered needs (``failed``: index of the failed step, ≥ 1) are seen
-        at a centre this month."""
+        at a centre this month.
+
+        Parameters
+        ----------
+        sim : Sim
+            The run, at calendar month ``sim.month``.
+        uids : ndarray
+            People with a need the cascade could not meet.
+        failed : ndarray
+            For each, the index of the step that failed (1 or more: seeking care happened).
+
+        Returns
+        -------
+        ndarray of bool
+            Whether each need is seen at a centre (within the centres' capacity).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from passerelle import Sim, load
+        >>> from passerelle.engine.module import Module
+        >>> class Probe(Module):  # offers 2,000 needs failed at 'reach' to the centres
+        ...     name, order, changes_groups = "probe", 99, False
+        ...     def step(self, sim):
+        ...         self.seen = sim.module("centres").serve(sim, np.arange(2_000),
+        ...                                                 np.full(2_000, 2))
+        >>> probe = Probe()
+        >>> results = Sim(load("centres").replace(population={"size": 20_000},
+        ...               run={"start": "2022-01", "months": 1, "burn_in": 0}),
+        ...               modules=[probe]).run()
+        >>> seen = probe.seen
+        >>> 0 < int(seen.sum()) <= 19
+        True
+        """
         served = np.zeros(uids.size, dtype=bool)
         sites = [s for s in self.open_sites(sim.month) if "medical" in s[1].services]
         self._served_eur, self._served = {}, {}

@@ -77,7 +77,25 @@ class PoliciesParams(Params):
 
 class Policies(Module):
     """Modifies the cascade's and the coverage module's values while each policy is in
-    force."""
+    force.
+
+    Parameters
+    ----------
+    params : PoliciesParams, optional
+        Its parameters (default: ``PoliciesParams()``, the sourced defaults).
+    **overrides
+        Fields of ``PoliciesParams`` to set when ``params`` is not given.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> scenario = load("tiers-payant").replace(population={"size": 2_000},
+    ...                                         run={"start": "2021-01", "burn_in": 0,
+    ...                                              "months": 2})
+    >>> results = Sim(scenario).run()
+    >>> results.at_end("policy_exposed") > 0
+    True
+    """
 
     name = "policies"
     order = 15.0
@@ -107,7 +125,30 @@ class Policies(Module):
         sim.values.modify("coverage.bim.probability", self._automatic_bim, by=self.name)
 
     def in_force(self, month: int) -> dict[str, bool]:
-        """Which policies are in force in ``month``."""
+        """Which policies are in force in ``month``.
+
+        Parameters
+        ----------
+        month : int
+            Months since 2000-01.
+
+        Returns
+        -------
+        dict of str to bool
+            Each policy of ``POLICIES``.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> from passerelle.engine.timeline import parse_month
+        >>> sim = Sim(load("tiers-payant").replace(population={"size": 2_000},
+        ...                                        run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> policies = sim.module("policies")
+        >>> [policies.in_force(parse_month(month))["tiers_payant"]
+        ...  for month in ("2019-12", "2020-01")]
+        [False, True]
+        """
         return {policy: start is not None
                 and month_or(start, END_OF_TIME) <= month <= month_or(end, END_OF_TIME)
                 for policy, (start, end) in self._windows.items()}

@@ -17,7 +17,8 @@ from passerelle.engine.output_folder import OutputError
 from passerelle.engine.output_folder import check as check_output
 
 if TYPE_CHECKING:
-    from passerelle.config.scenario import Scenario, ScenarioError
+    from passerelle.config.scenario import Scenario
+    from passerelle.engine.plan import ScenarioError
 
 
 class OneLineErrors(TyperGroup):
@@ -58,7 +59,8 @@ def checked_scenario(scenario: str, overrides: list[str]) -> Scenario:
     """The scenario, checked as a run would check it (the same check for ``validate`` and
     ``run``: values, modules and their requirements, and that the run fits in memory)."""
     from passerelle.config.memory import check_fits
-    from passerelle.config.scenario import ScenarioError, load
+    from passerelle.config.scenario import load
+    from passerelle.engine.plan import ScenarioError
 
     try:
         chosen = load(scenario, overrides)

@@ -37,8 +37,8 @@ def targets(
 
     Exits 1 when a calibration target misses its band; validation targets are reported
     (with the model's reason for each miss) and do not change the exit code."""
-    from passerelle.config.scenario import ScenarioError
     from passerelle.config.targets import CALIBRATION, baseline_runs, check
+    from passerelle.engine.plan import ScenarioError
 
     if plot is not None and not plot.parent.is_dir():
         fail(f"--plot {plot}: the folder {plot.parent} does not exist")

@@ -48,7 +48,7 @@ def sweep(
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
     from passerelle.config.memory import check_fits
-    from passerelle.config.scenario import ScenarioError
+    from passerelle.engine.plan import ScenarioError
 
     try:
         chosen = parse_seeds(seeds)

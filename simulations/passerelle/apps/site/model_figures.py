@@ -8,7 +8,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from passerelle.apps.site.figures import figure, svg
 from passerelle.apps.site.model_run import coverage_groups
-from passerelle.engine.groups import STEPS
+from passerelle.engine.steps import STEPS
 
 WORDS = {
     "fr": {

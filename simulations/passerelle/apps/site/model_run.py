@@ -13,7 +13,8 @@ from pathlib import Path
 
 from passerelle.apps.site.cache import cached
 from passerelle.config.targets import baseline_runs, check
-from passerelle.engine.groups import COVERAGE_GROUPS, STEPS
+from passerelle.engine.groups import COVERAGE_GROUPS
+from passerelle.engine.steps import STEPS
 
 KIND = "model-run"
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from passerelle.apps.site.markdown import table
 from passerelle.config.population import PopulationSpec
-from passerelle.config.scenario import RunSpec
+from passerelle.config.scenario_tables import RunSpec
 from passerelle.engine.parameters import provenance
 from passerelle.modules import BUILTIN, INTERVENTIONS
 

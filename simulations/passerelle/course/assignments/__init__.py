@@ -19,6 +19,7 @@ MODULES = {
     "tp05-centre": "passerelle.course.assignments.tp05",
     "tp06-essai": "passerelle.course.assignments.tp06",
     "tp07-double-difference": "passerelle.course.assignments.tp07",
+    "tp08-economie-equite": "passerelle.course.assignments.tp08",
 }
 NAMES = tuple(MODULES)
 

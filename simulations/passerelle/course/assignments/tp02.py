@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
+from passerelle.engine.steps import STEPS
 
 NAME = "tp02-cascade"
 BASELINE = "baseline"
@@ -28,8 +29,6 @@ BASELINE = "baseline"
 SETTINGS = {"population": {"size": 2000},
             "run": {"start": "2024-01", "months": 12, "burn_in": 12}}
 CHANGE = {"cascade": {"seek_language": 0.0}}
-# The five steps of the access cascade, as the simulator names them.
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
 LAPSED = "lapsed"
 EXACT = ("same code, settings and seed give the same bytes: the student's runs are the "
          "reference runs, exact (floating-point slack only)")

@@ -53,7 +53,17 @@ EXACT = ("same code, settings and seed give the same bytes: the student's runs a
 def people_table(people: dict[str, np.ndarray]) -> pd.DataFrame:
     """One row per person (index: uid) of a run's ``people``, with the coverage groups at
     the start and at the end as labels (``groupe_debut``, ``groupe_fin``; empty when the
-    person was not present)."""
+    person was not present).
+
+    Examples
+    --------
+    >>> people = {"n_unmet_months": np.array([2, 0]), "coverage_start": np.array([4, -1]),
+    ...           "coverage_end": np.array([3, 0])}
+    >>> people_table(people)
+       n_unmet_months         groupe_debut        groupe_fin
+    0               2  undocumented_no_amu  undocumented_amu
+    1               0                  NaN           insured
+    """
     labels = np.array([*COVERAGE_GROUPS, None], dtype=object)
     table = pd.DataFrame({name: values for name, values in people.items()
                           if name not in ("coverage_start", "coverage_end")})
@@ -218,7 +228,7 @@ def _exact(d: DonneesDroits) -> float:
 
 def _gain_by_group_merge(d: DonneesDroits) -> pd.Series:
     both = d.reference.people[["groupe_debut", UNMET]].join(
-        d.reform.people[[UNMET]], rsuffix="_reforme")
+        d.reform.people[[UNMET]].add_suffix("_reforme"))
     both["gain"] = both[UNMET] - both[f"{UNMET}_reforme"]
     return both.groupby("groupe_debut")["gain"].mean().reindex(GAIN_GROUPS)
 

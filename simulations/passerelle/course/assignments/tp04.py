@@ -28,6 +28,7 @@ import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 from passerelle.engine.sources import SOURCES_DIR
+from passerelle.engine.steps import STEPS
 
 NAME = "tp04-facilitateurs"
 LOG_FILE = "facilitateurs_suivi.parquet"
@@ -62,9 +63,6 @@ BARRIERS = tuple(read_log()["barriere_notee"].cat.categories)
 
 def steps() -> dict[str, str]:
     """Each barrier of the log with the simulator's name of its step."""
-    # Deferred: the engine imports numba (seconds in a fresh kernel), needed only for a run.
-    from passerelle.engine.groups import STEPS
-
     return dict(zip(BARRIERS, STEPS, strict=True))
 
 

@@ -30,7 +30,7 @@ from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 from passerelle.course.registry_file import read_registry, registry_sampling_fraction
 from passerelle.engine import sources
-from passerelle.modules.centres import CentresParams
+from passerelle.modules.centres_params import CentresParams
 
 NAME = "tp05-centre"
 CENTRE = "molenbeek"
@@ -40,13 +40,13 @@ SCENARIO = "centres"
 # for different students while keeping about 2,000 Molenbeek patients.
 SUBSAMPLE = 0.7
 # Assumption (design choice): the seeds of the budget runs, one per student by their id.
-RUN_SEEDS = tuple(range(1, 13))
+RUN_SEEDS = tuple(range(1, 11))
 # Assumption (design choice): 3,000 simulated people (about 400 inhabitants each) from
-# January 2017 to December 2021: the Molenbeek centre's first full year (2018), the last
-# funded year (2020, end of FEDER 2014-2020) and the first without grants (2021), in about
-# a second of CPU.
+# January 2018 to December 2021 (the centre opened in October 2017; a year of burn-in):
+# the Molenbeek centre's first full year (2018), the last funded year (2020, end of FEDER
+# 2014-2020) and the first without grants (2021), in about a second of CPU.
 SETTINGS = {"population": {"size": 3000},
-            "run": {"start": "2017-01", "months": 60, "burn_in": 12}}
+            "run": {"start": "2018-01", "months": 48, "burn_in": 12}}
 FIRST_YEAR, FUNDED_YEAR, UNFUNDED_YEAR = 2018, 2019, 2021
 # The waiting-list year the questions read.
 WAITING_YEAR = 2019

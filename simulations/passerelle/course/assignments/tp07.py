@@ -24,9 +24,12 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
+from passerelle.engine.sources import SOURCES_DIR
+from passerelle.evaluate import callaway_santanna, plain_did, twfe
 
 NAME = "tp07-double-difference"
 PANEL_FILE = "panel_communes.parquet"
@@ -50,10 +53,6 @@ def _file() -> tuple[pd.DataFrame, float, dict]:
     """The panel as the file holds it, its scale (residents per simulated person) and the
     centres of its truth. Read with pyarrow (no schema check: it imports pandera and takes
     seconds in a fresh kernel; the data set tests check the file)."""
-    import pyarrow.parquet as pq
-
-    from passerelle.engine.sources import SOURCES_DIR
-
     table = pq.read_table(SOURCES_DIR.parent / PANEL_FILE)
     overrides = table.schema.metadata[b"passerelle.overrides"].decode()
     size = float(dict(o.split("=") for o in overrides.split())["population.size"])
@@ -201,8 +200,6 @@ def did(p: Panel, treated: list[str], control: list[str], column: str = RATE) ->
 
 def did_with_plain_did(p: Panel, treated: list[str], control: list[str]) -> float:
     """The same with ``passerelle.evaluate.plain_did`` (a variant of the correct answer)."""
-    from passerelle.evaluate import plain_did
-
     rows = p.window[p.window["commune"].isin([*treated, *control])]
     return plain_did(rows, treated, p.opening, outcome=RATE, unit="commune", time="mois",
                      n_resamples=0).estimate
@@ -222,8 +219,6 @@ def after_only(p: Panel) -> float:
 def staggered(p: Panel) -> float:
     """Callaway & Sant'Anna over the whole panel: cohorts by the first month a centre open
     to everyone stands in the commune, never-treated communes as controls."""
-    from passerelle.evaluate import callaway_santanna
-
     frame = cohorts(p.with_rate)
     return callaway_santanna(frame, RATE, "commune", "numero_mois", "cohorte",
                              method="reg").estimate
@@ -238,8 +233,6 @@ def cohorts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def two_way(p: Panel) -> float:
     """Misconception for the staggered question: the two-way fixed-effects estimate."""
-    from passerelle.evaluate import twfe
-
     frame = p.with_rate.assign(traite=p.with_rate["centre_ouvert"].astype(int))
     return twfe(frame, RATE, "commune", "numero_mois", "traite").estimate
 
@@ -328,7 +321,7 @@ QUESTIONS: dict[str, Question] = {q.name: q for q in (
         variants={"plain_did": lambda p: did_with_plain_did(p, [TREATED], controls(p))},
     ),
     Question(
-        "double_difference_sans_voisines", EFFECT_KIND,
+        "double_difference_eloignees", EFFECT_KIND,
         reference=lambda p: did(p, [TREATED], _far(p)), tolerance=_exact, tolerance_why=EXACT,
         misconceptions={
             "avec_voisines": Misconception(

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import nbformat
 
-from passerelle.course.notebooks import tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07
+from passerelle.course.notebooks import tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07, tp08
 
 BUILDERS = {module.NAME: module.build
-            for module in (tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07)}
+            for module in (tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07, tp08)}
 
 
 def text(assignment: str) -> str:

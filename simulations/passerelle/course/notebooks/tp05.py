@@ -162,7 +162,7 @@ Le registre ne permet donc pas d'estimer l'effet du centre sur la population.
         read_only("budget", """
 ## 2. Le budget du centre
 
-Simulez la Région bruxelloise avec les trois centres de 2017 à 2021 (scénario `centres`,
+Simulez la Région bruxelloise avec les trois centres de 2018 à 2021 (scénario `centres`,
 une petite population : chaque personne simulée en représente environ 400). La fonction
 `budget` lit, année par année, les coûts du centre (personnel, bâtiment), ses recettes
 (honoraires facturés à l'INAMI, à l'État fédéral pour l'AMU et Fedasil, aux patients ;

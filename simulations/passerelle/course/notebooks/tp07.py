@@ -155,7 +155,8 @@ compatible avec des tendances parallèles.
 La double différence est : (taux moyen de Molenbeek après − avant) − (taux moyen des
 témoins après − avant), où le taux des témoins est, chaque mois, la moyenne des taux des
 communes témoins (la série `temoins`). Rangez-la dans `double_difference`. Vous pouvez la
-calculer à la main, ou avec la fonction `plain_did` de Passerelle :
+calculer à la main, ou avec la fonction `plain_did` de Passerelle
+(`from passerelle.evaluate import plain_did`) :
 `plain_did(fenetre, MOLENBEEK, OUVERTURE, outcome="taux", unit="commune", time="mois").estimate`.
 """),
         answer("q3", "\n".join([
@@ -164,7 +165,7 @@ calculer à la main, ou avec la fonction `plain_did` de Passerelle :
             "changement_temoins = (temoins[temoins.index >= OUVERTURE].mean()",
             "                      - temoins[temoins.index < OUVERTURE].mean())",
             "double_difference = changement_molenbeek - changement_temoins",
-        ]), before="from passerelle.evaluate import plain_did"),
+        ])),
         tests("q3", NAME, "double_difference", "double_difference", 2),
         read_only("debordement_consigne", """
 ## 4. Le débordement vers les communes voisines
@@ -184,16 +185,15 @@ print("voisines :", VOISINES)
         read_only("q4_consigne", """
 ### Question 4 (2 points) — Sans les voisines
 Refaites la double difference de la question 3 avec, pour témoins, les seules communes
-**éloignées** (`ELOIGNEES`). Rangez-la dans `double_difference_sans_voisines`.
+**éloignées** (`ELOIGNEES`). Rangez-la dans `double_difference_eloignees`.
 """),
         answer("q4", "\n".join([
             "eloignees = par_mois[ELOIGNEES].mean(axis=1)",
             "changement_eloignees = (eloignees[eloignees.index >= OUVERTURE].mean()",
             "                        - eloignees[eloignees.index < OUVERTURE].mean())",
-            "double_difference_sans_voisines = changement_molenbeek - changement_eloignees",
+            "double_difference_eloignees = changement_molenbeek - changement_eloignees",
         ])),
-        tests("q4", NAME, "double_difference_sans_voisines", "double_difference_sans_voisines",
-              2),
+        tests("q4", NAME, "double_difference_eloignees", "double_difference_eloignees", 2),
         read_only("q5_consigne", """
 ### Question 5 (1 point) — L'effet sur les voisines
 Mesurez le débordement par une double différence où les « traitées » sont les communes

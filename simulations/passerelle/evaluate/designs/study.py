@@ -27,8 +27,9 @@ from passerelle.config.scenario import Scenario, from_dict, load
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Module
 from passerelle.engine.people import Column
-from passerelle.engine.results import STEPS, Results
+from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
+from passerelle.engine.steps import STEPS
 from passerelle.engine.timeline import month_label, parse_month
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
 
