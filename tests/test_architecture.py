@@ -31,7 +31,8 @@ MAX_LINES = 400
 # fast; only the command line imports them, so they cannot hide a cycle. The course's
 # commands import nbgrader (seconds) and numpy only when they run. bench/harness imports
 # the comparisons with Starsim and Mesa (optional extras) only when asked for.
-LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.failures",
+LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.calibration",
+                "passerelle.apps.cli.failures",
                 "passerelle.apps.cli.goals", "passerelle.apps.cli.listings",
                 "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",
                 "passerelle.course.cli", "passerelle.course.instructor_cli",

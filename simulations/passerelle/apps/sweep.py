@@ -214,7 +214,7 @@ def sweep(
     if not todo:
         return out
     failures: dict[str, BaseException] = {}
-    with _client(client, workers) as dask:
+    with dask_client(client, workers) as dask:
         out.mkdir(parents=True, exist_ok=True)  # once a cluster is there to fill it
         futures = {dask.submit(compute, scenario, key=f"passerelle-run-{rid}"): rid
                    for rid, (_, scenario) in todo.items()}
@@ -247,7 +247,9 @@ def plan(runs: Iterable[SweepRun | tuple]) -> dict[str, tuple[SweepRun, Scenario
 
 
 @contextmanager
-def _client(client: Client | str | None, workers: int | None) -> Iterator[Client]:
+def dask_client(client: Client | str | None, workers: int | None = None) -> Iterator[Client]:
+    """A Dask client: ``client`` itself, a connection to the scheduler at that address, or
+    a local cluster of ``workers`` processes (``local_cluster``) closed on exit."""
     if isinstance(client, Client):
         yield client
     elif client is not None:

@@ -49,9 +49,10 @@ class CoverageParams(Params):
         why="slow: about 45% of entitled working-age people never do",
     )
     amu_apply: Probability = calibrated(
-        0.3, description="probability that an undocumented person without AMU applies at the "
-        "CPAS in the month after a perceived need went unmet",
-        target="amu_users@Belgium (10-20% of undocumented people)",
+        0.06, description="probability that an undocumented person without AMU applies at "
+        "the CPAS in the month after a perceived need went unmet",
+        target="amu_users@Belgium: 10-20% of undocumented people use AMU in a year "
+        "(recourse over a year, not the share with a decision in force on a day)",
     )
     amu_delay_months: bounded(Months, le=12) = assumption(
         1, description="months from application to decision",

@@ -27,6 +27,7 @@ from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import END_OF_TIME, NEVER
 from passerelle.engine.units import LogOdds, Month, Months, Probability, Share, Until, bounded
+from passerelle.modules.coverage import CoverageParams
 from passerelle.modules.places import month_or
 
 POLICIES = ("tiers_payant", "amu_simple", "automatic_bim")
@@ -57,9 +58,10 @@ class PoliciesParams(Params):
         "the simpler procedure", how="every CPAS as the least refusing one",
     )
     amu_apply: Probability = assumption(
-        0.5, description="probability of applying for AMU in the month after a perceived "
-        "need went unmet, under the simpler procedure",
-        why="fewer documents to gather: the baseline's calibrated 0.3 rises by two thirds",
+        round(CoverageParams().amu_apply * 5 / 3, 4), description="probability of applying "
+        "for AMU in the month after a perceived need went unmet, under the simpler procedure",
+        why="fewer documents to gather: the baseline's calibrated coverage.amu_apply rises "
+        "by two thirds",
     )
     amu_validity_months: bounded(Months, ge=1, le=24) = assumption(
         12, description="months an AMU decision stays in force under the simpler procedure",

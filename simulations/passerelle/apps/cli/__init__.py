@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from passerelle.apps.cli.calibration import calibrate
 from passerelle.apps.cli.failures import OneLineErrors
 from passerelle.apps.cli.goals import bench, targets
 from passerelle.apps.cli.listings import measures, params
@@ -42,8 +43,8 @@ def passerelle(
     centres."""
 
 
-for command in (run, scenarios, validate, params, measures, targets, sweep, compare, evaluate,
-                bench):
+for command in (run, scenarios, validate, params, measures, targets, calibrate, sweep, compare,
+                evaluate, bench):
     app.command()(command)
 
 

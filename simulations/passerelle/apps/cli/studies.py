@@ -96,9 +96,16 @@ def compare(
     assignments: Set = None,
     out: Annotated[Path, typer.Option("--out", help="report folder")] = Path(
         "results/compare"),
+    posterior: Annotated[Path | None, typer.Option(
+        "--posterior", help="a posterior ensemble (passerelle calibrate's posterior.parquet): "
+        "run every scenario over parameter sets drawn from it")] = None,
+    sets: Annotated[int, typer.Option("--sets", min=2, help="with --posterior: parameter "
+                                      "sets drawn from the ensemble")] = 20,
 ) -> None:
     """Compare scenarios on the same population and seeds: differences with intervals over
-    seeds, true person-level effects, barriers, costs; writes a report folder."""
+    seeds, true person-level effects, barriers, costs; writes a report folder. With
+    --posterior, over parameter sets of a calibration, parameter and Monte Carlo
+    uncertainty apart (OUT/posterior_comparison.csv)."""
     from passerelle.apps.compare import run_comparison
     from passerelle.apps.compare_report import write_report
     from passerelle.apps.compare_tables import tables
@@ -109,6 +116,9 @@ def compare(
     for scenario in scenarios:
         checked_scenario(scenario, given)  # report a bad scenario before any run
     checked_output(out)
+    if posterior is not None:
+        _compare_posterior(scenarios, posterior, sets, seeds, given, out)
+        return
     with progress_bar("runs") as bar:
         task = bar.add_task("runs", total=None)
 
@@ -126,6 +136,28 @@ def compare(
     console.print(f"{len(comparison.runs)} runs ({', '.join(comparison.scenarios)} × "
                   f"{seeds} seeds) in {comparison.seconds:.1f} s; wrote {out / 'comparison.csv'} "
                   f"and {page}", highlight=False)
+
+
+def _compare_posterior(scenarios: list[str], posterior: Path, sets: int, seeds: int,
+                       given: list[str], out: Path) -> None:
+    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.compare_posterior import compare_posterior
+
+    if not posterior.is_file():
+        fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
+             "posterior.parquet")
+    try:
+        table = compare_posterior(scenarios, posterior, sets, seeds, given)
+    except (CalibrationError, ValueError, OSError) as error:
+        fail(str(error).splitlines()[0])
+    with staged(out) as folder:
+        table.to_csv(folder / "posterior_comparison.csv", index=False)
+    shown = table[table["section"] == "person"][
+        ["scenario", "quantity", "group", "difference", "low", "high", "parameter_sd",
+         "monte_carlo_sd"]]
+    console.print(text_table(shown, f"person-level effects over {sets} posterior sets × "
+                                    f"{seeds} seeds"))
+    console.print(f"wrote {out / 'posterior_comparison.csv'}", highlight=False)
 
 
 def evaluate(

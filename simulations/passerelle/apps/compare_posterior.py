@@ -1,0 +1,81 @@
+"""Compare scenarios over a posterior ensemble: each scenario on each of ``sets`` parameter
+sets drawn from the calibration's posterior (by weight, fixed draw), on the same seeds
+(common random numbers within and across sets), with parameter and Monte Carlo
+uncertainty reported apart.
+
+For every row of ``passerelle.apps.compare``'s table, ``difference`` is the mean over
+sets of each set's paired difference (itself the mean over seeds). The spread of the
+sets' differences holds the parameters' uncertainty plus each set's Monte Carlo noise,
+whose variance is the square of the set's standard error over seeds (from its t
+interval); so ``parameter_sd = sqrt(max(var(sets) − mean(se²), 0))`` and
+``monte_carlo_sd = sqrt(mean(se²))``, and ``low``–``high`` is ``difference ± 1.96 ·
+sqrt(var(sets))``: the interval of a new parameter set's result, both sources together.
+A row without an interval over seeds (a ratio whose denominator is zero) has no spread
+(``NaN``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.priors import Prior, overrides
+from passerelle.apps.compare import run_comparison
+
+KEYS = ["section", "scenario", "reference", "quantity", "group", "period", "unit"]
+DRAW_SEED = 20_260_101  # the fixed draw of parameter sets from the ensemble (any value)
+
+
+def draw_sets(posterior: pd.DataFrame, sets: int) -> pd.DataFrame:
+    """``sets`` parameter sets drawn from the ensemble by weight, with replacement, always
+    the same for the same ensemble.
+
+    Examples
+    --------
+    >>> ensemble = pd.DataFrame({"a": [1.0, 2.0], "weight": [1.0, 0.0]})
+    >>> draw_sets(ensemble, 3)["a"].tolist()
+    [1.0, 1.0, 1.0]
+    """
+    weights = posterior["weight"].to_numpy(dtype=float)
+    rows = np.random.default_rng(DRAW_SEED).choice(len(posterior), size=sets,
+                                                    p=weights / weights.sum())
+    return posterior.iloc[rows].drop(columns="weight").reset_index(drop=True)
+
+
+def compare_over_sets(scenarios: Sequence[str | Path], parameter_sets: pd.DataFrame,
+                      priors: Sequence[Prior], seeds: int = 2, overrides_: Sequence[str] = ()
+                      ) -> pd.DataFrame:
+    """The comparison table of ``scenarios`` over each row of ``parameter_sets`` (columns:
+    the priors' names), with the uncertainty columns of the module docstring."""
+    frames = []
+    for index, values in parameter_sets.iterrows():
+        extra = overrides(values.to_dict(), priors)
+        table = run_comparison(scenarios, seeds, (*overrides_, *extra)).table()
+        frames.append(table.assign(parameter_set=index))
+    table = pd.concat(frames, ignore_index=True)
+    t = stats.t.ppf(0.975, seeds - 1) if seeds > 1 else np.nan
+    table["se2"] = ((table["high"] - table["low"]) / (2 * t)) ** 2
+    grouped = table.groupby(KEYS, sort=False, observed=True)
+    out = grouped.agg(difference=("difference", "mean"), sets_var=("difference", "var"),
+                      mc_var=("se2", "mean"), sets=("parameter_set", "nunique")).reset_index()
+    out["sets_var"] = out["sets_var"].fillna(0.0)
+    out["parameter_sd"] = np.sqrt(np.maximum(out["sets_var"] - out["mc_var"], 0.0))
+    out["monte_carlo_sd"] = np.sqrt(out["mc_var"])
+    half = 1.96 * np.sqrt(out["sets_var"])
+    out["low"], out["high"] = out["difference"] - half, out["difference"] + half
+    out["seeds"] = seeds
+    return out.drop(columns=["sets_var", "mc_var"])
+
+
+def compare_posterior(scenarios: Sequence[str | Path], posterior: str | Path, sets: int = 20,
+                      seeds: int = 2, overrides_: Sequence[str] = ()) -> pd.DataFrame:
+    """``compare_over_sets`` on ``sets`` parameter sets drawn from a posterior ensemble
+    file (``passerelle calibrate``'s ``posterior.parquet``)."""
+    ensemble, meta = read_posterior(Path(posterior))
+    priors = [Prior(**p) for p in meta["priors"]]
+    return compare_over_sets(scenarios, draw_sets(ensemble, sets), priors, seeds, overrides_)

@@ -1,0 +1,38 @@
+"""Comparisons over a posterior ensemble: parameter and Monte Carlo uncertainty apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from passerelle.apps.calibration.priors import by_name
+from passerelle.apps.compare_posterior import compare_over_sets
+
+SMALL = ("population.size=3000", "run.start=2020-01", "run.months=24", "run.burn_in=12")
+PRIORS = by_name(["cascade.reach_brussels"])
+
+
+def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
+    """Two identical parameter sets give the same runs (common random numbers): every row's
+    parameter spread is exactly zero and only Monte Carlo noise remains; two very different
+    reach penalties give generalised tiers payant's effect on unmet needs a parameter
+    spread."""
+    same = compare_over_sets(["baseline", "tiers-payant"],
+                             pd.DataFrame({"cascade.reach_brussels": [1.4, 1.4]}), PRIORS,
+                             seeds=2, overrides_=SMALL)
+    # Rows without a seeds' interval (a ratio whose denominator is zero) have no spread.
+    defined = same["parameter_sd"].dropna()
+    assert len(defined) > 0.9 * len(same) and (defined == 0).all()
+    assert (same["sets"] == 2).all() and (same["seeds"] == 2).all()
+    unmet = same[(same["section"] == "measure") & (same["quantity"] == "unmet_12m")
+                 & (same["period"] == "run")].iloc[0]
+    assert unmet["monte_carlo_sd"] > 0
+
+    apart = compare_over_sets(["baseline", "tiers-payant"],
+                              pd.DataFrame({"cascade.reach_brussels": [0.0, 3.0]}), PRIORS,
+                              seeds=2, overrides_=SMALL)
+    rows = apart[(apart["section"] == "measure") & (apart["quantity"] == "unmet_12m")]
+    assert (rows["parameter_sd"] > 0).any()
+    apart = apart.dropna(subset=["low", "high"])
+    assert np.all(apart["low"] <= apart["difference"]) and np.all(
+        apart["difference"] <= apart["high"])
