@@ -41,8 +41,8 @@ def test_avoidable_stays_are_a_part_of_all_stays(default):
 
 
 def test_raised_severity_kills_only_with_an_excess_risk():
-    assert total(run("health.mortality_severity_rr=20"), "excess_deaths") > 0
-    assert total(run("health.mortality_severity_rr=0"), "excess_deaths") == 0
+    assert total(run("health.mortality_severity_hr=20"), "excess_deaths") > 0
+    assert total(run("health.mortality_severity_hr=1"), "excess_deaths") == 0
 
 
 def test_qalys_lie_between_the_lowest_and_highest_utility_of_a_person_year(default):

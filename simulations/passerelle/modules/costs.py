@@ -34,11 +34,17 @@ from passerelle.engine.timeline import NEVER
 from passerelle.engine.units import EurPerContact, EurPerDay, EurPerStay, GrowthRate, Share
 
 PAYERS = tuple(PAYER_NAMES)
+_GP_FEE = sources.value("gp_consultation_fee")
+_LOS = sources.value("hospital_los_days", "Brussels-Capital Region")
+_DAY = round(sources.value("hospital_standard_stay_cost") / _LOS, 2)
+# Spreads (coefficients of variation) of sourced prices, assumptions: a fee schedule is
+# known to about 5% (it changed by 10% in a year, note of gp_consultation_fee); a cost per
+# day that divides a national stay cost by a Brussels length of stay to about 20%.
 
 
 class CostsParams(Params):
     gp_fee: EurPerContact = sourced("gp_consultation_fee", description="EUR per GP consultation",
-                                    uncertainty=Gamma(30.0, 1.5))
+                                    uncertainty=Gamma(_GP_FEE, 0.05 * _GP_FEE))
     copay_dmg: EurPerContact = sourced("gp_copay_with_dmg", description="EUR paid by the patient "
                                "with a DMG")
     copay_no_dmg: EurPerContact = sourced("gp_copay_without_dmg",
@@ -68,10 +74,9 @@ class CostsParams(Params):
                                    "does not give its length)")
     hospital_day: EurPerDay = sourced(
         "hospital_standard_stay_cost", description="EUR per day of a hospital stay",
-        derive=lambda stay: round(stay / sources.value("hospital_los_days",
-                                                       "Brussels-Capital Region"), 2),
+        derive=lambda stay: round(stay / _LOS, 2),
         how="a standard stay over the Brussels mean length of stay (hospital_los_days)",
-        uncertainty=Gamma(273.26, 55.0),
+        uncertainty=Gamma(_DAY, 0.2 * _DAY),
     )
     specialist_per_contact: EurPerContact = assumption(
         15.0, description="expected specialist cost that follows a GP or maison médicale "

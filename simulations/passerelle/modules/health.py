@@ -37,6 +37,7 @@ from passerelle.engine.people import Column
 from passerelle.engine.units import Days, DiscountRate, RelativeRisk, Utility, vector
 
 _HR = sources.figure("uninsured_mortality_hr", "USA")
+_LOS = sources.value("hospital_los_days", "Brussels-Capital Region")
 _HR_LOW, _HR_HIGH = 1.06, 1.84  # the 95% interval in the note of uninsured_mortality_hr
 
 
@@ -62,18 +63,17 @@ class HealthParams(Params):
         "Belgian value set)",
         uncertainty=Uniform(0.15, 0.45),
     )
-    mortality_severity_rr: RelativeRisk = sourced(
-        "uninsured_mortality_hr", "USA", description="added relative risk of death at "
-        "severity 1 (on top of demography's death_by_age)",
-        derive=lambda hr: round(hr - 1, 2),
+    mortality_severity_hr: RelativeRisk = sourced(
+        "uninsured_mortality_hr", "USA", description="hazard ratio of death at severity 1 "
+        "against severity 0 (on demography's death_by_age; linear in severity between)",
         how="the excess hazard of uninsured adults, assumed carried by the severity their "
         "unmet needs build up",
-        uncertainty=LogNormal(_HR.value - 1, _HR_LOW - 1, _HR_HIGH - 1),
+        uncertainty=LogNormal(_HR.value, _HR_LOW, _HR_HIGH),
     )
     los_days: Days = sourced(
         "hospital_los_days", "Brussels-Capital Region",
         description="length of a hospital stay at severity 0, days",
-        uncertainty=Gamma(8.64, 1.5),
+        uncertainty=Gamma(_LOS, 0.2 * _LOS),
     )
     los_severity: RelativeRisk = assumption(
         1.0, description="added relative length of stay per point of severity",
@@ -130,7 +130,7 @@ class Health(Module):
 
         alive = np.flatnonzero(people.alive & (people.severity > 0))
         base = np.asarray(sim.module("demography").pars.death_by_age)[people.age_band[alive]]
-        excess = base / 12 * p.mortality_severity_rr * people.severity[alive]
+        excess = base / 12 * max(p.mortality_severity_hr - 1, 0) * people.severity[alive]
         dying = alive[self.chance(sim, "excess_death", np.minimum(excess, 1), alive)]
         if self.uses(sim, "escalation"):
             sim.module("escalation").forgo(sim, dying[people.need_open[dying]])
