@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from passerelle.apps.sweep import SweepRun, sweep
+from passerelle.apps.sweep import SweepRun, run_id, sweep
 from passerelle.config.labels import COST
 from passerelle.config.scenario import Scenario, load, registry
 from passerelle.engine.distributions import Distribution, from_description
@@ -56,11 +56,12 @@ PARAMETERS_FILE = "parameters.csv"
 
 @dataclass(frozen=True)
 class Uncertain:
-    """A parameter drawn in the PSA: ``module.field``, its distribution, and its group
-    (the module: the EVPPI's groups of parameters)."""
+    """A parameter drawn in the PSA: ``module.field``, its distribution, its default, and
+    its group (the module: the EVPPI's groups of parameters)."""
 
     key: str
     distribution: Distribution
+    default: float
 
     @property
     def group(self) -> str:
@@ -78,7 +79,8 @@ def uncertain(scenarios: Sequence[str | Path]) -> list[Uncertain]:
             for row in provenance(modules[module].Params):
                 if row["distribution"] is not None:
                     key = f"{module}.{row['name']}"
-                    found.setdefault(key, Uncertain(key, from_description(row["distribution"])))
+                    found.setdefault(key, Uncertain(key, from_description(row["distribution"]),
+                                                    float(row["default"])))
     return list(found.values())
 
 
@@ -91,8 +93,10 @@ def unit_draws(dimensions: int, n: int, seed: int) -> np.ndarray:
 
 def values(parameters: Sequence[Uncertain], unit: np.ndarray) -> pd.DataFrame:
     """Each parameter's value at the quantiles ``unit`` (points × parameters)."""
-    return pd.DataFrame({p.key: p.distribution.ppf(unit[:, k])
-                         for k, p in enumerate(parameters)})
+    table = pd.DataFrame(index=range(len(unit)))
+    for k, parameter in enumerate(parameters):
+        table[parameter.key] = parameter.distribution.ppf(unit[:, k])
+    return table
 
 
 def draws(parameters: Sequence[Uncertain], n: int, seed: int = 1) -> pd.DataFrame:
@@ -134,12 +138,25 @@ class PsaPlan:
     scenarios: tuple[str, ...]
     draws: pd.DataFrame
     settings: tuple[str, ...] = ()
+    common_seed: int | None = None
 
     def runs(self) -> list[SweepRun]:
-        """Every scenario on every draw, draw ``k`` on seed ``k + 1``."""
+        """Every scenario on every draw, draw ``k`` on seed ``k + 1`` (or every draw on
+        ``common_seed``: a global sensitivity analysis compares draws on the same random
+        numbers)."""
         modules = {name: load(name).modules for name in self.scenarios}
-        return [SweepRun(name, (*self.settings, *overrides_of(row, modules[name])), k + 1)
+        return [SweepRun(name, (*self.settings, *overrides_of(row, modules[name])),
+                         self.common_seed if self.common_seed is not None else k + 1)
                 for k, row in self.draws.iterrows() for name in self.scenarios]
+
+    def draws_of(self) -> dict[str, list[int]]:
+        """The draws each run stands for, by run id: a scenario that runs none of the
+        modules whose parameters two draws change runs once for both."""
+        found: dict[str, list[int]] = {}
+        for k, run in zip(np.repeat(np.arange(len(self.draws)), len(self.scenarios)),
+                          self.runs(), strict=True):
+            found.setdefault(run_id(run.resolve()), []).append(int(k))
+        return found
 
     def monte_carlo(self, seeds: int) -> list[SweepRun]:
         """Every scenario at its reference parameters on seeds 1..``seeds``."""
@@ -170,19 +187,20 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
 
 
 def outcomes(folder: str | Path) -> pd.DataFrame:
-    """One row per run below ``folder``: ``scenario``, ``seed``, each cost line and the
-    total cost discounted (EUR), QALYs and life-years discounted."""
+    """One row per run below ``folder``: ``scenario``, ``seed``, ``run_id``, each cost line
+    and the total cost discounted (EUR), QALYs and life-years discounted."""
     database = connect(folder)
-    frame = database.sql("SELECT scenario, seed, run AS filename, measure, t, value "
-                         "FROM results").df()
+    frame = database.sql("SELECT scenario, seed, run_id, run AS filename, measure, t, "
+                         "value FROM results").df()
     rates = {}
     for filename in frame.filename.unique():
         metadata = pq.read_schema(Path(filename) / RESULTS_FILE).metadata
         rates[filename] = {key.decode(): float(value) for key, value in metadata.items()
                            if key.startswith(b"discount_")}
     rows = []
-    for (scenario, seed, filename), part in frame.groupby(["scenario", "seed", "filename"]):
-        row = {"scenario": scenario, "seed": int(seed)}
+    keys = ["scenario", "seed", "run_id", "filename"]
+    for (scenario, seed, rid, filename), part in frame.groupby(keys):
+        row = {"scenario": scenario, "seed": int(seed), "run_id": rid}
         for measure, series in part.groupby("measure"):
             ordered = series.sort_values("t")["value"].to_numpy()
             rate = rates[filename]["discount_effects" if measure in EFFECT_MEASURES

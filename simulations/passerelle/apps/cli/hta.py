@@ -115,3 +115,85 @@ def psa(
                                  "draw against the spread over draws"))
     console.print(f"{len(plan.draws)} draws × {len(chosen)} scenarios in {seconds:.0f} s; "
                   f"tables and plots in {out}", highlight=False)
+
+
+def sensitivity(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="scenarios, the first the reference (default: baseline facilitators centres)")
+    ] = None,
+    measure: Annotated[str, typer.Option(
+        "--measure", help="output ranked: cost_per_qaly, incremental_cost, qalys_gained or "
+        "net_benefit")] = "cost_per_qaly",
+    trajectories: Annotated[int, typer.Option("--trajectories", min=2,
+                                              help="Morris trajectories")] = 4,
+    top: Annotated[int, typer.Option("--top", min=1, help="parameters kept for Sobol "
+                                     "indices and the tornado")] = 5,
+    sobol_n: Annotated[int, typer.Option(
+        "--sobol-n", min=0, help="Saltelli base sample of the Sobol indices, a power of 2 "
+        "(0: none)")] = 0,
+    population: Population = "5000",
+    months: Months = None,
+    start: Start = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="the common seed of every "
+                                      "point")] = 1,
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path(
+        "results/sensitivity"),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="address of a Dask scheduler (default: a local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="processes of the local cluster (default: one per core)")
+    ] = None,
+) -> None:
+    """Global sensitivity analysis with SALib: Morris screening of every uncertain
+    parameter, a tornado of the TOP that matter and, with --sobol-n, their Sobol indices;
+    names the parameters that drive each intervention's MEASURE."""
+    from passerelle.apps.psa import uncertain
+    from passerelle.apps.sensitivity import (
+        MEASURES,
+        ModelOutputs,
+        plot_tornado,
+        screen,
+        sobol_of_model,
+    )
+    from passerelle.apps.sensitivity import tornado as one_way
+    from passerelle.apps.sweep import SchedulerError, SweepError
+
+    if measure not in MEASURES:
+        fail(f"--measure {measure!r} is not one of {', '.join(MEASURES)}")
+    if sobol_n and sobol_n & (sobol_n - 1):
+        fail(f"--sobol-n {sobol_n} is not a power of 2 (Saltelli's design needs one)")
+    settings = _settings(population, months, start)
+    chosen = _checked(scenarios or DEFAULT_SCENARIOS[:3], settings)
+    checked_output(out, replace=False)
+    model = ModelOutputs(chosen, uncertain(chosen), settings, out, seed, scheduler, workers)
+    try:
+        with progress_bar("Morris screening") as bar:
+            bar.add_task("Morris screening", total=None)
+            indices = screen(model, trajectories, seed)
+        rows = []
+        for (scenario, name), table in indices.items():
+            table.rename_axis("parameter").reset_index().assign(
+                scenario=scenario, measure=name).to_csv(
+                    out / f"morris-{scenario}-{name}.csv", index=False)
+            if name == measure:
+                rows += [{"scenario": scenario, "rank": rank + 1, "parameter": key,
+                          "mu_star": value}
+                         for rank, (key, value) in enumerate(table.mu_star.head(top).items())]
+        leaders = sorted({row["parameter"] for row in rows})
+        tornado = one_way(model, leaders)
+        tornado.to_csv(out / "tornado.csv", index=False)
+        plot_tornado(tornado, measure, out)
+        sobol = sobol_of_model(model, leaders, sobol_n, seed) if sobol_n else {}
+    except SchedulerError as error:
+        fail(str(error))
+    except SweepError as error:
+        fail(str(error), code=1)
+    for (scenario, name), table in sobol.items():
+        table.rename_axis("parameter").reset_index().to_csv(
+            out / f"sobol-{scenario}-{name}.csv", index=False)
+    import pandas as pd
+
+    console.print(text_table(pd.DataFrame(rows).map(_number), f"The {top} parameters that "
+                             f"drive each intervention's {measure} (Morris mu*)"))
+    console.print(f"Morris, tornado{' and Sobol' if sobol else ''} tables and plots in {out}",
+                  highlight=False)
