@@ -105,7 +105,8 @@ def test_personal_data_import_nothing_heavy():
     code = """
 import sys
 from passerelle.course import mes_donnees
-for name in ("tp00-prise-en-main", "tp01-non-recours", "tp02-cascade"):
+for name in ("tp00-prise-en-main", "tp01-non-recours", "tp02-cascade", "tp03-droits",
+             "tp04-facilitateurs"):
     mes_donnees(name, matricule="x")
 heavy = ("dask", "duckdb", "matplotlib", "pandera", "nbgrader")
 print(sorted(m for m in heavy if m in sys.modules))

@@ -47,6 +47,23 @@ def test_both_languages_build_with_their_pages(built):
         assert f'<html lang="{language}"' in html, f"{path}: not marked {language}"
 
 
+def _switcher_target(page: Path, language: str) -> Path:
+    href = re.search(rf'<a href="([^"]*)" hreflang="{language}" class="md-select__link">',
+                     page.read_text(encoding="utf-8"))[1]
+    return (page.parent / href / "index.html").resolve()
+
+
+def test_the_switcher_stays_on_the_page_when_it_is_translated(built):
+    site = built.site.resolve()
+    for page in SHARED_PAGES:
+        french, english = site / page, site / "en" / page
+        assert _switcher_target(french, "en") == english, page
+        assert _switcher_target(english, "fr") == french, page
+        assert _switcher_target(french, "fr") == french, page
+    course = site / "course" / "index.html"
+    assert _switcher_target(course, "en") == site / "en" / "index.html"
+
+
 def test_no_page_holds_raw_notebook_json(built):
     for path in [*_pages(built.site), *built.site.rglob("search_index.json")]:
         text = path.read_text(encoding="utf-8")

@@ -14,6 +14,9 @@ imported when its data are first asked for.
 
 from __future__ import annotations
 
+from passerelle.course import identity
+from passerelle.course.assignments import assignment
+
 __all__ = ["mes_donnees"]
 
 
@@ -30,7 +33,8 @@ def mes_donnees(devoir: str, matricule: str):
     Returns
     -------
     The assignment's data: a DataFrame for ``tp00-prise-en-main`` and ``tp01-non-recours``,
-    a ``DonneesCascade`` for ``tp02-cascade``.
+    a ``DonneesCascade`` for ``tp02-cascade``, a ``DonneesDroits`` for ``tp03-droits``, a
+    ``DonneesSuivi`` for ``tp04-facilitateurs``.
 
     Examples
     --------
@@ -38,9 +42,6 @@ def mes_donnees(devoir: str, matricule: str):
     >>> len(donnees) > 0
     True
     """
-    from passerelle.course import identity
-    from passerelle.course.assignments import assignment
-
     module = assignment(devoir)
     identity.declare(devoir, matricule)
     return module.for_notebook(module.data(identity.normalise(matricule)))

@@ -10,7 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from passerelle.course.assignments import NAMES
 from passerelle.course.instructor_cli import register
+from passerelle.course.timing import timings
 
 app = typer.Typer(help="The nbgrader course: audit its tests, grade, give feedback.",
                   no_args_is_help=True, add_completion=False)
@@ -29,7 +31,6 @@ def audit(
     """Sensitivity and specificity of every autograded question's hidden test, over simulated
     correct students and known misconceptions; exit code 1 if a gate fails."""
     from passerelle.course import audit as auditing
-    from passerelle.course.assignments import NAMES
 
     chosen = assignment or list(NAMES)
     unknown = [name for name in chosen if name not in NAMES]
@@ -65,8 +66,6 @@ def timing(
     """Seconds until a student's personal data are ready in a fresh process, import
     included: wall clock (median, min, max, and against ``python -c pass`` in the same loop)
     and CPU."""
-    from passerelle.course.timing import timings
-
     found = timings(repeats)
     reference = found[0].median
     table = Table(title=f"fresh-process timings ({repeats} repeats, interleaved)")

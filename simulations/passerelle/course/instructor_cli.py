@@ -7,11 +7,15 @@ batch. :func:`register` adds them to the ``course`` sub-app.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from passerelle.course.incidents import export_folder, report_path
+from passerelle.course.sandbox import SandboxUnavailable
 
 COURSE = Annotated[Path, typer.Option("--cours", help="the nbgrader course folder")]
 ASSIGNMENT = Annotated[str, typer.Argument(help="assignment (a folder of course/source)")]
@@ -33,7 +37,6 @@ def generate(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE) -> None:
     from passerelle.course.gates import generate as write_release
     from passerelle.course.gates import release_leaks, run_gates
     from passerelle.course.nbgrader_course import Course, CourseInputError
-    from passerelle.course.sandbox import SandboxUnavailable
 
     course = Course(cours)
     try:
@@ -59,7 +62,6 @@ def collect(assignment: ASSIGNMENT,
             roster: ROSTER = None, cours: COURSE = DEFAULT_COURSE) -> None:
     """Copy the submissions into submitted/ and start the error report."""
     from passerelle.course.collect import collect as run
-    from passerelle.course.incidents import report_path
     from passerelle.course.nbgrader_course import Course, CourseInputError
     from passerelle.course.roster import Roster
 
@@ -84,9 +86,7 @@ def autograde(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE,
     """Autograde every collected submission, in parallel, each kernel in a sandbox."""
     from passerelle.course.autograde import AutogradeSettings
     from passerelle.course.autograde import autograde as run
-    from passerelle.course.incidents import report_path
     from passerelle.course.nbgrader_course import Course, CourseInputError
-    from passerelle.course.sandbox import SandboxUnavailable
 
     course = Course(cours)
     settings = AutogradeSettings(cell_timeout=cell_timeout)
@@ -107,7 +107,6 @@ def feedback(assignment: ASSIGNMENT, roster: ROSTER = None,
              cours: COURSE = DEFAULT_COURSE) -> None:
     """One HTML feedback a student, zipped for Moodle's 'upload multiple feedback files'."""
     from passerelle.course.feedback import feedback_zip, generate_feedback
-    from passerelle.course.incidents import export_folder
     from passerelle.course.nbgrader_course import Course, CourseInputError
     from passerelle.course.roster import Roster
 
@@ -140,7 +139,6 @@ def grades(assignment: ASSIGNMENT,
         question_summary,
         read_scores,
     )
-    from passerelle.course.incidents import export_folder
     from passerelle.course.nbgrader_course import Course, CourseInputError
     from passerelle.course.roster import Roster
 
@@ -169,8 +167,6 @@ def lab(matricule: Annotated[str, typer.Option("--matricule", help="your student
         port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8888,
         cours: COURSE = DEFAULT_COURSE) -> None:
     """Open JupyterLab (127.0.0.1) on your own copy of the released assignments."""
-    import subprocess
-
     from passerelle.course.gates import generate as write_release
     from passerelle.course.lab import LabServer, student_copy
     from passerelle.course.nbgrader_course import Course, CourseInputError
@@ -196,7 +192,6 @@ def bench(assignment: ASSIGNMENT, cours: COURSE = DEFAULT_COURSE,
     from passerelle.course.bench import BUDGET_SECONDS, BUDGET_STUDENTS
     from passerelle.course.bench import bench as run
     from passerelle.course.nbgrader_course import Course, CourseInputError
-    from passerelle.course.sandbox import SandboxUnavailable
 
     settings = AutogradeSettings() if workers is None else AutogradeSettings(workers=workers)
     try:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow.parquet as pq
+
+from passerelle.engine.sources import SOURCES_DIR
 
 SURVEY_FILE = "enquete_sante.parquet"
 BOOLEAN_COLUMNS = ("en_ordre_mutuelle", "bim", "medecin_regulier", "maladie_chronique",
@@ -19,10 +22,6 @@ def read_survey() -> pd.DataFrame:
     pandera and takes seconds in a student's fresh kernel; the file itself is checked
     against its schema and checksum by the data set tests.
     """
-    import pyarrow.parquet as pq
-
-    from passerelle.engine.sources import SOURCES_DIR
-
     frame = pq.read_table(SOURCES_DIR.parent / SURVEY_FILE).to_pandas(date_as_object=False)
     for column in BOOLEAN_COLUMNS:
         frame[column] = frame[column].astype("boolean")

@@ -24,6 +24,8 @@ STEPS = {
                         "mes_donnees('tp01-non-recours', matricule='x')",
     "mes_donnees tp02": "from passerelle.course import mes_donnees; "
                         "mes_donnees('tp02-cascade', matricule='x')",
+    "mes_donnees tp04": "from passerelle.course import mes_donnees; "
+                        "mes_donnees('tp04-facilitateurs', matricule='x')",
     "mes_donnees tp02 + first run": "import passerelle; from passerelle.course import "
                                     "mes_donnees; d = mes_donnees('tp02-cascade', "
                                     "matricule='x'); passerelle.run('baseline', **d.reglages)",

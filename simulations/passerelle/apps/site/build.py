@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from passerelle.apps.site.translations import link_translations
+
 DOCS = Path(__file__).resolve().parents[4] / "docs"
 LANGUAGES = {"fr": "", "en": "en"}  # language → folder of the built site
 
@@ -72,6 +74,7 @@ def build(site: Path, course: Path | None = None, cache: Path | None = None,
             mkdocs_build(config)
             pages[language] = count_pages(site / folder, [site / f for f in LANGUAGES.values()
                                                           if f and f != folder])
+    link_translations(site, LANGUAGES)
     return BuildReport(site, pages, time.perf_counter() - began,
                        time.process_time() - began_cpu)
 

@@ -14,6 +14,11 @@ MODULES = {
     "tp00-prise-en-main": "passerelle.course.assignments.tp00",
     "tp01-non-recours": "passerelle.course.assignments.tp01",
     "tp02-cascade": "passerelle.course.assignments.tp02",
+    "tp03-droits": "passerelle.course.assignments.tp03",
+    "tp04-facilitateurs": "passerelle.course.assignments.tp04",
+    "tp05-centre": "passerelle.course.assignments.tp05",
+    "tp06-essai": "passerelle.course.assignments.tp06",
+    "tp07-double-difference": "passerelle.course.assignments.tp07",
 }
 NAMES = tuple(MODULES)
 

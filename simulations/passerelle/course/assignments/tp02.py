@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
 
@@ -59,8 +60,6 @@ class Figures:
 
 def run(scenario: str, settings: dict[str, dict]) -> Figures:
     """Run ``scenario`` with the tables ``settings`` and keep the figures the questions need."""
-    import passerelle
-
     return Figures.of(passerelle.run(scenario, **settings))
 
 

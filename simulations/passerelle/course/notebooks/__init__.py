@@ -11,9 +11,10 @@ from pathlib import Path
 
 import nbformat
 
-from passerelle.course.notebooks import tp00, tp01, tp02
+from passerelle.course.notebooks import tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07
 
-BUILDERS = {module.NAME: module.build for module in (tp00, tp01, tp02)}
+BUILDERS = {module.NAME: module.build
+            for module in (tp00, tp01, tp02, tp03, tp04, tp05, tp06, tp07)}
 
 
 def text(assignment: str) -> str:
