@@ -32,6 +32,7 @@ MAX_LINES = 400
 LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.failures",
                 "passerelle.apps.cli.goals", "passerelle.apps.cli.listings",
                 "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",
+                "passerelle.apps.cli.hta",
                 "passerelle.course.cli", "passerelle.course.instructor_cli",
                 "passerelle.datasets.cli", "passerelle.datasets", "passerelle.bench.harness"}
 # Imports up the layers left from the merge of the run record and the memory guard, listed
