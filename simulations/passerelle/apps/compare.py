@@ -17,7 +17,10 @@ quantity:
   unmet need-month averted (total, and for the programme alone);
 - ``reports``: the facilitators' upward reports: the share of each barrier as reported, as
   true in their caseload, and as true in the whole population;
-- ``budget``: each centre's yearly budget lines (EUR).
+- ``budget``: each centre's yearly budget lines (EUR);
+- ``health`` and ``cost-effectiveness``: QALYs, life-years, hospital days, avoidable stays
+  and excess deaths over the run, costs by payer discounted and the cost per QALY gained,
+  from the health-care payer's perspective (``passerelle.apps.compare_health``).
 
 Columns: ``section, scenario, reference, quantity, group, period, unit, reference_value,
 scenario_value, difference, low, high, seeds``. ``difference`` is the mean over seeds of
@@ -36,9 +39,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from passerelle.apps.budget import budget
+from passerelle.apps.compare_health import health_rows
+from passerelle.apps.seed_intervals import over_seeds as _interval
 from passerelle.config.labels import COST, UNMET
 from passerelle.config.record import RunRecord
 from passerelle.config.scenario import Scenario, load, registry
@@ -66,6 +70,8 @@ class RunSummary:
     treated: np.ndarray
     budget: pd.DataFrame
     scale: float
+    discount_costs: float = 0.0
+    discount_effects: float = 0.0
 
     @classmethod
     def of(cls, results: Results) -> RunSummary:
@@ -84,8 +90,11 @@ class RunSummary:
             column = getattr(modules[name], "treated_since", None)
             if column is not None:
                 treated |= results.people[column] != NEVER
+        health = results.scenario.params.get("health")
         return cls(results.scenario.name, results.scenario.run.seed, monthly, units,
-                   results.people, treated, budget(results), results.scale)
+                   results.people, treated, budget(results), results.scale,
+                   *((health.discount_costs, health.discount_effects) if health is not None
+                     else (0.0, 0.0)))
 
 
 @dataclass
@@ -124,22 +133,12 @@ class Comparison:
             for scenario in self.scenarios[1:]:
                 pairs = self.pairs(scenario)
                 rows += _measures(pairs) + _persons(pairs) + _barriers(pairs) + _costs(pairs)
-                rows += _reports(pairs) + _budgets(pairs)
+                rows += _reports(pairs) + _budgets(pairs) + health_rows(pairs)
             for row in rows:
                 row.setdefault("reference", self.reference)
                 row["seeds"] = len(self.seeds)
             self._table = pd.DataFrame(rows, columns=COLUMNS)
         return self._table
-
-
-def _interval(values: Sequence[float]) -> tuple[float, float, float]:
-    """Mean and 95% t interval over seeds (no interval from one seed)."""
-    values = np.asarray(values, dtype=float)
-    mean = float(values.mean())
-    if values.size < 2:
-        return mean, np.nan, np.nan
-    half = stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size)
-    return mean, mean - half, mean + half
 
 
 def _row(section: str, scenario: str, quantity: str, group: str, period: str, unit: str,

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.compare import Comparison
+from passerelle.apps.compare_health import health_table
 from passerelle.config.labels import COST, STEP_NAMES, UNMET, label
 from passerelle.engine.numbers import interval, number, percent
 from passerelle.engine.payers import PAYER_NAMES
@@ -187,6 +188,9 @@ def tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
             comparison, scenario)
         out[f"{versus}: costs over the run, and cost per unmet need-month averted"] = (
             cost_table(comparison, scenario))
+        health = health_table(comparison, scenario)
+        if len(health):
+            out[f"{versus}: health outcomes and cost per QALY over the run"] = health
         reports = reports_table(comparison, scenario)
         if len(reports):
             out[f"{scenario}: facilitators' upward reports, share of each barrier"] = reports

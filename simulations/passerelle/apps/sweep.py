@@ -186,13 +186,16 @@ def sweep(
     client: Client | str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    compute: Callable[[Scenario], dict[str, bytes]] = compute,
 ) -> Path:
     """Compute every run of ``runs`` not yet in ``out`` and write each as it finishes.
 
     ``runs`` holds ``SweepRun``s or ``(scenario, overrides, seed)`` tuples; ``client`` is
     a ``distributed.Client``, a scheduler address, or ``None`` for a local cluster of
     ``workers`` processes (default: one per core). ``progress(done, total)`` is called
-    after each run, skipped ones included. Returns ``out``."""
+    after each run, skipped ones included. ``compute`` runs one scenario on a worker and
+    returns its files by name, ``results.parquet`` among them (default: the full results;
+    ``passerelle.apps.psa`` keeps only the totals it needs). Returns ``out``."""
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
     planned = plan(runs)

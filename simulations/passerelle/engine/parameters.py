@@ -3,7 +3,10 @@
 A module's ``Params`` is a pydantic model whose fields are typed with a unit type of
 ``passerelle.engine.units`` (which carries the unit and the bounds) and made with
 ``sourced``, ``calibrated`` or ``assumption``; ``provenance(Params)`` lists them, with
-their unit and bounds, for the docs, ``passerelle params`` and the tests.
+their unit and bounds, for the docs, ``passerelle params`` and the tests. A field may give
+its ``uncertainty`` (a ``passerelle.engine.distributions`` distribution, from the source's
+own interval or the argued range of an assumption): the probabilistic and global
+sensitivity analyses (``passerelle.apps.psa``) draw it from there.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from passerelle.engine import sources
+from passerelle.engine.distributions import Distribution, describe
 from passerelle.engine.units import bounds_of, unit_of
 
 
@@ -31,6 +35,7 @@ def sourced(
     description: str,
     derive: Callable[[float], Any] | None = None,
     how: str = "",
+    uncertainty: Distribution | None = None,
     **constraints: Any,
 ) -> Any:
     """A field whose default is the sourced figure ``key``@``geography`` (optionally derived).
@@ -42,22 +47,31 @@ def sourced(
     default = derive(figure.value) if derive else figure.value
     citation = figure.citation + (f"; {how}" if how else "")
     return Field(default=default, description=description,
-                 json_schema_extra={"source": citation}, **constraints)
+                 json_schema_extra=_extra(citation, uncertainty), **constraints)
 
 
-def calibrated(default: Any, *, description: str, target: str, **constraints: Any) -> Any:
+def _extra(source: str, uncertainty: Distribution | None) -> dict[str, Any]:
+    extra: dict[str, Any] = {"source": source}
+    if uncertainty is not None:
+        extra["distribution"] = describe(uncertainty)
+    return extra
+
+
+def calibrated(default: Any, *, description: str, target: str,
+               uncertainty: Distribution | None = None, **constraints: Any) -> Any:
     """A field set so that the baseline lands on a calibration target (``passerelle targets``);
     ``constraints`` as for ``sourced``."""
     return Field(default=default, description=description,
-                 json_schema_extra={"source": f"calibrated to the target {target}"},
+                 json_schema_extra=_extra(f"calibrated to the target {target}", uncertainty),
                  **constraints)
 
 
-def assumption(default: Any, *, description: str, why: str, **constraints: Any) -> Any:
+def assumption(default: Any, *, description: str, why: str,
+               uncertainty: Distribution | None = None, **constraints: Any) -> Any:
     """A field with no source: ``why`` says what the value rests on; ``constraints`` as for
     ``sourced``."""
     return Field(default=default, description=description,
-                 json_schema_extra={"source": f"assumption: {why}"}, **constraints)
+                 json_schema_extra=_extra(f"assumption: {why}", uncertainty), **constraints)
 
 
 def design(default: Any, *, description: str) -> Any:
@@ -67,7 +81,8 @@ def design(default: Any, *, description: str) -> Any:
 
 
 def provenance(params: type[BaseModel]) -> list[dict[str, Any]]:
-    """One row per field: name, default, unit, bounds, description and source.
+    """One row per field: name, default, unit, bounds, description, source and the
+    distribution of its uncertainty (``None`` when it is not drawn).
 
     Examples
     --------
@@ -87,6 +102,7 @@ def provenance(params: type[BaseModel]) -> list[dict[str, Any]]:
                 "bounds": bounds_of(field.annotation, field.metadata),
                 "description": field.description or "",
                 "source": extra.get("source", ""),
+                "distribution": extra.get("distribution"),
             }
         )
     return rows

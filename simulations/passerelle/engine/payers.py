@@ -14,6 +14,7 @@ PAYER_NAMES = {
     "patient": "patients",
     "federal": "the federal state",
     "programme": "programme funders",
+    "unpaid": "hospitals (unpaid bills, bad debt)",
 }
 
 

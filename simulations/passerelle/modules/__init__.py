@@ -21,6 +21,7 @@ from passerelle.modules.coverage import Coverage
 from passerelle.modules.demography import Demography
 from passerelle.modules.escalation import Escalation
 from passerelle.modules.facilitators import Facilitators
+from passerelle.modules.health import Health
 from passerelle.modules.ledger import Ledger
 from passerelle.modules.needs import Needs
 from passerelle.modules.outcomes import Outcomes
@@ -28,7 +29,7 @@ from passerelle.modules.policies import Policies
 from passerelle.modules.regular_gp import RegularGp
 
 MODEL: tuple[type[Module], ...] = (
-    Demography, Coverage, Needs, Cascade, RegularGp, Escalation, Costs, Outcomes,
+    Demography, Coverage, Needs, Cascade, RegularGp, Escalation, Health, Costs, Outcomes,
 )
 INTERVENTIONS: tuple[type[Module], ...] = (Facilitators, Centres, Policies)
 BUILTIN: dict[str, type[Module]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pydantic import field_validator
 
+from passerelle.engine.distributions import Uniform
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.units import (
     EurPerContact,
@@ -46,6 +47,7 @@ class CentresParams(Params):
         2.5, description="distance (km between commune centroids) over which the chance "
         "of coming to a centre falls by a factor e",
         why="neighbourhood health centres draw most patients from within a few km",
+        uncertainty=Uniform(1.5, 4.0),
     )
     uptake_by_barrier: vector(Probability, 4) = assumption(
         (0.3, 0.15, 0.5, 0.3), description="probability of coming to a centre in one's "
@@ -56,6 +58,7 @@ class CentresParams(Params):
     uptake_registered: Probability = assumption(
         0.7, description="probability that a followed patient brings a new failed need back "
         "to the centre", why="a known place, a known team",
+        uncertainty=Uniform(0.5, 0.85),
     )
     wait_share: Share = assumption(
         0.5, description="share of people turned away for lack of capacity who are asked "
@@ -69,6 +72,7 @@ class CentresParams(Params):
     social_reopen_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed patient's lapsed rights "
         "are reopened", why="social workers handle mutualité files daily",
+        uncertainty=Uniform(0.1, 0.3),
     )
     social_bim_per_month: MonthlyProbability = assumption(
         0.2, description="added monthly probability that a followed eligible patient "
@@ -78,6 +82,7 @@ class CentresParams(Params):
         0.5, description="monthly probability that social workers file an AMU application "
         "for a followed undocumented patient without AMU",
         why="helping with the CPAS is the core of their work with undocumented patients",
+        uncertainty=Uniform(0.25, 0.75),
     )
     reinsertion_per_month: MonthlyProbability = assumption(
         0.1, description="monthly probability that a followed insured patient without a "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine.distributions import Beta, Uniform
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.units import MonthlyProbability, RelativeRisk, SeverityPoints, Share
@@ -13,6 +14,7 @@ class EscalationParams(Params):
     severity_step: SeverityPoints = assumption(
         0.1, description="severity added (0-1 scale) for each month a need goes unmet",
         why="untreated conditions worsen over months",
+        uncertainty=Uniform(0.05, 0.2),
     )
     urgent_per_month: MonthlyProbability = calibrated(
         0.04, description="monthly probability that an unmet need becomes urgent",
@@ -21,14 +23,17 @@ class EscalationParams(Params):
     urgent_chronic_rr: RelativeRisk = assumption(
         0.5, description="added relative risk of turning urgent per chronic condition",
         why="ambulatory-care-sensitive conditions are mostly chronic (KCE 263)",
+        uncertainty=Uniform(0.25, 1.0),
     )
     forgo_per_month: MonthlyProbability = assumption(
         0.25, description="monthly probability that an unmet non-urgent need is given up",
         why="most self-limiting needs resolve or are given up within months",
+        uncertainty=Uniform(0.15, 0.35),
     )
     admission_urgent: Share = assumption(
         0.25, description="share of urgent ED visits ending in a hospital stay",
         why="about a quarter of Belgian ED contacts are admitted (KCE 263)",
+        uncertainty=Beta.of_mean(0.25, 0.04),
     )
     admission_avoidable: Share = assumption(
         0.03, description="share of non-urgent ED visits ending in a hospital stay",

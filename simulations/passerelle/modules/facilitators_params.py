@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from passerelle.engine.distributions import Uniform
 from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.units import (
     ClientsPerWorker,
@@ -75,23 +76,28 @@ class FacilitatorsParams(Params):
     acceptance: Probability = assumption(
         0.7, description="probability that a person offered accompaniment accepts",
         why="IMPaCT enrolled about two thirds of eligible patients approached",
+        uncertainty=Uniform(0.5, 0.85),
     )
     perceive_effect: bounded(LogOdds, ge=0) = assumption(
         1.0, description="log-odds added to perceiving a need while enrolled",
         why="information and health education; order of magnitude of literacy's own effect",
+        uncertainty=Uniform(0.25, 1.5),
     )
     seek_effect: bounded(LogOdds, ge=0) = assumption(
         1.0, description="log-odds added to seeking care while enrolled",
         why="accompaniment and trust: about the cascade's gap between high and low trust",
+        uncertainty=Uniform(0.25, 1.5),
     )
     engage_effect: bounded(LogOdds, ge=0) = assumption(
         1.0, description="log-odds added to completing care while enrolled",
         why="appointments reminded, interpreters found: as much as a regular GP gives",
+        uncertainty=Uniform(0.25, 1.5),
     )
     reopen_per_month: MonthlyProbability = assumption(
         0.15, description="added monthly probability that an enrolled person's lapsed rights "
         "are reopened",
         why="a facilitator files the mutualité paperwork: about half reopened in 4 months",
+        uncertainty=Uniform(0.05, 0.25),
     )
     bim_per_month: MonthlyProbability = assumption(
         0.15, description="added monthly probability that an enrolled eligible person "
@@ -105,6 +111,7 @@ class FacilitatorsParams(Params):
     retention: Share = assumption(
         0.5, description="share of the ability effects (perceive, seek, engage) kept at "
         "graduation", why="skills learnt stay; accompaniment stops",
+        uncertainty=Uniform(0.25, 0.75),
     )
     decay_per_month: MonthlyShare = assumption(
         0.1, description="monthly relative fading of the retained effects",

@@ -13,6 +13,7 @@ import typer
 from passerelle.apps.cli.calibration import calibrate
 from passerelle.apps.cli.failures import OneLineErrors
 from passerelle.apps.cli.goals import bench, targets
+from passerelle.apps.cli.hta import psa, sensitivity
 from passerelle.apps.cli.listings import measures, params
 from passerelle.apps.cli.runs import run, scenarios, validate
 from passerelle.apps.cli.studies import compare, evaluate, sweep
@@ -44,7 +45,7 @@ def passerelle(
 
 
 for command in (run, scenarios, validate, params, measures, targets, calibrate, sweep, compare,
-                evaluate, bench):
+                evaluate, psa, sensitivity, bench):
     app.command()(command)
 
 

@@ -1,0 +1,199 @@
+"""The health-technology-assessment commands: ``psa`` (probabilistic sensitivity analysis on
+the Dask sweep machinery) and ``sensitivity`` (Morris screening, then Sobol indices)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from passerelle.apps.cli.failures import checked_output, checked_scenario
+from passerelle.apps.cli.options import Months, Population, overrides
+from passerelle.apps.cli.terminal import console, progress_bar, text_table
+from passerelle.datasets.cli import fail
+
+Scenarios = Annotated[list[str] | None, typer.Argument(
+    help="scenarios, the first the reference (default: baseline facilitators centres "
+    "facilitators+centres)")]
+DEFAULT_SCENARIOS = ["baseline", "facilitators", "centres", "facilitators+centres"]
+Start = Annotated[str | None, typer.Option("--start", help="first reported month, YYYY-MM")]
+
+
+def _settings(population, months, start) -> list[str]:
+    found = overrides(population, months, None, None)
+    return found + ([f'run.start="{start}"'] if start else [])
+
+
+def _checked(scenarios: list[str] | None, settings: list[str]) -> list[str]:
+    chosen = list(scenarios or DEFAULT_SCENARIOS)
+    if len(chosen) < 2:
+        fail("give a reference and at least one other scenario")
+    for name in chosen:
+        checked_scenario(name, settings)
+    return chosen
+
+
+def _number(value) -> str:
+    from passerelle.engine.numbers import number
+
+    return value if isinstance(value, str) else number(float(value))
+
+
+def psa(
+    scenarios: Scenarios = None,
+    draws: Annotated[int, typer.Option("--draws", min=2, help="parameter draws")] = 1000,
+    population: Population = "5000",
+    months: Months = None,
+    start: Start = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="seed of the draws")] = 1,
+    mc_seeds: Annotated[int, typer.Option(
+        "--mc-seeds", min=0, help="seeds at the reference parameters, to measure the Monte "
+        "Carlo error of one draw (0: none)")] = 20,
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("results/psa"),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="address of a Dask scheduler (default: a local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="processes of the local cluster (default: one per core)")
+    ] = None,
+) -> None:
+    """Probabilistic sensitivity analysis: every uncertain parameter drawn from its
+    distribution, every scenario on each draw (common random numbers within a draw), on
+    Dask; writes the CE plane, acceptability curves, frontier, EVPI and EVPPI (tables and
+    plots) to OUT. Resumable: runs already in OUT are kept."""
+    import time
+
+    from passerelle.apps.psa import (
+        DRAWS_FOLDER,
+        MONTE_CARLO_FOLDER,
+        PsaPlan,
+        outcomes,
+        run_psa,
+        uncertain,
+    )
+    from passerelle.apps.psa import draws as draw_table
+    from passerelle.apps.psa_analysis import HEADLINE_WTP, plot, report
+    from passerelle.apps.sweep import SchedulerError, SweepError
+
+    settings = _settings(population, months, start)
+    chosen = _checked(scenarios, settings)
+    checked_output(out, replace=False)
+    plan = PsaPlan(tuple(chosen), draw_table(uncertain(chosen), draws, seed), tuple(settings))
+    began = time.perf_counter()
+    with progress_bar("runs") as bar:
+        task = bar.add_task("runs", total=None)
+        try:
+            run_psa(plan, out, mc_seeds, client=scheduler, workers=workers,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except SchedulerError as error:
+            fail(str(error))
+        except SweepError as error:
+            fail(str(error), code=1)
+        except KeyboardInterrupt:
+            bar.stop()
+            fail(f"interrupted: the runs done are kept in {out}; run the same command again "
+                 "to compute the others", code=130)
+    seconds = time.perf_counter() - began
+    frames = report(plan.draws, outcomes(out / DRAWS_FOLDER), chosen,
+                    outcomes(out / MONTE_CARLO_FOLDER) if mc_seeds else None)
+    for name, frame in frames.items():
+        frame.to_csv(out / f"{name}.csv", index=name == "acceptability")
+    plot(frames, out)
+    at = frames["acceptability"].loc[HEADLINE_WTP]
+    console.print(text_table(frames["strategies"][["name", "cost", "effect", "status",
+                                                   "icer"]].map(_number),
+                             "Strategies: mean discounted cost (EUR) and QALYs, frontier"))
+    console.print(text_table(at.rename_axis("scenario").rename("probability").reset_index()
+                             .map(_number),
+                             f"Probability cost-effective at EUR {HEADLINE_WTP:,.0f}/QALY"))
+    evpi = frames["evpi"].set_index("wtp").loc[HEADLINE_WTP, "evpi"]
+    console.print(f"EVPI at EUR {HEADLINE_WTP:,.0f}/QALY: EUR {_number(max(evpi, 0.0))} "
+                  "(population, "
+                  "reported period)", highlight=False)
+    if "error" in frames:
+        console.print(text_table(frames["error"].map(_number), "Monte Carlo error of one "
+                                 "draw against the spread over draws"))
+    console.print(f"{len(plan.draws)} draws × {len(chosen)} scenarios in {seconds:.0f} s; "
+                  f"tables and plots in {out}", highlight=False)
+
+
+def sensitivity(
+    scenarios: Annotated[list[str] | None, typer.Argument(
+        help="scenarios, the first the reference (default: baseline facilitators centres)")
+    ] = None,
+    measure: Annotated[str, typer.Option(
+        "--measure", help="output ranked: cost_per_qaly, incremental_cost, qalys_gained or "
+        "net_benefit")] = "cost_per_qaly",
+    trajectories: Annotated[int, typer.Option("--trajectories", min=2,
+                                              help="Morris trajectories")] = 4,
+    top: Annotated[int, typer.Option("--top", min=1, help="parameters kept for Sobol "
+                                     "indices and the tornado")] = 5,
+    sobol_n: Annotated[int, typer.Option(
+        "--sobol-n", min=0, help="Saltelli base sample of the Sobol indices, a power of 2 "
+        "(0: none)")] = 0,
+    population: Population = "5000",
+    months: Months = None,
+    start: Start = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="the common seed of every "
+                                      "point")] = 1,
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path(
+        "results/sensitivity"),
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="address of a Dask scheduler (default: a local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="processes of the local cluster (default: one per core)")
+    ] = None,
+) -> None:
+    """Global sensitivity analysis with SALib: Morris screening of every uncertain
+    parameter, a tornado of the TOP that matter and, with --sobol-n, their Sobol indices;
+    names the parameters that drive each intervention's MEASURE."""
+    from passerelle.apps.psa import uncertain
+    from passerelle.apps.sensitivity import (
+        MEASURES,
+        ModelOutputs,
+        plot_tornado,
+        screen,
+        sobol_of_model,
+    )
+    from passerelle.apps.sensitivity import tornado as one_way
+    from passerelle.apps.sweep import SchedulerError, SweepError
+
+    if measure not in MEASURES:
+        fail(f"--measure {measure!r} is not one of {', '.join(MEASURES)}")
+    if sobol_n and sobol_n & (sobol_n - 1):
+        fail(f"--sobol-n {sobol_n} is not a power of 2 (Saltelli's design needs one)")
+    settings = _settings(population, months, start)
+    chosen = _checked(scenarios or DEFAULT_SCENARIOS[:3], settings)
+    checked_output(out, replace=False)
+    model = ModelOutputs(chosen, uncertain(chosen), settings, out, seed, scheduler, workers)
+    try:
+        with progress_bar("Morris screening") as bar:
+            bar.add_task("Morris screening", total=None)
+            indices = screen(model, trajectories, seed)
+        rows = []
+        for (scenario, name), table in indices.items():
+            table.rename_axis("parameter").reset_index().assign(
+                scenario=scenario, measure=name).to_csv(
+                    out / f"morris-{scenario}-{name}.csv", index=False)
+            if name == measure:
+                rows += [{"scenario": scenario, "rank": rank + 1, "parameter": key,
+                          "mu_star": value}
+                         for rank, (key, value) in enumerate(table.mu_star.head(top).items())]
+        leaders = sorted({row["parameter"] for row in rows})
+        tornado = one_way(model, leaders)
+        tornado.to_csv(out / "tornado.csv", index=False)
+        plot_tornado(tornado, measure, out)
+        sobol = sobol_of_model(model, leaders, sobol_n, seed) if sobol_n else {}
+    except SchedulerError as error:
+        fail(str(error))
+    except SweepError as error:
+        fail(str(error), code=1)
+    for (scenario, name), table in sobol.items():
+        table.rename_axis("parameter").reset_index().to_csv(
+            out / f"sobol-{scenario}-{name}.csv", index=False)
+    import pandas as pd
+
+    console.print(text_table(pd.DataFrame(rows).map(_number), f"The {top} parameters that "
+                             f"drive each intervention's {measure} (Morris mu*)"))
+    console.print(f"Morris, tornado{' and Sobol' if sobol else ''} tables and plots in {out}",
+                  highlight=False)

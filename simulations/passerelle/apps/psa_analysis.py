@@ -1,0 +1,171 @@
+"""What a PSA reports: the cost-effectiveness plane, acceptability curves, the frontier, the
+EVPI and the EVPPI of each group of parameters, and the Monte Carlo error of one draw set
+beside the spread over draws.
+
+Costs and effects are the discounted totals of ``passerelle.apps.psa.outcomes`` (EUR and
+QALYs of the whole population over the reported period, health-care payer's perspective):
+the EVPI and EVPPI are therefore population values over that period (EUR).
+
+The EVPPI of a group of parameters is estimated by regression (Strong, Oakley & Brennan,
+Med Decis Making 2014): each strategy's net benefit is regressed on the group's drawn
+values (a quadratic polynomial with pairwise products, by least squares), and
+EVPPI = E[max fitted] − max E[fitted]. The Monte Carlo error of a draw is the standard
+deviation, over seeds at the reference parameters, of a scenario's incremental cost and
+QALYs: it is what a single draw adds to the spread that the parameters cause.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations_with_replacement
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from passerelle.config.labels import COST
+from passerelle.evaluate.cost_effectiveness import (
+    acceptability_curve,
+    evpi,
+    icer_table,
+    net_monetary_benefit,
+)
+
+WTPS = tuple(float(w) for w in range(0, 100_001, 5_000))  # EUR per QALY
+# The threshold tables quote: KCE gives no official one; EUR 35,000 a QALY is the order of
+# the values discussed for Belgium (assumption, for the headline only; curves span 0-100k).
+HEADLINE_WTP = 35_000.0
+
+
+def matrices(table: pd.DataFrame, scenarios: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Draws × scenarios arrays of discounted cost (EUR) and QALYs, draws by seed."""
+    wide = table.pivot(index="seed", columns="scenario", values=[COST, "qalys"])
+    return (wide[COST][scenarios].to_numpy(), wide["qalys"][scenarios].to_numpy())
+
+
+def _design(x: np.ndarray) -> np.ndarray:
+    """Quadratic design: intercept, each column standardised, squares and pairwise products."""
+    z = (x - x.mean(axis=0)) / np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    terms = [np.ones(len(z)), *z.T]
+    terms += [z[:, i] * z[:, j] for i, j in combinations_with_replacement(range(z.shape[1]), 2)]
+    return np.column_stack(terms)
+
+
+def evppi(parameters: np.ndarray, nmb: np.ndarray) -> float:
+    """EVPPI (currency) of the parameters in ``parameters`` (draws × group) for the net
+    benefits ``nmb`` (draws × strategies), by quadratic regression.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> theta = rng.normal(size=(4000, 1))
+    >>> nmb = np.column_stack([np.zeros(4000), theta[:, 0]])  # decision depends on theta
+    >>> round(evppi(theta, nmb), 1)  # E[max(0, Z)] = 0.399
+    0.4
+    """
+    design = _design(np.asarray(parameters, dtype=float))
+    coefficients, *_ = np.linalg.lstsq(design, nmb, rcond=None)
+    fitted = design @ coefficients
+    return float(fitted.max(axis=1).mean() - fitted.mean(axis=0).max())
+
+
+def report(draws: pd.DataFrame, outcomes: pd.DataFrame, scenarios: list[str],
+           monte_carlo: pd.DataFrame | None = None, wtps=WTPS) -> dict[str, pd.DataFrame]:
+    """The PSA's tables by name: ``strategies`` (means and 95% ranges, frontier status and
+    ICERs), ``plane`` (incremental cost and QALYs of each draw), ``acceptability``, ``evpi``
+    (by willingness to pay), ``evppi`` (by group of parameters at each willingness to pay)
+    and, given ``monte_carlo`` outcomes, ``error`` (Monte Carlo against parameter spread)."""
+    costs, effects = matrices(outcomes, scenarios)
+    frames: dict[str, pd.DataFrame] = {}
+    means = pd.DataFrame({"name": scenarios, "cost": costs.mean(axis=0),
+                          "effect": effects.mean(axis=0)})
+    frontier = icer_table(means)
+    ranges = pd.DataFrame({"name": scenarios,
+                           "cost_low": np.percentile(costs, 2.5, axis=0),
+                           "cost_high": np.percentile(costs, 97.5, axis=0),
+                           "effect_low": np.percentile(effects, 2.5, axis=0),
+                           "effect_high": np.percentile(effects, 97.5, axis=0)})
+    frames["strategies"] = frontier.merge(ranges, on="name")
+    seeds = np.sort(outcomes.seed.unique())
+    frames["plane"] = pd.concat([pd.DataFrame({
+        "seed": seeds, "scenario": name,
+        "incremental_cost": costs[:, k] - costs[:, 0],
+        "incremental_qalys": effects[:, k] - effects[:, 0]})
+        for k, name in enumerate(scenarios[1:], start=1)], ignore_index=True)
+    frames["acceptability"] = acceptability_curve(costs, effects, wtps, scenarios)
+    frames["evpi"] = pd.DataFrame({"wtp": list(wtps),
+                                   "evpi": [evpi(costs, effects, w) for w in wtps]})
+    by_seed = draws.copy()
+    by_seed.index = by_seed.index + 1  # draw k ran on seed k + 1
+    parameters = by_seed.loc[seeds]
+    groups = sorted({key.partition(".")[0] for key in parameters.columns})
+    rows = []
+    for wtp in (0.0, HEADLINE_WTP, 2 * HEADLINE_WTP):
+        nmb = net_monetary_benefit(costs, effects, wtp)
+        for group in groups:
+            columns = [c for c in parameters.columns if c.partition(".")[0] == group]
+            rows.append({"group": group, "parameters": len(columns), "wtp": wtp,
+                         "evppi": evppi(parameters[columns].to_numpy(), nmb)})
+    frames["evppi"] = pd.DataFrame(rows)
+    if monte_carlo is not None and len(monte_carlo):
+        mc_costs, mc_effects = matrices(monte_carlo, scenarios)
+        rows = []
+        for k, name in enumerate(scenarios[1:], start=1):
+            for measure, psa, mc in (("incremental cost (EUR)", costs, mc_costs),
+                                     ("incremental QALYs", effects, mc_effects)):
+                spread = float(np.std(psa[:, k] - psa[:, 0], ddof=1))
+                error = float(np.std(mc[:, k] - mc[:, 0], ddof=1))
+                rows.append({"scenario": name, "measure": measure,
+                             "sd over draws": spread, "monte carlo sd of one draw": error,
+                             "monte carlo share of variance": (error / spread) ** 2,
+                             "seeds": len(mc)})
+        frames["error"] = pd.DataFrame(rows)
+    return frames
+
+
+def plot(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """The CE plane, the acceptability curves and the EVPI curve as PNG files in ``out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    figure, axes = plt.subplots(figsize=(6, 4.5))
+    for name, part in frames["plane"].groupby("scenario", sort=False):
+        axes.scatter(part.incremental_qalys, part.incremental_cost / 1e6, s=6, alpha=0.5,
+                     label=name)
+    limit = np.array(axes.get_xlim())
+    axes.plot(limit, HEADLINE_WTP * limit / 1e6, color="grey", lw=0.8,
+              label=f"EUR {HEADLINE_WTP:,.0f} per QALY")
+    axes.axhline(0, color="black", lw=0.5)
+    axes.axvline(0, color="black", lw=0.5)
+    axes.set(xlabel="QALYs gained (discounted)", ylabel="incremental cost (EUR million)",
+             title="Cost-effectiveness plane (one point a draw)")
+    axes.legend(fontsize=8)
+    written.append(_save(figure, out / "ce_plane.png"))
+    figure, axes = plt.subplots(figsize=(6, 4))
+    curves = frames["acceptability"]
+    for name in curves.columns:
+        axes.plot(curves.index / 1e3, curves[name], label=name)
+    axes.set(xlabel="willingness to pay (EUR thousand per QALY)",
+             ylabel="probability cost-effective", ylim=(-0.02, 1.02),
+             title="Cost-effectiveness acceptability curves")
+    axes.legend(fontsize=8)
+    written.append(_save(figure, out / "acceptability.png"))
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(frames["evpi"].wtp / 1e3, frames["evpi"].evpi / 1e6)
+    axes.set(xlabel="willingness to pay (EUR thousand per QALY)",
+             ylabel="EVPI (EUR million, population)", title="Expected value of perfect "
+             "information")
+    written.append(_save(figure, out / "evpi.png"))
+    return written
+
+
+def _save(figure, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

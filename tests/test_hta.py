@@ -1,0 +1,120 @@
+"""PSA and global sensitivity (issue 14): distributions, Sobol indices of the Ishigami
+function against their analytic values, an economic example with a closed form, and PSA
+runs bit-identical serially and on Dask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+from typer.testing import CliRunner
+
+from passerelle.apps.cli import app
+from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, draws, outcomes, run_psa, totals, uncertain
+from passerelle.apps.psa_analysis import evppi, report
+from passerelle.apps.sensitivity import sobol_indices
+from passerelle.apps.sweep import run_id
+from passerelle.config.scenario import load
+from passerelle.engine.distributions import Beta, Gamma, LogNormal, Uniform
+from passerelle.engine.store import RESULTS_FILE
+from passerelle.evaluate.cost_effectiveness import acceptability_curve, evpi
+
+QUANTILES = np.array([0.025, 0.3, 0.5, 0.9, 0.975])
+
+
+def test_each_distribution_reads_its_quantiles_as_scipy_does():
+    beta = Beta.of_mean(0.25, 0.05)
+    assert stats.beta(beta.a, beta.b).mean() == pytest.approx(0.25)
+    assert stats.beta(beta.a, beta.b).std() == pytest.approx(0.05)
+    np.testing.assert_allclose(beta.ppf(QUANTILES), stats.beta(beta.a, beta.b).ppf(QUANTILES))
+    shape = (300 / 60) ** 2
+    np.testing.assert_allclose(Gamma(300, 60).ppf(QUANTILES),
+                               stats.gamma(shape, scale=300 / shape).ppf(QUANTILES))
+    hazard = LogNormal(1.40, 1.06, 1.84)
+    assert hazard.ppf(0.5) == pytest.approx(1.40)
+    # log-symmetric: the interval's geometric half-width is kept
+    assert hazard.ppf(0.975) / hazard.ppf(0.025) == pytest.approx(1.84 / 1.06)
+    np.testing.assert_allclose(Uniform(2, 4).ppf(QUANTILES), 2 + 2 * QUANTILES)
+
+
+def test_every_drawn_parameter_accepts_its_whole_central_range():
+    """A draw at either end of the central 99% of any distribution is a valid scenario."""
+    parameters = uncertain(["facilitators+centres"])
+    assert len(parameters) >= 20
+    for u in (0.005, 0.995):
+        row = {p.key: float(p.distribution.ppf(u)) for p in parameters}
+        load("facilitators+centres", [f"{key}={value!r}" for key, value in row.items()])
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    z = -np.pi + 2 * np.pi * x
+    return np.sin(z[:, 0]) + a * np.sin(z[:, 1]) ** 2 + b * z[:, 2] ** 4 * np.sin(z[:, 0])
+
+
+def test_sobol_indices_of_the_ishigami_function_match_their_analytic_values():
+    a, b = 7.0, 0.1
+    v1 = 0.5 * (1 + b * np.pi ** 4 / 5) ** 2
+    v2 = a ** 2 / 8
+    v13 = b ** 2 * np.pi ** 8 * (1 / 18 - 1 / 50)
+    variance = v1 + v2 + v13
+    first = np.array([v1, v2, 0.0]) / variance
+    total = np.array([v1 + v13, v2, v13]) / variance
+    found = sobol_indices(ishigami, ["x1", "x2", "x3"], n=4096, seed=3)
+    # SALib's *_conf are 95% bootstrap half-widths: 2.6 of them cover 99.9% of a normal
+    # estimator's error.
+    width = 2.6 / 1.96
+    assert np.all(np.abs(found.S1 - first) < width * found.S1_conf + 1e-3)
+    assert np.all(np.abs(found.ST - total) < width * found.ST_conf + 1e-3)
+
+
+def test_evpi_and_acceptability_match_the_normal_loss_of_a_two_strategy_choice():
+    """Two strategies whose incremental net benefit is normal N(mu, sigma^2): the
+    probability that the new one is better is Phi(mu / sigma), and the EVPI is the unit
+    normal loss sigma * phi(mu/sigma) - mu * Phi(-mu/sigma); the regression EVPPI of the
+    one parameter that drives the choice is the EVPI itself."""
+    rng = np.random.default_rng(7)
+    mu, sigma, n, wtp = 2.0, 5.0, 200_000, 10.0
+    theta = rng.normal(size=n)
+    effects = np.column_stack([np.zeros(n), np.full(n, 1.0)])
+    costs = np.column_stack([np.zeros(n), wtp * 1.0 - (mu + sigma * theta)])
+    z = mu / sigma
+    loss = sigma * stats.norm.pdf(z) - mu * stats.norm.cdf(-z)
+    nmb = np.maximum(0.0, mu + sigma * theta)
+    error = 4 * nmb.std() / np.sqrt(n)  # four standard errors of a mean over n draws
+    assert evpi(costs, effects, wtp) == pytest.approx(loss, abs=error)
+    share = acceptability_curve(costs, effects, [wtp]).iloc[0, 1]
+    assert share == pytest.approx(stats.norm.cdf(z), abs=4 * np.sqrt(0.25 / n))
+    both = np.column_stack([wtp * effects[:, 0] - costs[:, 0], wtp * effects[:, 1] - costs[:, 1]])
+    assert evppi(theta[:, None], both) == pytest.approx(loss, abs=error)
+
+
+SMALL = ("population.size=1500", "run.months=6", "run.burn_in=3", 'run.start="2022-01"')
+
+
+def test_psa_runs_on_dask_are_bit_identical_to_serial_runs_and_feed_the_report(tmp_path):
+    scenarios = ("baseline", "facilitators+centres")
+    plan = PsaPlan(scenarios, draws(uncertain(scenarios), 3, seed=5), SMALL)
+    run_psa(plan, tmp_path, seeds=2, workers=2)
+    for run in plan.runs():
+        scenario = run.resolve()
+        written = (tmp_path / DRAWS_FOLDER / run_id(scenario) / RESULTS_FILE).read_bytes()
+        assert written == totals(scenario)[RESULTS_FILE]
+    found = outcomes(tmp_path / DRAWS_FOLDER)
+    assert sorted(found.seed.unique()) == [1, 2, 3]
+    frames = report(plan.draws, found, list(scenarios), outcomes(tmp_path / "monte-carlo"))
+    assert set(frames) == {"strategies", "plane", "acceptability", "evpi", "evppi", "error"}
+    assert np.allclose(frames["acceptability"].sum(axis=1), 1.0)
+    assert (frames["evpi"].evpi >= -1e-6).all()
+    assert len(frames["plane"]) == 3
+
+
+def test_psa_and_sensitivity_refuse_bad_input_in_one_line(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["psa", "baseline", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 2
+    assert "reference and at least one other" in result.output
+    result = runner.invoke(app, ["sensitivity", "--measure", "happiness",
+                                 "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert "cost_per_qaly" in result.output
+    assert "Traceback" not in result.output
