@@ -129,6 +129,9 @@ def _run(course: Course, assignment: str, students: list[str], settings: Autogra
         return _Slot(process, tasks)
 
     pending = list(reversed(students))
+    # A failed nbgrader run is tried once more, last: a kernel that did not start in time on
+    # a busy machine must not cost a student their points; a second failure is reported.
+    retried: set[str] = set()
     slots = [start() for _ in range(max(1, min(settings.workers, len(students))))]
     graded: list[str] = []
 
@@ -150,9 +153,12 @@ def _run(course: Course, assignment: str, students: list[str], settings: Autogra
             elif student_id is not None and slot.student == student_id:
                 if success:
                     graded.append(student_id)
+                elif student_id not in retried:
+                    retried.add(student_id)
+                    pending.insert(0, student_id)
                 else:
                     found.append(Incident(student_id, STEP, assignment,
-                                          "la correction automatique a échoué : "
+                                          "la correction automatique a échoué deux fois : "
                                           + " ".join(error)[:200],
                                           "note 0 : à corriger à la main", False))
                 feed(slot)

@@ -108,11 +108,15 @@ FLOAT_SLACK = 1e-9
 
 def close(answer: Answer, target: Answer, tolerance: float | np.ndarray) -> bool:
     """Whether every number of ``answer`` is within ``tolerance`` (plus ``FLOAT_SLACK``
-    relative) of ``target``'s.
+    relative) of ``target``'s; a number the reference cannot give (NaN: a mean over a group
+    with nobody in it) is matched by NaN only.
 
     Examples
     --------
     >>> close(0.101, 0.1, 0.002), close((0.1, 0.3), (0.1, 0.2), 0.01)
+    (True, False)
+    >>> nan = float("nan")
+    >>> close((0.1, nan), (0.1, nan), 0.0), close((0.1, 0.0), (0.1, nan), 0.0)
     (True, False)
     """
     try:
@@ -121,4 +125,7 @@ def close(answer: Answer, target: Answer, tolerance: float | np.ndarray) -> bool
         return False
     want = as_numbers(target, target)
     slack = tolerance + FLOAT_SLACK * np.abs(want)
-    return bool(got.shape == want.shape and np.all(np.abs(got - want) <= slack))
+    if got.shape != want.shape or not np.array_equal(np.isnan(got), np.isnan(want)):
+        return False
+    present = ~np.isnan(want)
+    return bool(np.all(np.abs(got - want)[present] <= np.broadcast_to(slack, want.shape)[present]))

@@ -8,10 +8,10 @@ own distributions.
 
 Examples
 --------
->>> Uniform(1.0, 3.0).ppf(0.25)
+>>> float(Uniform(1.0, 3.0).ppf(0.25))
 1.5
->>> round(Beta.of_mean(0.25, 0.05).ppf(0.5), 3)
-0.247
+>>> round(float(Beta.of_mean(0.25, 0.05).ppf(0.5)), 3)
+0.248
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ class Module:
         >>> results = sim.run()
         >>> costs = sim.module("costs")
         >>> costs.optional, costs.uses(sim, "cascade")
-        (('cascade', 'escalation'), True)
+        (('cascade', 'escalation', 'health', 'coverage'), True)
         """
         if name not in self.optional:
             raise ValueError(f"module {self.name} uses {name!r} without declaring it: add it "

@@ -30,10 +30,11 @@ from passerelle.engine.groups import COVERAGE_GROUPS
 NAME = "tp03-droits"
 BASELINE = "baseline"
 START = "2024-01"
-# Assumption (design choice): as tp02-cascade, small enough for three runs in well under a
-# second each and 600 runs in the audit; about 80 undocumented people simulated, enough
-# for the simpler AMU procedure to change tens of need-months.
-SETTINGS = {"population": {"size": 2000},
+# Assumption (design choice): a few seconds for the three runs; since AMU is fitted to
+# KCE 257's yearly recourse (coverage.amu_apply 0.06) a 2,000-person population left one
+# student in five without a single AMU refusal (refusals over applications and over
+# acceptances then agree); at 6,000 people that happens to fewer than one in a hundred.
+SETTINGS = {"population": {"size": 6000},
             "run": {"start": START, "months": 12, "burn_in": 12},
             "modules": ["demography", "coverage", "needs", "cascade", "regular_gp",
                         "escalation", "costs", "outcomes", "policies", "ledger",

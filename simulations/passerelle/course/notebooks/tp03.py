@@ -56,8 +56,8 @@ Règles : ne modifiez pas les cellules verrouillées ; écrivez vos réponses à
 ## 1. Votre simulation
 
 Remplacez les deux lignes de la cellule suivante par votre matricule, par exemple
-`MATRICULE = "000123"`. Votre simulation porte sur 2 000 personnes simulées (chacune
-représente plusieurs centaines d'habitants) pendant 12 mois, en 2024 ; sa **graine** est
+`MATRICULE = "000123"`. Votre simulation porte sur 6 000 personnes simulées (chacune
+représente environ deux cents habitants) pendant 12 mois, en 2024 ; sa **graine** est
 tirée de votre matricule : vos résultats ne sont pas ceux de votre voisin.
 """),
         matricule(NAME),
