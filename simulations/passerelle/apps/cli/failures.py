@@ -3,6 +3,8 @@ errors, an output folder that cannot be written, a scenario that does not check.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -78,3 +80,17 @@ def invalid(error: ScenarioError) -> NoReturn:
         text = " ".join(line.strip() for line in text.splitlines())
     errors.print("[red]error:[/red]", escape(text), highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+@contextmanager
+def sweep_failures() -> Iterator[None]:
+    """A scheduler that cannot be reached (exit code 2) or runs that failed (exit code 1),
+    as one line: what every command on the sweep machinery says of them."""
+    from passerelle.apps.sweep import SchedulerError, SweepError
+
+    try:
+        yield
+    except SchedulerError as error:
+        fail(str(error))
+    except SweepError as error:
+        fail(str(error), code=1)

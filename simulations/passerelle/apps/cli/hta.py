@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from passerelle.apps.cli.failures import checked_output, checked_scenario
+from passerelle.apps.cli.failures import checked_output, checked_scenario, sweep_failures
 from passerelle.apps.cli.options import Months, Population, overrides
 from passerelle.apps.cli.terminal import console, progress_bar, text_table
 from passerelle.datasets.cli import fail
@@ -73,7 +73,6 @@ def psa(
     )
     from passerelle.apps.psa import draws as draw_table
     from passerelle.apps.psa_analysis import HEADLINE_WTP, plot, report
-    from passerelle.apps.sweep import SchedulerError, SweepError
 
     settings = _settings(population, months, start)
     chosen = _checked(scenarios, settings)
@@ -83,12 +82,10 @@ def psa(
     with progress_bar("runs") as bar:
         task = bar.add_task("runs", total=None)
         try:
-            run_psa(plan, out, mc_seeds, client=scheduler, workers=workers,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total))
-        except SchedulerError as error:
-            fail(str(error))
-        except SweepError as error:
-            fail(str(error), code=1)
+            with sweep_failures():
+                run_psa(plan, out, mc_seeds, client=scheduler, workers=workers,
+                        progress=lambda done, total: bar.update(task, completed=done,
+                                                                total=total))
         except KeyboardInterrupt:
             bar.stop()
             fail(f"interrupted: the runs done are kept in {out}; run the same command again "
@@ -156,7 +153,6 @@ def sensitivity(
         sobol_of_model,
     )
     from passerelle.apps.sensitivity import tornado as one_way
-    from passerelle.apps.sweep import SchedulerError, SweepError
 
     if measure not in MEASURES:
         fail(f"--measure {measure!r} is not one of {', '.join(MEASURES)}")
@@ -166,7 +162,7 @@ def sensitivity(
     chosen = _checked(scenarios or DEFAULT_SCENARIOS[:3], settings)
     checked_output(out, replace=False)
     model = ModelOutputs(chosen, uncertain(chosen), settings, out, seed, scheduler, workers)
-    try:
+    with sweep_failures():
         with progress_bar("Morris screening") as bar:
             bar.add_task("Morris screening", total=None)
             indices = screen(model, trajectories, seed)
@@ -184,10 +180,6 @@ def sensitivity(
         tornado.to_csv(out / "tornado.csv", index=False)
         plot_tornado(tornado, measure, out)
         sobol = sobol_of_model(model, leaders, sobol_n, seed) if sobol_n else {}
-    except SchedulerError as error:
-        fail(str(error))
-    except SweepError as error:
-        fail(str(error), code=1)
     for (scenario, name), table in sobol.items():
         table.rename_axis("parameter").reset_index().to_csv(
             out / f"sobol-{scenario}-{name}.csv", index=False)

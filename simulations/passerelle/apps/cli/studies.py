@@ -9,7 +9,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from passerelle.apps.cli.failures import checked_output, checked_scenario, invalid
+from passerelle.apps.cli.failures import (
+    checked_output,
+    checked_scenario,
+    invalid,
+    sweep_failures,
+)
 from passerelle.apps.cli.options import (
     Months,
     Population,
@@ -44,7 +49,7 @@ def sweep(
     """Run scenarios × grid × seeds on Dask. Each run is written to OUT/<run id>/ as it
     finishes; runs already there (and verified) are skipped, so an interrupted sweep
     resumes."""
-    from passerelle.apps.sweep import SchedulerError, SweepError, grid, parse_seeds, plan
+    from passerelle.apps.sweep import grid, parse_seeds, plan
     from passerelle.apps.sweep import runs as sweep_runs
     from passerelle.apps.sweep import sweep as run_sweep
     from passerelle.config.memory import check_fits
@@ -73,11 +78,8 @@ def sweep(
     with progress_bar("runs") as bar:
         task = bar.add_task("runs", total=len(planned))
         try:
-            run_sweep(runs, out, client=scheduler, workers=workers, progress=advance)
-        except SchedulerError as error:
-            fail(str(error))
-        except SweepError as error:
-            fail(str(error), code=1)
+            with sweep_failures():
+                run_sweep(runs, out, client=scheduler, workers=workers, progress=advance)
         except KeyboardInterrupt:
             bar.stop()
             fail(f"interrupted: {kept[0]} of {len(planned)} runs kept in {out}; run the same "
