@@ -28,7 +28,7 @@ def test_the_table_is_tidy_and_complete(centres):
     table = centres.table()
     assert list(table.columns) == COLUMNS
     assert set(table.section) == {"measure", "person", "barrier", "cost", "budget", "health",
-                                  "cost-effectiveness"}
+                                  "cost-effectiveness", "distributional"}
     measures = table[table.section == "measure"]
     # Every measure of either scenario, in both periods.
     assert set(measures.quantity) >= {"unmet_needs", "met_centre", "cost_programme",

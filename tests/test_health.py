@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from passerelle.apps.compare import run_comparison
-from passerelle.config.labels import COST
+from passerelle.apps.compare_equity import THRESHOLD, distribution_of_gains
+from passerelle.apps.compare_health import discounted
 from passerelle.config.scenario import load
+from passerelle.engine.payers import HEALTH_CARE_PAYER, PAYER_NAMES, PERSPECTIVES, SOCIETAL
 from passerelle.engine.sim import Sim
 from passerelle.modules.costs import PRICE_YEARS, Costs
 from passerelle.modules.health import discount_factors
@@ -87,18 +90,57 @@ def test_discounting_follows_the_kce_guideline():
     assert discount_factors(0.03, 13)[12] == pytest.approx(1 / 1.03)
 
 
-def test_compare_reports_qalys_gained_and_cost_per_qaly_with_intervals():
-    comparison = run_comparison(["baseline", "facilitators+centres"], seeds=2,
-                                overrides=("population.size=4000", "run.months=48",
-                                           "run.burn_in=6", 'run.start="2021-01"'))
+@pytest.fixture(scope="module")
+def comparison():
+    return run_comparison(["baseline", "facilitators+centres"], seeds=2,
+                          overrides=("population.size=4000", "run.months=48",
+                                     "run.burn_in=6", 'run.start="2021-01"'))
+
+
+def test_compare_reports_qalys_gained_and_cost_per_qaly_from_each_perspective(comparison):
     table = comparison.table()
-    ce = table[table.section == "cost-effectiveness"].set_index("quantity")
-    assert set(ce.index) >= {"cost_unpaid", "cost_programme", "cost per QALY gained"}
-    assert ce.loc["cost_programme", "difference"] > 0
+    ce = table[table.section == "cost-effectiveness"]
+    lines = ce[ce.group == "by payer"].set_index("quantity")
+    assert set(lines.index) == {f"cost_{payer}" for payer in PAYER_NAMES}
+    assert lines.loc["cost_programme", "difference"] > 0
     gained = table[(table.section == "health") & (table.quantity == "qalys")].iloc[0]
-    per_qaly = ce.loc["cost per QALY gained"]
     assert gained.difference > 0
-    assert per_qaly.difference == pytest.approx(ce.loc[COST, "difference"]
-                                                / gained.difference)
-    assert per_qaly.low < per_qaly.high
-    assert per_qaly.group.startswith("health-care payer")
+    for perspective in PERSPECTIVES.values():
+        mine = ce[ce.group == perspective.name].set_index("quantity")
+        extra = mine.loc[perspective.measure, "difference"]
+        assert extra == pytest.approx(sum(lines.loc[f"cost_{payer}", "difference"]
+                                          for payer in perspective.payers))
+        per_qaly = mine.loc["cost per QALY gained"]
+        assert per_qaly.difference == pytest.approx(extra / gained.difference)
+        assert per_qaly.low < per_qaly.high
+    societal = ce[ce.group == SOCIETAL.name].set_index("quantity")
+    payer = ce[ce.group == HEALTH_CARE_PAYER.name].set_index("quantity")
+    assert (societal.loc[SOCIETAL.measure, "difference"]
+            - payer.loc[HEALTH_CARE_PAYER.measure, "difference"]) == pytest.approx(
+                lines.loc["cost_unpaid", "difference"])
+    assert "unpaid" not in HEALTH_CARE_PAYER.payers
+
+
+def test_health_gains_by_quintile_add_up_to_the_population_gains(comparison):
+    """The per-person QALYs gained of the quintiles, weighted by their populations, give
+    the QALYs gained of the whole population; the distributional summary's mean net health
+    benefit is their population mean less the cost over the threshold."""
+    table = comparison.table()
+    spread = table[(table.section == "distributional")]
+    for seed in comparison.seeds:
+        reference, scenario = (comparison.runs[(name, seed)]
+                               for name in comparison.scenarios)
+        frame, whole = distribution_of_gains(reference, scenario)
+        assert (frame.population * frame.qalys).sum() == pytest.approx(
+            discounted(scenario, "qalys") - discounted(reference, "qalys"), rel=1e-9)
+        assert (frame.population * frame.cost).sum() == pytest.approx(
+            discounted(scenario, HEALTH_CARE_PAYER.measure)
+            - discounted(reference, HEALTH_CARE_PAYER.measure), rel=1e-9)
+        nhb = frame.qalys - frame.cost / THRESHOLD
+        assert whole["mean net health benefit per person"] == pytest.approx(
+            np.average(nhb, weights=frame.population))
+    by_group = spread[spread.group != "all"]
+    assert sorted(by_group.group.unique()) == ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    index = spread[spread.quantity == "concentration index of QALYs gained"].iloc[0]
+    assert -1 <= index.low <= index.high <= 1
+    assert spread.unit.str.contains(HEALTH_CARE_PAYER.name).all()

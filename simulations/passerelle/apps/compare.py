@@ -20,7 +20,10 @@ quantity:
 - ``budget``: each centre's yearly budget lines (EUR);
 - ``health`` and ``cost-effectiveness``: QALYs, life-years, hospital days, avoidable stays
   and excess deaths over the run, costs by payer discounted and the cost per QALY gained,
-  from the health-care payer's perspective (``passerelle.apps.compare_health``).
+  from each perspective, health-care payer and societal (``passerelle.apps.compare_health``);
+- ``distributional``: by income quintile, QALYs gained, incremental cost and net health
+  benefit per person, their equally-distributed equivalent and the concentration index of
+  the QALYs gained (``passerelle.apps.compare_equity``).
 
 Columns: ``section, scenario, reference, quantity, group, period, unit, reference_value,
 scenario_value, difference, low, high, seeds``. ``difference`` is the mean over seeds of
@@ -41,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.budget import budget
+from passerelle.apps.compare_equity import distributional_rows
 from passerelle.apps.compare_health import health_rows
 from passerelle.apps.seed_intervals import over_seeds as _interval
 from passerelle.config.labels import COST, UNMET
@@ -52,6 +56,8 @@ from passerelle.engine.steps import STEPS
 from passerelle.modules.costs import PAYERS
 from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
 
+# Measures kept by income quintile (months × quintiles) for the distributional analysis.
+QUINTILE_MEASURES = ("population", "qalys", "life_years", *(f"cost_{p}" for p in PAYERS))
 # progress(label of the current run, months done, months in all runs)
 Progress = Callable[[str, int, int], None]
 COLUMNS = ["section", "scenario", "reference", "quantity", "group", "period", "unit",
@@ -72,6 +78,7 @@ class RunSummary:
     scale: float
     discount_costs: float = 0.0
     discount_effects: float = 0.0
+    by_quintile: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def of(cls, results: Results) -> RunSummary:
@@ -91,10 +98,12 @@ class RunSummary:
             if column is not None:
                 treated |= results.people[column] != NEVER
         health = results.scenario.params.get("health")
+        by_quintile = {name: results.by(name, "quintile").to_numpy()
+                       for name in QUINTILE_MEASURES if name in results.cells}
         return cls(results.scenario.name, results.scenario.run.seed, monthly, units,
                    results.people, treated, budget(results), results.scale,
                    *((health.discount_costs, health.discount_effects) if health is not None
-                     else (0.0, 0.0)))
+                     else (0.0, 0.0)), by_quintile)
 
 
 @dataclass
@@ -134,6 +143,7 @@ class Comparison:
                 pairs = self.pairs(scenario)
                 rows += _measures(pairs) + _persons(pairs) + _barriers(pairs) + _costs(pairs)
                 rows += _reports(pairs) + _budgets(pairs) + health_rows(pairs)
+                rows += distributional_rows(pairs)
             for row in rows:
                 row.setdefault("reference", self.reference)
                 row["seeds"] = len(self.seeds)

@@ -2,10 +2,11 @@
 avoidable stays and excess deaths gained, costs by payer discounted, and the cost per QALY
 gained, each with its interval over seeds.
 
-The perspective is the **health-care payer** (KCE Report 183C, 2012: government and
-patients), widened to every payer of care: INAMI, patients, the federal state (AMU through
-the CPAS, Fedasil), programme funders and the hospitals' unpaid bills, each shown apart.
-Costs are discounted at ``health.discount_costs`` (3% a year), effects at
+Every payer's line is shown apart (INAMI, patients, the federal state, programme funders,
+hospitals' unpaid bills); the total cost and the cost per QALY are given from each
+perspective of ``passerelle.engine.payers.PERSPECTIVES`` (the health-care payer of KCE's
+reference case, and the societal variant that adds the unpaid bills), each row naming its
+perspective in ``group``. Costs are discounted at ``health.discount_costs`` (3% a year), effects at
 ``health.discount_effects`` (1.5% a year), from the first reported month; totals are for the
 whole population the run stands for (its scale), over the reported period.
 """
@@ -16,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.seed_intervals import over_seeds
-from passerelle.config.labels import COST, label
+from passerelle.config.labels import label
 from passerelle.engine.numbers import interval, number
-from passerelle.engine.payers import PAYER_NAMES
+from passerelle.engine.payers import PAYER_NAMES, PERSPECTIVES
 from passerelle.modules.health import discount_factors
 
-PERSPECTIVE = "health-care payer (all payers of care, unpaid bills apart)"
+BY_PAYER = "by payer"
 # Person totals of the health module: what each counts and its unit.
 HEALTH_OUTCOMES = {
     "qalys": ("QALYs, discounted", "QALYs"),
@@ -31,12 +32,17 @@ HEALTH_OUTCOMES = {
     "excess_death": ("deaths from raised severity", "deaths"),
 }
 DISCOUNTED_EFFECTS = ("qalys", "life_years")
-COST_LINES = (*(f"cost_{payer}" for payer in PAYER_NAMES), COST)
+PERSPECTIVE_MEASURES = {p.measure: p for p in PERSPECTIVES.values()}
+COST_LINES = tuple(f"cost_{payer}" for payer in PAYER_NAMES)
 
 
-def discounted(run, name: str = COST) -> float:
+def discounted(run, name: str) -> float:
     """The run's measure ``name`` summed over the reported months, discounted: at the rate
-    of effects for QALYs and life-years, of costs for the rest (EUR)."""
+    of effects for QALYs and life-years, of costs for the rest (EUR). A perspective's total
+    (``cost_health_care_payer``, ``cost_societal``) adds its payers' lines."""
+    if name in PERSPECTIVE_MEASURES:
+        return sum(discounted(run, f"cost_{payer}")
+                   for payer in PERSPECTIVE_MEASURES[name].payers)
     values = run.monthly[name].to_numpy()
     rate = run.discount_effects if name in DISCOUNTED_EFFECTS else run.discount_costs
     return float(values @ discount_factors(rate, values.size))
@@ -70,15 +76,20 @@ def health_rows(pairs) -> list[dict]:
     for name in COST_LINES:
         row("cost-effectiveness", name, "EUR, discounted",
             [discounted(r, name) for r, _ in pairs],
-            [discounted(s, name) for _, s in pairs], PERSPECTIVE)
-    extra = np.array([discounted(s) - discounted(r) for r, s in pairs])
+            [discounted(s, name) for _, s in pairs], BY_PAYER)
     gained = np.array([discounted(s, "qalys") - discounted(r, "qalys") for r, s in pairs])
-    point = float(extra.mean() / gained.mean()) if gained.mean() > 0 else np.nan
-    _, low, high = over_seeds(extra / gained) if np.all(gained > 0) else (np.nan,) * 3
-    rows.append({"section": "cost-effectiveness", "scenario": scenario,
-                 "quantity": "cost per QALY gained", "group": PERSPECTIVE, "period": "run",
-                 "unit": "EUR per QALY", "reference_value": np.nan, "scenario_value": np.nan,
-                 "difference": point, "low": low, "high": high})
+    for perspective in PERSPECTIVES.values():
+        name = perspective.measure
+        row("cost-effectiveness", name, "EUR, discounted",
+            [discounted(r, name) for r, _ in pairs],
+            [discounted(s, name) for _, s in pairs], perspective.name)
+        extra = np.array([discounted(s, name) - discounted(r, name) for r, s in pairs])
+        point = float(extra.mean() / gained.mean()) if gained.mean() > 0 else np.nan
+        _, low, high = over_seeds(extra / gained) if np.all(gained > 0) else (np.nan,) * 3
+        rows.append({"section": "cost-effectiveness", "scenario": scenario,
+                     "quantity": "cost per QALY gained", "group": perspective.name,
+                     "period": "run", "unit": "EUR per QALY", "reference_value": np.nan,
+                     "scenario_value": np.nan, "difference": point, "low": low, "high": high})
     return rows
 
 
@@ -95,11 +106,12 @@ def health_table(comparison, scenario: str) -> pd.DataFrame:
                       "difference [95% interval]": interval(found.difference, found.low,
                                                             found.high)})
     for found in mine[mine.section == "cost-effectiveness"].itertuples():
-        if found.quantity.startswith("cost"):
-            name = (label(found.quantity).text if found.quantity in COST_LINES
-                    else found.quantity)
+        if found.quantity in COST_LINES:
+            name = label(found.quantity).text
+        elif found.quantity in PERSPECTIVE_MEASURES:
+            name = f"total cost, {found.group} perspective"
         else:
-            name = found.quantity
+            name = f"{found.quantity}, {found.group} perspective"
         if found.unit == "EUR per QALY":
             lines.append({"outcome": f"{name} (EUR per QALY)", comparison.reference: "",
                           scenario: "", "difference [95% interval]": interval(

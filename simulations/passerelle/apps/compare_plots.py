@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.compare import Comparison
+from passerelle.apps.compare_equity import SECTION as DISTRIBUTIONAL
+from passerelle.apps.compare_equity import plot_distributional
 from passerelle.apps.compare_tables import MILLION
 from passerelle.apps.figures import (
     dates,
@@ -207,8 +209,12 @@ PLOTS = (
      plot_costs),
     ("reports.png", "Barriers as reported by facilitators and as they are", plot_reports),
     ("budget.png", "Centres' funding gap by year (costs − revenues)", plot_budget),
+    ("distributional.png", "Health gains by income quintile (95% interval over seeds)",
+     plot_distributional),
 )
-NOTES = {"costs.png": f"Scope: {COST_SCOPE}."}
+NOTES = {"costs.png": f"Scope: {COST_SCOPE}.",
+         "distributional.png": "Net health benefit: QALYs gained less the health-care "
+         "payer's cost over the cost of a QALY displaced."}
 SEEDED = {"unmet_over_time.png": ("Lines", "bands"), "barriers.png": ("Bars", "error bars")}
 
 
@@ -217,7 +223,8 @@ def drawn_plots(comparison: Comparison) -> list[tuple[str, str, object]]:
     sections = set(comparison.table().section)
     return [(file, title, draw) for file, title, draw in PLOTS
             if not (file == "reports.png" and "reports" not in sections)
-            and not (file == "budget.png" and "budget" not in sections)]
+            and not (file == "budget.png" and "budget" not in sections)
+            and not (file == "distributional.png" and DISTRIBUTIONAL not in sections)]
 
 
 def figures(comparison: Comparison) -> Iterator[tuple[str, object]]:

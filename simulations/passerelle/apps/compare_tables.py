@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from passerelle.apps.compare import Comparison
+from passerelle.apps.compare_equity import distributional_table
 from passerelle.apps.compare_health import health_table
 from passerelle.config.labels import COST, STEP_NAMES, UNMET, label
 from passerelle.engine.numbers import interval, number, percent
-from passerelle.engine.payers import PAYER_NAMES
+from passerelle.engine.payers import HEALTH_CARE_PAYER, PAYER_NAMES
 from passerelle.engine.steps import STEPS
 from passerelle.modules.ledger import OUTCOMES
 
@@ -191,6 +192,10 @@ def tables(comparison: Comparison) -> dict[str, pd.DataFrame]:
         health = health_table(comparison, scenario)
         if len(health):
             out[f"{versus}: health outcomes and cost per QALY over the run"] = health
+        spread = distributional_table(comparison, scenario)
+        if len(spread):
+            out[f"{versus}: health gains by income quintile, {HEALTH_CARE_PAYER.name} "
+                "perspective"] = spread
         reports = reports_table(comparison, scenario)
         if len(reports):
             out[f"{scenario}: facilitators' upward reports, share of each barrier"] = reports
