@@ -16,6 +16,7 @@ from passerelle.apps.sensitivity import sobol_indices
 from passerelle.apps.sweep import run_id
 from passerelle.config.scenario import load
 from passerelle.engine.distributions import Beta, Gamma, LogNormal, Uniform
+from passerelle.engine.payers import HEALTH_CARE_PAYER, SOCIETAL
 from passerelle.engine.store import RESULTS_FILE
 from passerelle.evaluate.cost_effectiveness import acceptability_curve, evpi
 
@@ -106,6 +107,13 @@ def test_psa_runs_on_dask_are_bit_identical_to_serial_runs_and_feed_the_report(t
     assert np.allclose(frames["acceptability"].sum(axis=1), 1.0)
     assert (frames["evpi"].evpi >= -1e-6).all()
     assert len(frames["plane"]) == 3
+    assert (frames["strategies"].perspective == HEALTH_CARE_PAYER.name).all()
+    societal = report(plan.draws, found, list(scenarios), perspective=SOCIETAL)
+    assert (societal["evpi"].perspective == SOCIETAL.name).all()
+    unpaid = found.groupby("scenario").cost_unpaid.mean()
+    by_name = {name: frame.set_index("name").cost for name, frame in
+               (("payer", frames["strategies"]), ("societal", societal["strategies"]))}
+    assert np.allclose(by_name["societal"] - by_name["payer"], unpaid[by_name["payer"].index])
 
 
 def test_psa_and_sensitivity_refuse_bad_input_in_one_line(tmp_path):

@@ -10,10 +10,10 @@ Monte Carlo realisations. ``run_psa`` sends the runs to ``passerelle.apps.sweep.
 (local cluster by default, resumable, each run streamed to Parquet as it finishes) with a
 ``compute`` that keeps only what an economic evaluation needs: each month's total of the
 QALY, life-year and cost measures. ``outcomes(out)`` reads them back with DuckDB into one
-row per draw and scenario: discounted costs by payer and in total (EUR) and discounted
-QALYs, at the KCE rates of the run's health module. ``monte_carlo`` runs the reference
-parameters on several seeds, so that the Monte Carlo error of one draw can be set beside
-the spread over draws (``passerelle.apps.psa_analysis``).
+row per draw and scenario: discounted costs by payer, in total and from each perspective
+(EUR) and discounted QALYs, at the KCE rates of the run's health module. ``monte_carlo``
+runs the reference parameters on several seeds, so that the Monte Carlo error of one draw
+can be set beside the spread over draws (``passerelle.apps.psa_analysis``).
 
 Examples
 --------
@@ -43,7 +43,7 @@ from passerelle.config.labels import COST
 from passerelle.config.scenario import Scenario, load, registry
 from passerelle.engine.distributions import Distribution, from_description
 from passerelle.engine.parameters import provenance
-from passerelle.engine.payers import PAYER_NAMES
+from passerelle.engine.payers import PAYER_NAMES, PERSPECTIVES
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, connect
 from passerelle.modules.health import discount_factors
@@ -187,8 +187,9 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
 
 
 def outcomes(folder: str | Path) -> pd.DataFrame:
-    """One row per run below ``folder``: ``scenario``, ``seed``, ``run_id``, each cost line
-    and the total cost discounted (EUR), QALYs and life-years discounted."""
+    """One row per run below ``folder``: ``scenario``, ``seed``, ``run_id``, each cost line,
+    the total of every line and each perspective's total cost (``cost_<perspective>``)
+    discounted (EUR), QALYs and life-years discounted."""
     database = connect(folder)
     frame = database.sql("SELECT scenario, seed, run_id, run AS filename, measure, t, "
                          "value FROM results").df()
@@ -209,6 +210,9 @@ def outcomes(folder: str | Path) -> pd.DataFrame:
         rows.append(row)
     table = pd.DataFrame(rows).fillna(0.0)
     table[COST] = table[[m for m in COST_MEASURES if m in table]].sum(axis=1)
+    for perspective in PERSPECTIVES.values():
+        table[perspective.measure] = table[[f"cost_{payer}" for payer in perspective.payers
+                                            if f"cost_{payer}" in table]].sum(axis=1)
     return table.sort_values(["seed", "scenario"], kind="stable").reset_index(drop=True)
 
 

@@ -3,8 +3,10 @@ EVPI and the EVPPI of each group of parameters, and the Monte Carlo error of one
 beside the spread over draws.
 
 Costs and effects are the discounted totals of ``passerelle.apps.psa.outcomes`` (EUR and
-QALYs of the whole population over the reported period, health-care payer's perspective):
-the EVPI and EVPPI are therefore population values over that period (EUR).
+QALYs of the whole population over the reported period), the costs from one perspective
+(``passerelle.engine.payers``: the health-care payer by default, or the societal one),
+named in a ``perspective`` column of every table and in every plot's title: the EVPI and
+EVPPI are therefore population values over that period (EUR).
 
 The EVPPI of a group of parameters is estimated by regression (Strong, Oakley & Brennan,
 Med Decis Making 2014): each strategy's net benefit is regressed on the group's drawn
@@ -22,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.config.labels import COST
+from passerelle.engine.payers import HEALTH_CARE_PAYER, Perspective
 from passerelle.evaluate.cost_effectiveness import (
     acceptability_curve,
     evpi,
@@ -36,10 +38,13 @@ WTPS = tuple(float(w) for w in range(0, 100_001, 5_000))  # EUR per QALY
 HEADLINE_WTP = 35_000.0
 
 
-def matrices(table: pd.DataFrame, scenarios: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Draws × scenarios arrays of discounted cost (EUR) and QALYs, draws by seed."""
-    wide = table.pivot(index="seed", columns="scenario", values=[COST, "qalys"])
-    return (wide[COST][scenarios].to_numpy(), wide["qalys"][scenarios].to_numpy())
+def matrices(table: pd.DataFrame, scenarios: list[str],
+             perspective: Perspective = HEALTH_CARE_PAYER) -> tuple[np.ndarray, np.ndarray]:
+    """Draws × scenarios arrays of discounted cost (EUR, from ``perspective``) and QALYs,
+    draws by seed."""
+    cost = perspective.measure
+    wide = table.pivot(index="seed", columns="scenario", values=[cost, "qalys"])
+    return (wide[cost][scenarios].to_numpy(), wide["qalys"][scenarios].to_numpy())
 
 
 def _design(x: np.ndarray) -> np.ndarray:
@@ -69,12 +74,23 @@ def evppi(parameters: np.ndarray, nmb: np.ndarray) -> float:
 
 
 def report(draws: pd.DataFrame, outcomes: pd.DataFrame, scenarios: list[str],
-           monte_carlo: pd.DataFrame | None = None, wtps=WTPS) -> dict[str, pd.DataFrame]:
-    """The PSA's tables by name: ``strategies`` (means and 95% ranges, frontier status and
-    ICERs), ``plane`` (incremental cost and QALYs of each draw), ``acceptability``, ``evpi``
-    (by willingness to pay), ``evppi`` (by group of parameters at each willingness to pay)
-    and, given ``monte_carlo`` outcomes, ``error`` (Monte Carlo against parameter spread)."""
-    costs, effects = matrices(outcomes, scenarios)
+           monte_carlo: pd.DataFrame | None = None, wtps=WTPS,
+           perspective: Perspective = HEALTH_CARE_PAYER) -> dict[str, pd.DataFrame]:
+    """The PSA's tables by name, costs from ``perspective``: ``strategies`` (means and 95%
+    ranges, frontier status and ICERs), ``plane`` (incremental cost and QALYs of each
+    draw), ``acceptability`` (one column per scenario), ``evpi`` (by willingness to pay),
+    ``evppi`` (by group of parameters at each willingness to pay) and, given
+    ``monte_carlo`` outcomes, ``error`` (Monte Carlo against parameter spread); each but
+    ``acceptability`` has a ``perspective`` column."""
+    frames = _report(draws, outcomes, scenarios, monte_carlo, wtps, perspective)
+    for name, frame in frames.items():
+        if name != "acceptability":
+            frame.insert(0, "perspective", perspective.name)
+    return frames
+
+
+def _report(draws, outcomes, scenarios, monte_carlo, wtps, perspective):
+    costs, effects = matrices(outcomes, scenarios, perspective)
     frames: dict[str, pd.DataFrame] = {}
     means = pd.DataFrame({"name": scenarios, "cost": costs.mean(axis=0),
                           "effect": effects.mean(axis=0)})
@@ -107,7 +123,7 @@ def report(draws: pd.DataFrame, outcomes: pd.DataFrame, scenarios: list[str],
                          "evppi": evppi(parameters[columns].to_numpy(), nmb)})
     frames["evppi"] = pd.DataFrame(rows)
     if monte_carlo is not None and len(monte_carlo):
-        mc_costs, mc_effects = matrices(monte_carlo, scenarios)
+        mc_costs, mc_effects = matrices(monte_carlo, scenarios, perspective)
         rows = []
         for k, name in enumerate(scenarios[1:], start=1):
             for measure, psa, mc in (("incremental cost (EUR)", costs, mc_costs),
@@ -123,13 +139,15 @@ def report(draws: pd.DataFrame, outcomes: pd.DataFrame, scenarios: list[str],
 
 
 def plot(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """The CE plane, the acceptability curves and the EVPI curve as PNG files in ``out``."""
+    """The CE plane, the acceptability curves and the EVPI curve as PNG files in ``out``,
+    each title naming the perspective of the costs."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     out.mkdir(parents=True, exist_ok=True)
+    seen = f"\n({frames['strategies'].perspective.iloc[0]} perspective)"
     written = []
     figure, axes = plt.subplots(figsize=(6, 4.5))
     for name, part in frames["plane"].groupby("scenario", sort=False):
@@ -141,7 +159,7 @@ def plot(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     axes.axhline(0, color="black", lw=0.5)
     axes.axvline(0, color="black", lw=0.5)
     axes.set(xlabel="QALYs gained (discounted)", ylabel="incremental cost (EUR million)",
-             title="Cost-effectiveness plane (one point a draw)")
+             title=f"Cost-effectiveness plane (one point a draw){seen}")
     axes.legend(fontsize=8)
     written.append(_save(figure, out / "ce_plane.png"))
     figure, axes = plt.subplots(figsize=(6, 4))
@@ -150,14 +168,14 @@ def plot(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         axes.plot(curves.index / 1e3, curves[name], label=name)
     axes.set(xlabel="willingness to pay (EUR thousand per QALY)",
              ylabel="probability cost-effective", ylim=(-0.02, 1.02),
-             title="Cost-effectiveness acceptability curves")
+             title=f"Cost-effectiveness acceptability curves{seen}")
     axes.legend(fontsize=8)
     written.append(_save(figure, out / "acceptability.png"))
     figure, axes = plt.subplots(figsize=(6, 4))
     axes.plot(frames["evpi"].wtp / 1e3, frames["evpi"].evpi / 1e6)
     axes.set(xlabel="willingness to pay (EUR thousand per QALY)",
-             ylabel="EVPI (EUR million, population)", title="Expected value of perfect "
-             "information")
+             ylabel="EVPI (EUR million, population)",
+             title=f"Expected value of perfect information{seen}")
     written.append(_save(figure, out / "evpi.png"))
     return written
 

@@ -7,8 +7,10 @@ the central 95% of its distribution: a design point ``x`` in [0, 1] is read at q
 reference and each intervention on one common seed (common random numbers across points as
 well as scenarios: an elementary effect is then a difference of parameters, not of luck),
 through the PSA's Dask machinery. The output measures of an intervention are its
-incremental discounted cost (EUR), QALYs gained, cost per QALY gained (EUR per QALY) and net
-monetary benefit at ``HEADLINE_WTP`` (EUR), against the reference.
+incremental discounted cost (EUR, from one perspective of ``passerelle.engine.payers``: the
+health-care payer's by default), QALYs gained, cost per QALY gained (EUR per QALY) and net
+monetary benefit at ``HEADLINE_WTP`` (EUR), against the reference. ``drivers`` says in
+words which parameters drive each intervention's measure.
 
 ``sobol_indices`` and ``morris_indices`` are thin, checked wrappers of SALib that any
 function of the unit cube can use (the tests check them on the Ishigami function).
@@ -32,7 +34,7 @@ import pandas as pd
 
 from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, Uncertain, outcomes, run_psa, values
 from passerelle.apps.psa_analysis import HEADLINE_WTP
-from passerelle.config.labels import COST
+from passerelle.engine.payers import HEALTH_CARE_PAYER, Perspective
 
 CENTRAL = (0.025, 0.975)  # the part of each distribution a design spans (quantiles)
 LEVELS = 4  # Morris grid levels
@@ -83,14 +85,16 @@ def central(unit: np.ndarray) -> np.ndarray:
 class ModelOutputs:
     """The simulator as a function of the unit cube: each call runs its design points (the
     reference and every intervention on each, ``seed`` for all) into a new folder below
-    ``out`` and returns, per intervention, the output measures of every point."""
+    ``out`` and returns, per intervention, the output measures of every point, costs from
+    ``perspective``."""
 
     def __init__(self, scenarios: Sequence[str], parameters: Sequence[Uncertain],
                  settings: Sequence[str], out: str | Path, seed: int = 1, client=None,
-                 workers: int | None = None):
+                 workers: int | None = None, perspective: Perspective = HEALTH_CARE_PAYER):
         self.scenarios, self.parameters = tuple(scenarios), list(parameters)
         self.settings, self.out, self.seed = tuple(settings), Path(out), seed
         self.client, self.workers, self.calls = client, workers, 0
+        self.perspective = perspective
 
     def __call__(self, unit: np.ndarray, name: str = "") -> dict[str, pd.DataFrame]:
         """The measures at design points ``unit`` (points × parameters, in [0, 1])."""
@@ -105,11 +109,12 @@ class ModelOutputs:
         found = outcomes(folder / DRAWS_FOLDER)
         found["draw"] = found.run_id.map(plan.draws_of())
         found = found.explode("draw")
-        wide = found.pivot(index="draw", columns="scenario", values=[COST, "qalys"])
+        total = self.perspective.measure
+        wide = found.pivot(index="draw", columns="scenario", values=[total, "qalys"])
         reference = self.scenarios[0]
         measures = {}
         for scenario in self.scenarios[1:]:
-            cost = wide[COST][scenario] - wide[COST][reference]
+            cost = wide[total][scenario] - wide[total][reference]
             gained = wide["qalys"][scenario] - wide["qalys"][reference]
             measures[scenario] = pd.DataFrame({
                 "incremental_cost": cost, "qalys_gained": gained,
@@ -174,7 +179,7 @@ def sobol_of_model(model: ModelOutputs, keys: Sequence[str], n: int, seed: int =
     problem = _problem([p.key for p in chosen])
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     sub = ModelOutputs(model.scenarios, chosen, model.settings, model.out, model.seed,
-                       model.client, model.workers)
+                       model.client, model.workers, model.perspective)
     found = sub(x, name="sobol")
     indices = {}
     for scenario, table in found.items():
@@ -188,8 +193,33 @@ def sobol_of_model(model: ModelOutputs, keys: Sequence[str], n: int, seed: int =
     return indices
 
 
-def plot_tornado(table: pd.DataFrame, measure: str, out: Path) -> list[Path]:
-    """One tornado plot of ``measure`` per intervention (PNG files in ``out``)."""
+def drivers(ranking: pd.DataFrame, measure: str, perspective: Perspective) -> list[str]:
+    """One sentence per intervention naming, in order, the parameters that drive its
+    ``measure`` (``ranking``: ``scenario``, ``rank``, ``parameter``, as ``passerelle
+    sensitivity`` ranks them by Morris mu*).
+
+    Examples
+    --------
+    >>> ranking = pd.DataFrame({"scenario": ["centres"] * 2, "rank": [1, 2],
+    ...                         "parameter": ["costs.gp_fee", "health.los_days"]})
+    >>> print(drivers(ranking, "cost_per_qaly", HEALTH_CARE_PAYER)[0])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    centres: the 2 parameters that drive its cost per qaly (health-care payer
+    perspective) are, from the first: costs.gp_fee, health.los_days.
+    """
+    sentences = []
+    for scenario, part in ranking.sort_values("rank").groupby("scenario", sort=False):
+        names = list(part.parameter)
+        sentences.append(f"{scenario}: the {len(names)} parameters that drive its "
+                         f"{measure.replace('_', ' ')} ({perspective.name} perspective) are, "
+                         f"from the first: {', '.join(names)}.")
+    return sentences
+
+
+def plot_tornado(table: pd.DataFrame, measure: str, out: Path,
+                 perspective: Perspective = HEALTH_CARE_PAYER) -> list[Path]:
+    """One tornado plot of ``measure`` per intervention (PNG files in ``out``), costs from
+    ``perspective``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -205,7 +235,8 @@ def plot_tornado(table: pd.DataFrame, measure: str, out: Path) -> list[Path]:
             axes.barh(row, item.high - base, left=base, color="#ee6677")
         axes.set_yticks(range(len(part)), part.parameter, fontsize=8)
         axes.axvline(base, color="black", lw=0.6)
-        axes.set(xlabel=f"{measure.replace('_', ' ')} (low end blue, high end red)",
+        axes.set(xlabel=f"{measure.replace('_', ' ')}, {perspective.name} perspective "
+                 "(low end blue, high end red)",
                  title=f"{scenario}: one-way sensitivity (central 95% of each parameter)")
         figure.tight_layout()
         path = out / f"tornado-{scenario}-{measure}.png"

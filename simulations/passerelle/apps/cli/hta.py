@@ -17,12 +17,17 @@ Scenarios = Annotated[list[str] | None, typer.Argument(
     help="scenarios, the first the reference (default: baseline facilitators centres "
     "facilitators+centres)")]
 DEFAULT_SCENARIOS = ["baseline", "facilitators", "centres", "facilitators+centres"]
-Start = Annotated[str | None, typer.Option("--start", help="first reported month, YYYY-MM")]
+Start = Annotated[str, typer.Option("--start", help="first reported month, YYYY-MM")]
+# The default horizon of an evaluation (first reported month, months): the five years
+# 2021-2025, from the year the facilitators start (chw_first_in_post, 2021-06) to the end
+# of the built-in scenarios; the centres, open since 2017-10, are then evaluated over five
+# years of running, their earlier years in the burn-in. The 2016-2020 months would add 70%
+# to each run and nothing to the facilitators' differences.
+HORIZON_START, HORIZON_MONTHS = "2021-01", 60
 
 
 def _settings(population, months, start) -> list[str]:
-    found = overrides(population, months, None, None)
-    return found + ([f'run.start="{start}"'] if start else [])
+    return [*overrides(population, months, None, None), f'run.start="{start}"']
 
 
 def _checked(scenarios: list[str] | None, settings: list[str]) -> list[str]:
@@ -44,8 +49,8 @@ def psa(
     scenarios: Scenarios = None,
     draws: Annotated[int, typer.Option("--draws", min=2, help="parameter draws")] = 1000,
     population: Population = "5000",
-    months: Months = None,
-    start: Start = None,
+    months: Months = HORIZON_MONTHS,
+    start: Start = HORIZON_START,
     seed: Annotated[int, typer.Option("--seed", min=0, help="seed of the draws")] = 1,
     mc_seeds: Annotated[int, typer.Option(
         "--mc-seeds", min=0, help="seeds at the reference parameters, to measure the Monte "
@@ -60,7 +65,8 @@ def psa(
     """Probabilistic sensitivity analysis: every uncertain parameter drawn from its
     distribution, every scenario on each draw (common random numbers within a draw), on
     Dask; writes the CE plane, acceptability curves, frontier, EVPI and EVPPI (tables and
-    plots) to OUT. Resumable: runs already in OUT are kept."""
+    plots) from each perspective to OUT/health_care_payer and OUT/societal. Resumable: runs
+    already in OUT are kept."""
     import time
 
     from passerelle.apps.psa import (
@@ -72,7 +78,8 @@ def psa(
         uncertain,
     )
     from passerelle.apps.psa import draws as draw_table
-    from passerelle.apps.psa_analysis import HEADLINE_WTP, plot, report
+    from passerelle.apps.psa_analysis import plot, report
+    from passerelle.engine.payers import PERSPECTIVES
 
     settings = _settings(population, months, start)
     chosen = _checked(scenarios, settings)
@@ -91,27 +98,41 @@ def psa(
             fail(f"interrupted: the runs done are kept in {out}; run the same command again "
                  "to compute the others", code=130)
     seconds = time.perf_counter() - began
-    frames = report(plan.draws, outcomes(out / DRAWS_FOLDER), chosen,
-                    outcomes(out / MONTE_CARLO_FOLDER) if mc_seeds else None)
-    for name, frame in frames.items():
-        frame.to_csv(out / f"{name}.csv", index=name == "acceptability")
-    plot(frames, out)
+    found = outcomes(out / DRAWS_FOLDER)
+    monte_carlo = outcomes(out / MONTE_CARLO_FOLDER) if mc_seeds else None
+    for perspective in PERSPECTIVES.values():
+        frames = report(plan.draws, found, chosen, monte_carlo, perspective=perspective)
+        folder = out / perspective.key
+        folder.mkdir(exist_ok=True)
+        for name, frame in frames.items():
+            frame.to_csv(folder / f"{name}.csv", index=name == "acceptability")
+        plot(frames, folder)
+        _print_psa(frames, perspective)
+    console.print(f"{len(plan.draws)} draws × {len(chosen)} scenarios in {seconds:.0f} s; "
+                  f"tables and plots in {out}/<perspective>", highlight=False)
+
+
+def _print_psa(frames, perspective) -> None:
+    from passerelle.apps.psa_analysis import HEADLINE_WTP
+
+    seen = f"{perspective.name} perspective ({perspective.scope})"
     at = frames["acceptability"].loc[HEADLINE_WTP]
     console.print(text_table(frames["strategies"][["name", "cost", "effect", "status",
                                                    "icer"]].map(_number),
-                             "Strategies: mean discounted cost (EUR) and QALYs, frontier"))
+                             f"Strategies: mean discounted cost (EUR) and QALYs, frontier; "
+                             f"{seen}"))
     console.print(text_table(at.rename_axis("scenario").rename("probability").reset_index()
                              .map(_number),
-                             f"Probability cost-effective at EUR {HEADLINE_WTP:,.0f}/QALY"))
+                             f"Probability cost-effective at EUR {HEADLINE_WTP:,.0f}/QALY, "
+                             f"{perspective.name} perspective"))
     evpi = frames["evpi"].set_index("wtp").loc[HEADLINE_WTP, "evpi"]
-    console.print(f"EVPI at EUR {HEADLINE_WTP:,.0f}/QALY: EUR {_number(max(evpi, 0.0))} "
-                  "(population, "
-                  "reported period)", highlight=False)
+    console.print(f"EVPI at EUR {HEADLINE_WTP:,.0f}/QALY, {perspective.name} perspective: "
+                  f"EUR {_number(max(evpi, 0.0))} (population, reported period)",
+                  highlight=False)
     if "error" in frames:
-        console.print(text_table(frames["error"].map(_number), "Monte Carlo error of one "
-                                 "draw against the spread over draws"))
-    console.print(f"{len(plan.draws)} draws × {len(chosen)} scenarios in {seconds:.0f} s; "
-                  f"tables and plots in {out}", highlight=False)
+        console.print(text_table(frames["error"].drop(columns="perspective").map(_number),
+                                 "Monte Carlo error of one draw against the spread over "
+                                 f"draws, {perspective.name} perspective"))
 
 
 def sensitivity(
@@ -129,10 +150,13 @@ def sensitivity(
         "--sobol-n", min=0, help="Saltelli base sample of the Sobol indices, a power of 2 "
         "(0: none)")] = 0,
     population: Population = "5000",
-    months: Months = None,
-    start: Start = None,
+    months: Months = HORIZON_MONTHS,
+    start: Start = HORIZON_START,
     seed: Annotated[int, typer.Option("--seed", min=0, help="the common seed of every "
                                       "point")] = 1,
+    perspective: Annotated[str, typer.Option(
+        "--perspective", help="whose costs: health_care_payer or societal")
+    ] = "health_care_payer",
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path(
         "results/sensitivity"),
     scheduler: Annotated[str | None, typer.Option(
@@ -148,20 +172,25 @@ def sensitivity(
     from passerelle.apps.sensitivity import (
         MEASURES,
         ModelOutputs,
+        drivers,
         plot_tornado,
         screen,
         sobol_of_model,
     )
     from passerelle.apps.sensitivity import tornado as one_way
+    from passerelle.engine.payers import PERSPECTIVES
 
     if measure not in MEASURES:
         fail(f"--measure {measure!r} is not one of {', '.join(MEASURES)}")
+    if perspective not in PERSPECTIVES:
+        fail(f"--perspective {perspective!r} is not one of {', '.join(PERSPECTIVES)}")
     if sobol_n and sobol_n & (sobol_n - 1):
         fail(f"--sobol-n {sobol_n} is not a power of 2 (Saltelli's design needs one)")
     settings = _settings(population, months, start)
     chosen = _checked(scenarios or DEFAULT_SCENARIOS[:3], settings)
     checked_output(out, replace=False)
-    model = ModelOutputs(chosen, uncertain(chosen), settings, out, seed, scheduler, workers)
+    model = ModelOutputs(chosen, uncertain(chosen), settings, out, seed, scheduler, workers,
+                         PERSPECTIVES[perspective])
     with sweep_failures():
         with progress_bar("Morris screening") as bar:
             bar.add_task("Morris screening", total=None)
@@ -178,14 +207,20 @@ def sensitivity(
         leaders = sorted({row["parameter"] for row in rows})
         tornado = one_way(model, leaders)
         tornado.to_csv(out / "tornado.csv", index=False)
-        plot_tornado(tornado, measure, out)
+        plot_tornado(tornado, measure, out, model.perspective)
         sobol = sobol_of_model(model, leaders, sobol_n, seed) if sobol_n else {}
     for (scenario, name), table in sobol.items():
         table.rename_axis("parameter").reset_index().to_csv(
             out / f"sobol-{scenario}-{name}.csv", index=False)
     import pandas as pd
 
-    console.print(text_table(pd.DataFrame(rows).map(_number), f"The {top} parameters that "
-                             f"drive each intervention's {measure} (Morris mu*)"))
+    ranking = pd.DataFrame(rows)
+    ranking.assign(perspective=model.perspective.name).to_csv(out / "drivers.csv",
+                                                              index=False)
+    console.print(text_table(ranking.map(_number), f"The {top} parameters that drive each "
+                             f"intervention's {measure}, {model.perspective.name} "
+                             "perspective (Morris mu*)"))
+    for sentence in drivers(ranking, measure, model.perspective):
+        console.print(sentence, highlight=False)
     console.print(f"Morris, tornado{' and Sobol' if sobol else ''} tables and plots in {out}",
                   highlight=False)
