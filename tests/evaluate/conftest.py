@@ -18,3 +18,9 @@ def mpdta() -> pd.DataFrame:
 def prop99() -> pd.DataFrame:
     """Packs per capita, one row per year (column `Year`) and one column per state."""
     return pd.read_csv(EXTERNAL / "prop99_wide.csv")
+
+
+@pytest.fixture(scope="session")
+def dampack_cdiff() -> pd.DataFrame:
+    """dampack's ``calculate_icers()`` on its C. difficile example: inputs and outputs."""
+    return pd.read_csv(EXTERNAL / "dampack_cdiff_icers.csv")
