@@ -148,9 +148,9 @@ def plot_distributional(comparison, ax) -> None:
 
 def distributional_table(comparison, scenario: str) -> pd.DataFrame:
     """The distributional analysis of ``scenario`` as text: per quintile the QALYs gained
-    and net health benefit per 100,000 people and the incremental cost per person, then the
-    population's mean and equally-distributed net health benefit and the concentration
-    index of QALYs gained, each with its 95% interval over seeds."""
+    and net health benefit (NHB) per 100,000 people and the incremental cost per person,
+    then the population's mean and equally-distributed (EDE) NHB and the concentration
+    index of QALYs gained (-1 to 1), each with its 95% interval over seeds."""
     table = comparison.table()
     part = table[(table.section == SECTION) & (table.scenario == scenario)]
     if part.empty:
@@ -170,12 +170,12 @@ def distributional_table(comparison, scenario: str) -> pd.DataFrame:
         rows.append(line)
     for found in part[part.group == "all"].itertuples():
         if found.quantity.startswith("concentration"):
-            rows.append({"quintile": "all: concentration index (-1 to 1)",
+            rows.append({"quintile": "conc. index",
                          shown[PER_PERSON["qalys"][0]][0]: interval(
                              found.difference, found.low, found.high)})
         else:
             column, factor = shown[PER_PERSON["net_health_benefit"][0]]
-            rows.append({"quintile": f"all: {SHORT[found.quantity]}",
+            rows.append({"quintile": SHORT[found.quantity],
                          column: interval(factor * found.difference, factor * found.low,
                                           factor * found.high)})
     return pd.DataFrame(rows).fillna("")
