@@ -5,6 +5,7 @@ runs bit-identical serially and on Dask."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from typer.testing import CliRunner
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 from passerelle.apps.cli import app
 from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, draws, outcomes, run_psa, totals, uncertain
 from passerelle.apps.psa_analysis import evppi, report
-from passerelle.apps.sensitivity import sobol_indices
+from passerelle.apps.sensitivity import drivers, ranked, sobol_indices
 from passerelle.apps.sweep import run_id
 from passerelle.config.scenario import load
 from passerelle.engine.distributions import Beta, Gamma, LogNormal, Uniform
@@ -126,3 +127,19 @@ def test_psa_and_sensitivity_refuse_bad_input_in_one_line(tmp_path):
     assert result.exit_code == 2
     assert "cost_per_qaly" in result.output
     assert "Traceback" not in result.output
+
+
+def test_sensitivity_names_the_drivers_of_each_intervention_even_where_a_ratio_is_undefined():
+    """An intervention whose cost per QALY is undefined at some design points (Morris then
+    has no index for it) is ranked by its net benefit, and its sentence says so."""
+    names = [f"module.p{k}" for k in range(7)]
+    table = pd.DataFrame({"mu_star": np.arange(7.0)[::-1]}, index=names)
+    indices = {("centres", "cost_per_qaly"): table, ("centres", "net_benefit"): table,
+               ("facilitators", "net_benefit"): table.iloc[::-1]}
+    ranking = ranked(indices, ["facilitators", "centres"], "cost_per_qaly", 5)
+    assert ranking.groupby("scenario").size().to_dict() == {"centres": 5, "facilitators": 5}
+    assert set(ranking[ranking.scenario == "facilitators"].measure) == {"net_benefit"}
+    first, second = drivers(ranking, "cost_per_qaly", HEALTH_CARE_PAYER)
+    assert first.startswith("facilitators: its cost per qaly is undefined")
+    assert first.endswith("module.p6, module.p5, module.p4, module.p3, module.p2.")
+    assert second.startswith("centres: the 5 parameters that drive its cost per qaly")

@@ -39,6 +39,7 @@ from passerelle.engine.payers import HEALTH_CARE_PAYER, Perspective
 CENTRAL = (0.025, 0.975)  # the part of each distribution a design spans (quantiles)
 LEVELS = 4  # Morris grid levels
 MEASURES = ("incremental_cost", "qalys_gained", "cost_per_qaly", "net_benefit")
+FALLBACK = "net_benefit"  # ranked where a measure is undefined at some design points
 
 
 def _problem(names: Sequence[str]) -> dict:
@@ -193,14 +194,35 @@ def sobol_of_model(model: ModelOutputs, keys: Sequence[str], n: int, seed: int =
     return indices
 
 
+def ranked(indices: dict[tuple[str, str], pd.DataFrame], scenarios: Sequence[str],
+           measure: str, top: int) -> pd.DataFrame:
+    """The ``top`` parameters of each intervention by Morris mu* of ``measure``: one row
+    each (``scenario``, ``measure``, ``rank``, ``parameter``, ``mu_star``). Where
+    ``measure`` is undefined at some design points (a cost per QALY where no QALY is
+    gained), the ranking is of the net benefit at ``HEADLINE_WTP``, the same decision in
+    a measure always defined, and ``measure`` says so."""
+    rows = []
+    for scenario in scenarios:
+        used = measure if (scenario, measure) in indices else FALLBACK
+        if (scenario, used) not in indices:
+            continue
+        table = indices[(scenario, used)]
+        rows += [{"scenario": scenario, "measure": used, "rank": rank + 1,
+                  "parameter": key, "mu_star": value}
+                 for rank, (key, value) in enumerate(table.mu_star.head(top).items())]
+    return pd.DataFrame(rows, columns=["scenario", "measure", "rank", "parameter",
+                                       "mu_star"])
+
+
 def drivers(ranking: pd.DataFrame, measure: str, perspective: Perspective) -> list[str]:
     """One sentence per intervention naming, in order, the parameters that drive its
-    ``measure`` (``ranking``: ``scenario``, ``rank``, ``parameter``, as ``passerelle
-    sensitivity`` ranks them by Morris mu*).
+    ``measure`` (``ranking`` as ``ranked`` gives it), and saying so when it had to rank
+    another measure.
 
     Examples
     --------
     >>> ranking = pd.DataFrame({"scenario": ["centres"] * 2, "rank": [1, 2],
+    ...                         "measure": ["cost_per_qaly"] * 2,
     ...                         "parameter": ["costs.gp_fee", "health.los_days"]})
     >>> print(drivers(ranking, "cost_per_qaly", HEALTH_CARE_PAYER)[0])
     ... # doctest: +NORMALIZE_WHITESPACE
@@ -209,9 +231,12 @@ def drivers(ranking: pd.DataFrame, measure: str, perspective: Perspective) -> li
     """
     sentences = []
     for scenario, part in ranking.sort_values("rank").groupby("scenario", sort=False):
-        names = list(part.parameter)
-        sentences.append(f"{scenario}: the {len(names)} parameters that drive its "
-                         f"{measure.replace('_', ' ')} ({perspective.name} perspective) are, "
+        names, used = list(part.parameter), part.measure.iloc[0]
+        note = "" if used == measure else (
+            f"its {measure.replace('_', ' ')} is undefined at some design points (no QALY "
+            "gained there), so ")
+        sentences.append(f"{scenario}: {note}the {len(names)} parameters that drive its "
+                         f"{used.replace('_', ' ')} ({perspective.name} perspective) are, "
                          f"from the first: {', '.join(names)}.")
     return sentences
 

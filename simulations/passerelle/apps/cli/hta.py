@@ -174,6 +174,7 @@ def sensitivity(
         ModelOutputs,
         drivers,
         plot_tornado,
+        ranked,
         screen,
         sobol_of_model,
     )
@@ -195,16 +196,12 @@ def sensitivity(
         with progress_bar("Morris screening") as bar:
             bar.add_task("Morris screening", total=None)
             indices = screen(model, trajectories, seed)
-        rows = []
         for (scenario, name), table in indices.items():
             table.rename_axis("parameter").reset_index().assign(
                 scenario=scenario, measure=name).to_csv(
                     out / f"morris-{scenario}-{name}.csv", index=False)
-            if name == measure:
-                rows += [{"scenario": scenario, "rank": rank + 1, "parameter": key,
-                          "mu_star": value}
-                         for rank, (key, value) in enumerate(table.mu_star.head(top).items())]
-        leaders = sorted({row["parameter"] for row in rows})
+        ranking = ranked(indices, chosen[1:], measure, top)
+        leaders = sorted(set(ranking.parameter))
         tornado = one_way(model, leaders)
         tornado.to_csv(out / "tornado.csv", index=False)
         plot_tornado(tornado, measure, out, model.perspective)
@@ -212,9 +209,6 @@ def sensitivity(
     for (scenario, name), table in sobol.items():
         table.rename_axis("parameter").reset_index().to_csv(
             out / f"sobol-{scenario}-{name}.csv", index=False)
-    import pandas as pd
-
-    ranking = pd.DataFrame(rows)
     ranking.assign(perspective=model.perspective.name).to_csv(out / "drivers.csv",
                                                               index=False)
     console.print(text_table(ranking.map(_number), f"The {top} parameters that drive each "
