@@ -145,8 +145,8 @@ def plot(language: str, run: dict) -> str:
         (KIND_COLOURS[kind], words["kinds"][kind]) for kind in GAP_KINDS
         if any(not c["passed"] and c["gap_kind"] == kind for c in checks)]
     ax.legend([Line2D([], [], marker="D", linestyle="", color=c) for c, _ in legend],
-              [label for _, label in legend], loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              frameon=False, fontsize=8)
+              [label for _, label in legend], loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              ncol=len(legend), frameon=False, fontsize=8)
     return svg(fig)
 
 
