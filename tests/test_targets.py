@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 
 from passerelle.apps.site import validation
-from passerelle.config.scenario import load
 from passerelle.config.target_model import as_of, compared_months
 from passerelle.config.targets import (
     CALIBRATION,
@@ -27,10 +26,15 @@ from passerelle.config.targets import (
     targets,
 )
 from passerelle.engine import sources
-from passerelle.engine.sim import Sim
 
 PASSERELLE = Path(sys.executable).parent / "passerelle"
 TINY = ("population.size=4000", "run.months=36", "run.burn_in=12")
+
+
+@pytest.fixture(scope="module")
+def tiny_runs():
+    """The baseline on Brussels and on Belgium, tiny (the command line's ``--set TINY``)."""
+    return baseline_runs("baseline", TINY)
 
 
 def test_targets_come_in_two_sets_of_sourced_rows():
@@ -67,11 +71,11 @@ def test_a_reason_needs_a_known_kind():
     assert target(gap="why", gap_kind="source").gap_kind == "source"
 
 
-def test_a_target_is_read_at_its_source_year():
+def test_a_target_is_read_at_its_source_year(tiny_runs):
     """Cut at a year, a run's stocks are those of its December and its yearly flows those
     of its 12 months; a year before the run reads the first simulated year, one after it
     the last 12 months; ``check`` reads every target so."""
-    runs = baseline_runs("baseline", TINY)
+    runs = tiny_runs
     results = runs["belgium"]
     deaths, people = results.select("deaths"), results.select("population")
     cut = as_of(results, 2017)
@@ -98,11 +102,11 @@ def test_survey_band_is_the_widened_95_percent_interval():
     assert (low, high) == pytest.approx((0.1 - half, 0.1 + half))
 
 
-def test_yearly_recourse_counts_people_over_twelve_months():
+def test_yearly_recourse_counts_people_over_twelve_months(tiny_runs):
     """AMU recourse over a year (KCE 257's definition) holds everyone with AMU in force at
     the end and more; people seen by a GP in 12 months hold those seen this month, and
     every stock is within the people present."""
-    results = Sim(load("baseline", TINY)).run()
+    results = tiny_runs["brussels"]
     point = results.select("population", coverage="undocumented_amu")
     yearly = results.select("amu_12m", coverage=UNDOCUMENTED)
     assert np.all(yearly >= point) and yearly[-1] > point[-1]
@@ -142,6 +146,19 @@ def test_targets_command_reports_out_of_sample_with_a_plot(tmp_path):
         assert row["compared"] in page
         if not row["passed"]:
             assert f"| {row['target']} | {kinds[row['gap_kind']]} |" in page, row["target"]
+
+
+def test_targets_command_prints_each_miss_with_its_kind(tiny_runs):
+    """The table's text output: every validation miss of the same tiny runs, computed here
+    in process, is printed with the kind and the text of its reason."""
+    command = [str(PASSERELLE), "targets", "--role", "validation",
+               *(f"--set={s}" for s in TINY)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    missed = [c.target for c in check(tiny_runs, VALIDATION) if not c.passed]
+    assert missed
+    for t in missed:
+        assert f"{t.name} ({GAP_KINDS[t.gap_kind]}): {t.gap}" in done.stdout, t.name
 
 
 @pytest.mark.slow
