@@ -167,6 +167,65 @@ def test_no_file_of_the_package_is_over_the_limit() -> None:
     assert long == {}
 
 
+# The model's shared names, each defined in one module that every other imports it from.
+SHARED = {"passerelle.engine.steps": ("STEPS",),
+          "passerelle.engine.timeline": ("NEVER", "END_OF_TIME"),
+          "passerelle.engine.sources": ("BRUSSELS", "FLANDERS", "WALLONIA"),
+          "passerelle.engine.groups": ("QUINTILES", "AGE_BANDS"),
+          "passerelle.modules": ("BUILTIN",)}
+HOME = {name: home for home, names in SHARED.items() for name in names}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+
+
+def _literal(node: ast.AST) -> str | tuple | None:
+    try:
+        value = ast.literal_eval(node)
+        hash(value)
+    except (ValueError, TypeError):
+        return None
+    return value if isinstance(value, str | tuple) and len(value) > 1 else None
+
+
+def _misplaced(module: str, node: ast.AST, literals: dict, docstrings: set[int]) -> list[str]:
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        named = {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        return [f"{module}:{node.lineno} defines {name}, whose home is {HOME[name]}"
+                for name in sorted(named & HOME.keys()) if module != HOME[name]]
+    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("passerelle"):
+        return [f"{module}:{node.lineno} imports {alias.name} from {node.module}, not from "
+                f"{HOME[alias.name]}" for alias in node.names
+                if alias.name in HOME and node.module != HOME[alias.name]]
+    if isinstance(node, ast.Constant | ast.Tuple) and id(node) not in docstrings:
+        name = literals.get(_literal(node))
+        if name is not None and module != HOME[name]:
+            return [f"{module}:{node.lineno} writes the value of {HOME[name]}.{name}"]
+    return []
+
+
+def test_each_shared_constant_has_one_home() -> None:
+    """Defined once, imported from its home (not through a module that imports it), and
+    its value written nowhere else: a region name or the cascade's steps in one place."""
+    literals = {_hashable(getattr(importlib.import_module(home), name)): name
+                for name, home in HOME.items()}
+    wrong = []
+    for module, tree in TREES.items():
+        docstrings = _docstrings(tree)
+        top = {id(node) for node in tree.body}
+        wrong += [problem for node in ast.walk(tree)
+                  if id(node) in top or not isinstance(node, ast.Assign | ast.AnnAssign)
+                  for problem in _misplaced(module, node, literals, docstrings)]
+    assert wrong == []
+
+
+def _hashable(value: object) -> object:
+    return value if isinstance(value, str | tuple) else id(value)
+
+
 SINGLE_BACKTICKS = re.compile(r"(?<![`\w:])`[^`\n]+`(?![`\w])")
 
 

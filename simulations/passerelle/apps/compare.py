@@ -49,8 +49,9 @@ from passerelle.config.scenario import Scenario, load, registry
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
 from passerelle.engine.steps import STEPS
+from passerelle.engine.timeline import NEVER
 from passerelle.modules.costs import PAYERS
-from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
+from passerelle.modules.ledger import OUTCOMES, Ledger
 
 # progress(label of the current run, months done, months in all runs)
 Progress = Callable[[str, int, int], None]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.units import Month, Unit, Until, Workers
 from passerelle.modules.places import MAX_SITES, Place, Spec
 
@@ -26,7 +27,7 @@ class Deployment(Spec):
 ROLL_OUT = (
     (("Liège",), 7), (("Dison", "Verviers"), 3), (("Charleroi",), 7),
     (("Gent",), 6), (("Antwerpen",), 8), (("Genk",), 3), (("Oostende",), 2), (("Tienen",), 2),
-    (("Brussels-Capital Region",), 12),
+    ((BRUSSELS,), 12),
 )
 
 

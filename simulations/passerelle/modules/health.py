@@ -37,7 +37,7 @@ from passerelle.engine.people import Column
 from passerelle.engine.units import Days, DiscountRate, RelativeRisk, Utility, vector
 
 _HR = sources.figure("uninsured_mortality_hr", "USA")
-_LOS = sources.value("hospital_los_days", "Brussels-Capital Region")
+_LOS = sources.value("hospital_los_days", sources.BRUSSELS)
 _HR_LOW, _HR_HIGH = 1.06, 1.84  # the 95% interval in the note of uninsured_mortality_hr
 
 
@@ -71,7 +71,7 @@ class HealthParams(Params):
         uncertainty=LogNormal(_HR.value, _HR_LOW, _HR_HIGH),
     )
     los_days: Days = sourced(
-        "hospital_los_days", "Brussels-Capital Region",
+        "hospital_los_days", sources.BRUSSELS,
         description="length of a hospital stay at severity 0, days",
         uncertainty=Gamma(_LOS, 0.2 * _LOS),
     )

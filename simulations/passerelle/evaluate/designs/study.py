@@ -29,9 +29,10 @@ from passerelle.engine.module import Module
 from passerelle.engine.people import Column
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
+from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.steps import STEPS
-from passerelle.engine.timeline import month_label, parse_month
-from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
+from passerelle.engine.timeline import NEVER, month_label, parse_month
+from passerelle.modules.ledger import OUTCOMES, Ledger
 
 START = "2020-01"
 BURN_IN = 12
@@ -213,7 +214,7 @@ def long_panel(wide: pd.DataFrame, name: str, unit: str) -> pd.Series:
 def area_communes(area: list[str], results: Results) -> list[str]:
     """Communes of an area (a region name stands for all its communes in the run)."""
     names = communes(results)
-    if area == ["Brussels-Capital Region"]:
+    if area == [BRUSSELS]:
         return names[:BRUSSELS_COMMUNES]
     return [name for name in area if name in names]
 
