@@ -242,7 +242,8 @@ def test_docstrings_write_code_in_double_backticks() -> None:
 # classes a module or a notebook uses, and the interventions; a class's public methods
 # with it. A method that overrides one of a base class of the package (``Module.step``)
 # is documented there.
-PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.datasets",
+PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
+                     "passerelle.evaluate.designs.replicate", "passerelle.datasets",
                      "passerelle.modules")
 ENGINE_CLASSES = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
