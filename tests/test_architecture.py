@@ -238,19 +238,22 @@ def test_docstrings_write_code_in_double_backticks() -> None:
     assert single == []
 
 
-# The public API a researcher calls: every name these namespaces export, the engine's
-# classes a module or a notebook uses, and the interventions; a class's public methods
-# with it. A method that overrides one of a base class of the package (``Module.step``)
-# is documented there.
+# The public API a researcher calls: every name these namespaces export, the names of
+# other modules that a module, a notebook or the guides (README, CONTRIBUTING, docs) use,
+# and the interventions; a class's public methods with it. A method that overrides one of
+# a base class of the package (``Module.step``) is documented there.
 PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
                      "passerelle.evaluate.designs.replicate", "passerelle.datasets",
-                     "passerelle.modules")
-ENGINE_CLASSES = {"passerelle.engine.sim": ("Sim",),
+                     "passerelle.modules", "passerelle.config.scenario")
+CALLED_BY_NAME = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),
                   "passerelle.engine.results": ("Results",),
                   "passerelle.engine.values": ("Values",),
-                  "passerelle.engine.plan": ("ScenarioError",)}
+                  "passerelle.engine.plan": ("ScenarioError",),
+                  "passerelle.engine.parameters": ("Params", "sourced", "calibrated",
+                                                   "assumption", "design", "provenance"),
+                  "passerelle.apps.budget": ("budget",)}
 
 
 def _public_callables() -> dict[str, object]:
@@ -261,7 +264,7 @@ def _public_callables() -> dict[str, object]:
             value = getattr(module, name)
             if callable(value):
                 found[f"{namespace}.{name}"] = value
-    for home, names in ENGINE_CLASSES.items():
+    for home, names in CALLED_BY_NAME.items():
         module = importlib.import_module(home)
         found.update({f"{home}.{name}": getattr(module, name) for name in names})
     for cls in importlib.import_module("passerelle.modules").INTERVENTIONS:
