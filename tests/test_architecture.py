@@ -244,7 +244,8 @@ def test_docstrings_write_code_in_double_backticks() -> None:
 # a base class of the package (``Module.step``) is documented there.
 PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
                      "passerelle.evaluate.designs.replicate", "passerelle.datasets",
-                     "passerelle.modules", "passerelle.config.scenario")
+                     "passerelle.modules", "passerelle.modules.facilitators",
+                     "passerelle.modules.policies", "passerelle.config.scenario")
 CALLED_BY_NAME = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),

@@ -11,6 +11,8 @@ sensitivity analyses (``passerelle.apps.psa``) draw it from there.
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +44,11 @@ class Params(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__doc__ = documented(cls)
 
 
 def sourced(
@@ -239,3 +246,41 @@ def provenance(params: type[BaseModel]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def documented(model: type[BaseModel]) -> str:
+    """``model``'s docstring with a numpydoc Parameters section made from its fields.
+
+    Each field's name, unit, description and source are written once, on the field; the
+    section is built from them (``provenance``), before the docstring's Examples.
+
+    Parameters
+    ----------
+    model : type of pydantic.BaseModel
+        A ``Params`` (or nested spec) class.
+
+    Returns
+    -------
+    str
+        The cleaned docstring with the section.
+
+    Examples
+    --------
+    >>> from passerelle.modules.escalation import EscalationParams
+    >>> print(documented(EscalationParams).split("urgent_per_month : ")[1].splitlines()[0])
+    probability a month, bounds [0, 1]
+    """
+    doc = inspect.cleandoc(model.__doc__ or "")
+    if "\nParameters\n----------\n" in f"\n{doc}":
+        return doc
+    lines = ["Parameters", "----------"]
+    for row in provenance(model):
+        bounds = "" if row["bounds"] == "any" else f", bounds {row['bounds']}"
+        lines.append(f"{row['name']} : {row['unit']}{bounds}")
+        text = row["description"] + (f". Source: {row['source']}." if row["source"] else "")
+        lines += textwrap.wrap(text, 84, initial_indent="    ", subsequent_indent="    ",
+                               break_on_hyphens=False, break_long_words=False)
+    section = "\n".join(lines)
+    head, examples, tail = doc.partition("\nExamples\n--------\n")
+    return f"{head.rstrip()}\n\n{section}\n" + (f"\n{examples.strip()}\n{tail}" if examples else "")
+

@@ -14,7 +14,19 @@ from passerelle.modules.places import MAX_SITES, Place, Spec
 
 
 class Deployment(Spec):
-    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
+    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive).
+
+    Examples
+    --------
+    >>> from passerelle.modules.deployments import Deployment
+    >>> Deployment(area=("Gent",), workers=2, start="2024-01").end is None
+    True
+    >>> try:
+    ...     Deployment(area=("Gent",), workers=2, start="2024-01", end="2023-12")
+    ... except ValueError as error:
+    ...     print(error.errors()[0]["msg"])
+    Value error, ends (2023-12) before it starts (start 2024-01)
+    """
 
     area: tuple[Place, ...] = Field(min_length=1, description="communes or regions covered")
     workers: Workers = Field(description="facilitators (full-time equivalents)")
