@@ -226,6 +226,28 @@ def _hashable(value: object) -> object:
     return value if isinstance(value, str | tuple) else id(value)
 
 
+def test_a_module_s_parameters_are_set_only_by_the_module() -> None:
+    """No code assigns another module's ``pars``: an intervention changes a value through a
+    declared modifier (``passerelle.engine.values``), so a cached derivative of a parameter
+    cannot silently keep the old value."""
+    assigned = [f"{module}:{node.lineno}" for module, tree in TREES.items()
+                for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AugAssign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Attribute) and target.attr == "pars"
+                and not (isinstance(target.value, ast.Name) and target.value.id == "self")]
+    assert assigned == []
+
+
+def test_month_columns_are_named_one_way() -> None:
+    """A column holding a month (``NEVER`` until its event) ends in ``_month``, and only
+    such a column does: ``need_since_month``, not ``ti_need`` or ``month_need_since``."""
+    never = importlib.import_module("passerelle.engine.timeline").NEVER
+    modules = importlib.import_module("passerelle.modules").BUILTIN
+    wrong = [f"{name}.{column.name}" for name, cls in modules.items() for column in cls.columns
+             if (column.default == never) != column.name.endswith("_month")]
+    assert wrong == []
+
+
 SINGLE_BACKTICKS = re.compile(r"(?<![`\w:])`[^`\n]+`(?![`\w])")
 
 
