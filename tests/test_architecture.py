@@ -238,6 +238,28 @@ def test_a_module_s_parameters_are_set_only_by_the_module() -> None:
     assert assigned == []
 
 
+def test_an_intervention_changes_other_modules_state_through_them() -> None:
+    """An intervention writes its own columns and the person's shared attributes (rights,
+    a regular GP); another module's state it changes by that module's method
+    (``needs.open``, ``coverage.file_amu``) or a modifier of a value it exposes."""
+    modules = importlib.import_module("passerelle.modules")
+    owner = {column.name: cls.name for cls in modules.BUILTIN.values()
+             for column in cls.columns}
+    wrong = []
+    for cls in modules.INTERVENTIONS:
+        for node in ast.walk(TREES[cls.__module__]):
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AugAssign) else [])
+            for target in targets:
+                written = target.value if isinstance(target, ast.Subscript) else target
+                if (isinstance(written, ast.Attribute) and isinstance(written.value, ast.Name)
+                        and written.value.id == "people"
+                        and owner.get(written.attr, cls.name) != cls.name):
+                    wrong.append(f"{cls.__module__}:{node.lineno} writes "
+                                 f"{owner[written.attr]}'s {written.attr}")
+    assert wrong == []
+
+
 def test_month_columns_are_named_one_way() -> None:
     """A column holding a month (``NEVER`` until its event) ends in ``_month``, and only
     such a column does: ``need_since_month``, not ``ti_need`` or ``month_need_since``."""
