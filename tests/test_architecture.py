@@ -270,6 +270,18 @@ def test_month_columns_are_named_one_way() -> None:
     assert wrong == []
 
 
+def test_an_intervention_s_shifts_of_the_cascade_are_named_one_way() -> None:
+    """Log-odds an intervention adds to a step are ``<step>_effect``
+    (``perceive_effect``, ``tiers_payant_pay_effect``), never a boost or an uplift."""
+    modules = importlib.import_module("passerelle.modules")
+    steps = importlib.import_module("passerelle.engine.steps").STEPS
+    provenance = importlib.import_module("passerelle.engine.parameters").provenance
+    wrong = [f"{cls.name}.{row['name']}" for cls in modules.INTERVENTIONS
+             for row in provenance(cls.Params) if row["unit"] == "log-odds"
+             and not any(row["name"].endswith(f"{step}_effect") for step in steps)]
+    assert wrong == []
+
+
 SINGLE_BACKTICKS = re.compile(r"(?<![`\w:])`[^`\n]+`(?![`\w])")
 
 
