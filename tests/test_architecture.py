@@ -172,7 +172,7 @@ SHARED = {"passerelle.engine.steps": ("STEPS",),
           "passerelle.engine.timeline": ("NEVER", "END_OF_TIME"),
           "passerelle.engine.sources": ("BRUSSELS", "FLANDERS", "WALLONIA"),
           "passerelle.engine.groups": ("QUINTILES", "AGE_BANDS"),
-          "passerelle.modules": ("BUILTIN",)}
+          "passerelle.modules": ("BUILTIN", "DEFAULT", "registry")}
 HOME = {name: home for home, names in SHARED.items() for name in names}
 
 
@@ -199,7 +199,8 @@ def _misplaced(module: str, node: ast.AST, literals: dict, docstrings: set[int])
     if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("passerelle"):
         return [f"{module}:{node.lineno} imports {alias.name} from {node.module}, not from "
                 f"{HOME[alias.name]}" for alias in node.names
-                if alias.name in HOME and node.module != HOME[alias.name]]
+                if alias.name in HOME and node.module != HOME[alias.name]
+                and f"{node.module}.{alias.name}" not in FILES]  # a module of that name
     if isinstance(node, ast.Constant | ast.Tuple) and id(node) not in docstrings:
         name = literals.get(_literal(node))
         if name is not None and module != HOME[name]:
