@@ -302,7 +302,8 @@ def test_docstrings_write_code_in_double_backticks() -> None:
 PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
                      "passerelle.evaluate.designs.replicate", "passerelle.datasets",
                      "passerelle.modules", "passerelle.modules.facilitators",
-                     "passerelle.modules.policies", "passerelle.config.scenario")
+                     "passerelle.modules.policies", "passerelle.config.scenario",
+                     "passerelle.course.coverage_tracker")
 CALLED_BY_NAME = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),
