@@ -5,14 +5,28 @@ derived from the first four, at position ``uid``. Two scenarios on the same seed
 same person the same draw for the same event, whatever else differs, and a run gives the
 same numbers serially or on Dask workers, on any number of threads: the kernels split
 people between numba's threads (``prange``), and each draw depends only on its uid.
+
+Numba's threads come from its ``workqueue`` layer unless ``NUMBA_THREADING_LAYER`` says
+otherwise. With OpenMP (numba's first choice), every split kernel waited for a thread woken
+from sleep: on a busy 2-core machine each of the dozen split kernels of a month then took
+about 12 ms whatever its size (30,000 draws: 0.3 ms on one thread), and the full model ran
+6 times slower on two threads than on one; ``workqueue`` costs a fraction of a millisecond
+there. It is not thread-safe, so ``threaded`` splits kernels only when called from the main
+thread (a Dask worker's task thread, or any other, draws on its own thread: the same
+numbers).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 
 import numba
 import numpy as np
+
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -105,8 +119,17 @@ def _chance_logit_at_threaded(key, uids, logits, out):
 
 
 def threaded(size: int, serial, split):
-    """The kernel for ``size`` items: ``split`` (between threads) for long arrays."""
-    return split if size >= THREADED_FROM else serial
+    """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
+    thread, ``serial`` otherwise (the two give the same numbers).
+
+    Examples
+    --------
+    >>> threaded(10, "serial", "split"), threaded(10**6, "serial", "split")
+    ('serial', 'split')
+    """
+    if size < THREADED_FROM or threading.current_thread() is not threading.main_thread():
+        return serial
+    return split
 
 
 def stream_key(seed: int, module: str, stream: str, month: int) -> np.uint64:
