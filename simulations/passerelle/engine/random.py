@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Sequence
 
 import numba
 import numpy as np
@@ -118,6 +119,29 @@ def _chance_logit_at_threaded(key, uids, logits, out):
         out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
 
 
+@numba.njit(inline="always")
+def _failed_at(keys, uids, logits, sure, out, i):
+    out[i] = keys.size
+    for step in range(keys.size):
+        if step > 0 and sure[i]:
+            break
+        if not _unit(keys[step], uids[i]) * (1.0 + np.exp(-np.float64(logits[step, i]))) < 1.0:
+            out[i] = step
+            break
+
+
+@numba.njit(cache=True, nogil=True)
+def _first_failed(keys, uids, logits, sure, out):
+    for i in range(uids.size):
+        _failed_at(keys, uids, logits, sure, out, i)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _first_failed_threaded(keys, uids, logits, sure, out):
+    for i in numba.prange(uids.size):
+        _failed_at(keys, uids, logits, sure, out, i)
+
+
 def threaded(size: int, serial, split):
     """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
     thread, ``serial`` otherwise (the two give the same numbers).
@@ -171,6 +195,55 @@ class Streams:
         out = np.empty(len(uids), dtype=np.bool_)
         threaded(out.size, _chance_logit_at, _chance_logit_at_threaded)(
             key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
+        return out
+
+    def first_failed(
+        self, module: str, streams: Sequence[str], month: int, logits: np.ndarray,
+        uids: np.ndarray, sure: np.ndarray,
+    ) -> np.ndarray:
+        """For a chain of steps passed one after the other, each with the draw
+        ``chance_logit`` would make on its stream: the first step each uid fails
+        (``len(streams)`` when it passes them all). Where ``sure`` is True every step after
+        the first passes. One pass over people, drawing only the steps reached.
+
+        Parameters
+        ----------
+        module : str
+            The module drawing.
+        streams : sequence of str
+            One stream per step, in order.
+        month : int
+            Calendar month (months since 2000-01).
+        logits : ndarray
+            Log-odds of passing, one row per step and one column per uid.
+        uids : ndarray
+            The people drawn for.
+        sure : ndarray of bool
+            One per uid: passes every step after the first.
+
+        Returns
+        -------
+        ndarray of int64
+            The step failed, one per uid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> streams, uids = Streams(7), np.arange(4)
+        >>> logits = np.array([[50.0] * 4, [-50.0] * 4], dtype=np.float32)
+        >>> streams.first_failed("m", ["a", "b"], 300, logits, uids,
+        ...                      np.array([False, True, False, True])).tolist()
+        [1, 2, 1, 2]
+        """
+        if logits.shape != (len(streams), len(uids)) or len(sure) != len(uids):
+            raise ValueError(f"log-odds of shape {logits.shape} and {len(sure)} flags for "
+                             f"{len(streams)} steps of {len(uids)} people in {module}")
+        keys = np.array([stream_key(self.seed, module, stream, month) for stream in streams],
+                        dtype=np.uint64)
+        out = np.empty(len(uids), dtype=np.int64)
+        threaded(out.size, _first_failed, _first_failed_threaded)(
+            keys, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits),
+            np.ascontiguousarray(sure, dtype=np.bool_), out)
         return out
 
     def chance(
