@@ -144,14 +144,17 @@ def _first_failed_threaded(keys, uids, logits, sure, out):
 
 def threaded(size: int, serial, split):
     """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
-    thread, ``serial`` otherwise (the two give the same numbers).
+    thread of a process with more than one numba thread, ``serial`` otherwise (the two give
+    the same numbers). A process limited to one thread (a Dask worker of ``local_cluster``)
+    never loads the split kernels, nor pays for starting them.
 
     Examples
     --------
     >>> threaded(10, "serial", "split"), threaded(10**6, "serial", "split")
     ('serial', 'split')
     """
-    if size < THREADED_FROM or threading.current_thread() is not threading.main_thread():
+    if (size < THREADED_FROM or numba.config.NUMBA_NUM_THREADS == 1
+            or threading.current_thread() is not threading.main_thread()):
         return serial
     return split
 
