@@ -142,6 +142,18 @@ def _first_failed_threaded(keys, uids, logits, sure, out):
         _failed_at(keys, uids, logits, sure, out, i)
 
 
+@numba.njit(cache=True, nogil=True)
+def _chance_among(key, among, p, index, out):
+    for i in range(out.size):
+        out[i] = among[i] and _unit(key, i) < p[index[i]]
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _chance_among_threaded(key, among, p, index, out):
+    for i in numba.prange(out.size):
+        out[i] = among[i] and _unit(key, i) < p[index[i]]
+
+
 def threaded(size: int, serial, split):
     """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
     thread of a process with more than one numba thread, ``serial`` otherwise (the two give
@@ -247,6 +259,49 @@ class Streams:
         threaded(out.size, _first_failed, _first_failed_threaded)(
             keys, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits),
             np.ascontiguousarray(sure, dtype=np.bool_), out)
+        return out
+
+    def chance_among(
+        self, module: str, stream: str, month: int, among: np.ndarray, p: np.ndarray,
+        index: np.ndarray,
+    ) -> np.ndarray:
+        """Bernoulli draws for the people where ``among`` is True, with probability
+        ``p[index]``: the draws ``chance`` makes for ``np.flatnonzero(among)`` with
+        ``p[index[among]]``, in one pass over everyone without gathering them.
+
+        Parameters
+        ----------
+        module, stream : str
+            Who draws, and for what.
+        month : int
+            Calendar month (months since 2000-01).
+        among : ndarray of bool
+            One per person: drawn for.
+        p : ndarray of float
+            Probabilities (0-1) by category.
+        index : ndarray of int
+            One per person: the category of ``p`` (an age band, say).
+
+        Returns
+        -------
+        ndarray of bool
+            One per person: drawn for and True.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> streams, among = Streams(7), np.array([True, False, True, True])
+        >>> p, band = np.array([0.0, 1.0]), np.array([1, 1, 0, 1])
+        >>> streams.chance_among("m", "s", 300, among, p, band).tolist()
+        [True, False, False, True]
+        """
+        if len(among) != len(index):
+            raise ValueError(f"{len(among)} flags for {len(index)} categories in "
+                             f"{module}.{stream}")
+        out = np.empty(len(among), dtype=np.bool_)
+        threaded(out.size, _chance_among, _chance_among_threaded)(
+            stream_key(self.seed, module, stream, month), np.ascontiguousarray(among),
+            np.ascontiguousarray(p, dtype=np.float64), np.ascontiguousarray(index), out)
         return out
 
     def chance(
