@@ -147,7 +147,9 @@ class Health(Module):
         np.add.at(people.n_avoidable_stays, avoidable, 1)
         present = np.flatnonzero(people.alive)
         qalys = np.asarray(p.utility_by_age)[people.age_band[present]]
-        qalys -= p.utility_severity * people.severity[present]
+        loss = people.severity[present]
+        loss *= p.utility_severity
+        qalys -= loss
         np.maximum(qalys, 0.0, out=qalys)
         qalys /= 12.0
         np.add.at(people.qalys, present, qalys)
