@@ -21,7 +21,7 @@ is cared for (``cascade``). This module turns it into what an economic evaluatio
 Examples
 --------
 >>> from passerelle.modules.health import discount_factors
->>> [round(f, 4) for f in discount_factors(0.015, 25)[[0, 12, 24]]]
+>>> [round(float(f), 4) for f in discount_factors(0.015, 25)[[0, 12, 24]]]
 [1.0, 0.9852, 0.9707]
 """
 
