@@ -60,6 +60,18 @@ def survey_band(p: float, n: int) -> tuple[float, float]:
     """95% interval of a survey share ``p`` from ``n`` respondents, design effect 1.5,
     widened by a quarter (see the module docstring).
 
+    Parameters
+    ----------
+    p : float
+        The published share, 0-1.
+    n : int
+        Respondents behind it.
+
+    Returns
+    -------
+    tuple of float
+        The band's low and high bounds, shares 0-1.
+
     Examples
     --------
     >>> [round(x, 4) for x in survey_band(0.1, 1_000)]
@@ -102,6 +114,31 @@ class Target:
     not its structure. ``gap`` is the model's known reason to miss it and ``gap_kind``
     its kind (a key of ``GAP_KINDS``). ``year`` and ``month`` are the source's reference
     date (``as_of``); without a year the last 12 simulated months are compared.
+
+    Parameters
+    ----------
+    name : str
+        The row name in ``belgium_sources.csv``.
+    population : str
+        The run it is read on: ``brussels`` or ``belgium``.
+    value, low, high : float
+        The published figure and its band, in ``unit``.
+    unit : str
+        The unit (``share 0-1``, ``per 1,000 residents``, ``contacts per patient``...).
+    source : str
+        Publisher, year and table.
+    band : str
+        Why the band is that wide.
+    model : callable
+        Results to the model's quantity under the source's definition.
+    role : str
+        ``calibration`` or ``validation``.
+    definition, seeded, gap, gap_kind : str
+        See above.
+    year : int, optional
+        The source's reference year.
+    month : int
+        The reference month of ``year`` (12: the year's end).
 
     Examples
     --------

@@ -40,6 +40,16 @@ __all__ = ["ADULTS", "CALIBRATION", "GAP_KINDS", "RESIDENTS", "ROLES", "UNDOCUME
 def targets(role: str | None = None) -> tuple[Target, ...]:
     """The targets of one ``role`` (``calibration`` or ``validation``), or all of them.
 
+    Parameters
+    ----------
+    role : str, optional
+        ``calibration`` or ``validation``; every target when ``None``.
+
+    Returns
+    -------
+    tuple of Target
+        The calibration targets first, then the validation targets.
+
     Examples
     --------
     >>> len(targets("calibration")) + len(targets("validation")) == len(targets())
@@ -54,7 +64,23 @@ def targets(role: str | None = None) -> tuple[Target, ...]:
 @dataclass(frozen=True)
 class Check:
     """A target, the model's value, the months it was read over (``compared``) and
-    whether it lies in the band."""
+    whether it lies in the band.
+
+    Parameters
+    ----------
+    target : Target
+        The published figure and its band.
+    model : float
+        The model's value, in the target's ``unit``.
+    compared : str
+        The simulated months it was read over (``"2021-01..2021-12"``).
+
+    Examples
+    --------
+    >>> first = targets("calibration")[0]
+    >>> Check(first, first.value).passed
+    True
+    """
 
     target: Target
     model: float
@@ -62,9 +88,25 @@ class Check:
 
     @property
     def passed(self) -> bool:
+        """Whether the model's value lies inside the target's band (bounds included)."""
         return self.target.low <= self.model <= self.target.high
 
     def as_dict(self) -> dict:
+        """The check as a flat record (the rows of ``passerelle targets --json``).
+
+        Returns
+        -------
+        dict
+            Target name, role, population, model and published values, band, unit, source,
+            definition, reference year, months compared, and the reason for a miss
+            (``gap``, ``gap_kind``; empty when the target passes).
+
+        Examples
+        --------
+        >>> first = targets("calibration")[0]
+        >>> Check(first, first.high * 2).as_dict()["gap_kind"] == first.gap_kind
+        True
+        """
         t = self.target
         return {"target": t.name, "role": t.role, "population": t.population,
                 "model": self.model, "value": t.value, "low": t.low, "high": t.high,
@@ -76,7 +118,29 @@ class Check:
 
 def baseline_runs(scenario: str = "baseline", overrides: tuple[str, ...] = (),
                   progress=None) -> dict[str, Results]:
-    """The baseline on its own (Brussels) population and on a Belgian one of the same size."""
+    """The baseline on its own (Brussels) population and on a Belgian one of the same size.
+
+    Parameters
+    ----------
+    scenario : str
+        A built-in scenario's name or a scenario file.
+    overrides : tuple of str
+        ``section.field=value`` changes applied to both runs (as ``--set`` does).
+    progress : callable, optional
+        Called with each finished month (a progress bar).
+
+    Returns
+    -------
+    dict of str to Results
+        The runs keyed by the population the targets name (``brussels``, ``belgium``).
+
+    Examples
+    --------
+    >>> runs = baseline_runs(overrides=("population.size=2000", "run.months=12",
+    ...                                 "run.burn_in=0"))
+    >>> sorted(runs), runs["belgium"].scenario.population.region
+    (['belgium', 'brussels'], 'belgium')
+    """
     base = load(scenario, overrides)
     return {
         "brussels": Sim(base).run(progress),
@@ -86,7 +150,28 @@ def baseline_runs(scenario: str = "baseline", overrides: tuple[str, ...] = (),
 
 def check(runs: dict[str, Results], role: str | None = None) -> list[Check]:
     """Compare runs (keyed by population) with every target of ``role`` (all if ``None``),
-    each on its run cut at its source's reference date (``as_of``)."""
+    each on its run cut at its source's reference date (``as_of``).
+
+    Parameters
+    ----------
+    runs : dict of str to Results
+        Runs keyed by population, as ``baseline_runs`` returns them.
+    role : str, optional
+        ``calibration`` or ``validation``; every target when ``None``.
+
+    Returns
+    -------
+    list of Check
+        One check a target, in the order of ``targets(role)``.
+
+    Examples
+    --------
+    >>> runs = baseline_runs(overrides=("population.size=2000", "run.months=12",
+    ...                                 "run.burn_in=0"))
+    >>> checks = check(runs, "calibration")
+    >>> len(checks) == len(targets("calibration")), checks[0].compared != ""
+    (True, True)
+    """
     checks = []
     for t in targets(role):
         results = as_of(runs[t.population], t.year, t.month)
