@@ -14,6 +14,7 @@ from passerelle.apps.cli import app
 from passerelle.apps.cli.terminal import console
 from passerelle.apps.compare import COLUMNS, compare, run_comparison
 from passerelle.config.plausibility import impact_check
+from passerelle.config.scenario import load
 from passerelle.modules.ledger import OUTCOMES
 
 SMALL = ("population.size=10000", "run.burn_in=12", "run.months=36", "run.start=2018-01")
@@ -69,6 +70,27 @@ def test_an_intervention_doing_nothing_differs_in_nothing():
     assert (measures.difference == 0).all()
     assert measures.low.isna().all()  # one seed: no interval
     assert (table[table.section == "person"].difference.fillna(0) == 0).all()
+
+
+def test_scenario_objects_compare_as_the_same_overrides_do():
+    """Typed changes made in Python give the same table, to the bit, as the same changes
+    given as ``--set`` texts, and the record says what they changed."""
+    small = {"population": {"size": 4_000},
+             "run": {"start": "2021-07", "months": 12, "burn_in": 0}}
+    typed = run_comparison([load("baseline").replace(**small),
+                            load("facilitators").replace(**small, facilitators={"caseload": 80})],
+                           seeds=2)
+    given = run_comparison(["baseline", "facilitators"], seeds=2, overrides=(
+        "population.size=4000", "run.start=2021-07", "run.months=12", "run.burn_in=0",
+        "facilitators.caseload=80"))
+    assert typed.table().equals(given.table())
+    assert (typed.table().difference.abs() > 0).any()
+    record = typed.records["facilitators"]
+    assert record.params_hash == given.records["facilitators"].params_hash
+    assert record.changes["facilitators.caseload"] == {"value": 80.0, "was": 50.0}
+    assert record.changes["population.size"]["value"] == 4_000
+    assert record.changes["run.start"]["value"] == "2021-07"
+    assert record.overrides == ()
 
 
 def test_an_override_no_scenario_can_take_is_refused():

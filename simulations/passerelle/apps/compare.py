@@ -3,7 +3,11 @@ difference paired, and person-level effects exact.
 
 ``compare(["baseline", "facilitators+centres"], seeds=3)`` runs each scenario on seeds
 1..3 (the first scenario is the reference) and returns one tidy table, one row per
-quantity:
+quantity. A scenario is a built-in name, a TOML file or a ``Scenario`` changed from Python
+with typed values (``compare([load("baseline"), load("centres").replace(run={"months":
+24})])``: population and run settings must agree); ``overrides`` are the command line's
+``--set`` texts. The sections (rows of the first six built in
+``passerelle.apps.compare_sections``, each run reduced to a ``RunSummary``):
 
 - ``measure``: every measure, as a mean per month over the reported period (``period`` =
   ``run``) and over its last 12 months (``last_12``), in the real population;
@@ -40,79 +44,64 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from passerelle.apps.budget import budget
 from passerelle.apps.compare_equity import distributional_rows
 from passerelle.apps.compare_health import health_rows
-from passerelle.apps.seed_intervals import over_seeds as _interval
-from passerelle.config.labels import COST, UNMET
+from passerelle.apps.compare_sections import (
+    barrier_rows,
+    budget_rows,
+    cost_rows,
+    measure_rows,
+    person_rows,
+    report_rows,
+)
+from passerelle.apps.run_summary import RunSummary
 from passerelle.config.record import RunRecord
 from passerelle.config.scenario import Scenario, load
-from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
-from passerelle.engine.steps import STEPS
-from passerelle.engine.timeline import NEVER
-from passerelle.modules import registry
-from passerelle.modules.costs import PAYERS
-from passerelle.modules.ledger import OUTCOMES, Ledger
+from passerelle.modules.ledger import Ledger
 
-# Measures kept by income quintile (months × quintiles) for the distributional analysis.
-QUINTILE_MEASURES = ("population", "qalys", "life_years", *(f"cost_{p}" for p in PAYERS))
 # progress(label of the current run, months done, months in all runs)
 Progress = Callable[[str, int, int], None]
+# What names a scenario to compare: a built-in name, a TOML file, or a Scenario object.
+ScenarioLike = str | Path | Scenario
 COLUMNS = ["section", "scenario", "reference", "quantity", "group", "period", "unit",
            "reference_value", "scenario_value", "difference", "low", "high", "seeds"]
 
 
 @dataclass
-class RunSummary:
-    """What a comparison keeps of one run: monthly totals, person counters, budget."""
-
-    scenario: str
-    seed: int
-    monthly: pd.DataFrame
-    units: dict[str, str]
-    people: dict[str, np.ndarray]
-    treated: np.ndarray
-    budget: pd.DataFrame
-    scale: float
-    discount_costs: float = 0.0
-    discount_effects: float = 0.0
-    by_quintile: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, results: Results) -> RunSummary:
-        """Reduce ``results`` (whose cells are large) to what a comparison needs."""
-        monthly = pd.DataFrame(
-            {name: cells.sum(axis=1) * results.scale for name, cells in results.cells.items()},
-            index=results.months,
-        )
-        monthly[UNMET] = sum(monthly[f"unmet_{s}"] for s in STEPS)
-        monthly[COST] = sum(monthly[f"cost_{p}"] for p in PAYERS)
-        units = {m.name: m.unit for m in results.measures} | {UNMET: "need-months",
-                                                               COST: "EUR"}
-        modules = registry(results.scenario.plugins)
-        treated = np.zeros(results.people["months_present"].size, dtype=bool)
-        for name in results.scenario.modules:
-            column = getattr(modules[name], "treated_since", None)
-            if column is not None:
-                treated |= results.people[column] != NEVER
-        health = results.scenario.params.get("health")
-        by_quintile = {name: results.by(name, "quintile").to_numpy()
-                       for name in QUINTILE_MEASURES if name in results.cells}
-        return cls(results.scenario.name, results.scenario.run.seed, monthly, units,
-                   results.people, treated, budget(results), results.scale,
-                   *((health.discount_costs, health.discount_effects) if health is not None
-                     else (0.0, 0.0)), by_quintile)
-
-
-@dataclass
 class Comparison:
     """Runs of several scenarios on the same seeds; ``table()`` is the tidy comparison.
-    ``specs`` holds each scenario as run (by name, before the seed is set) and
-    ``records`` what was run for each (``passerelle.config.record``)."""
+
+    Made by ``run_comparison``.
+
+    Parameters
+    ----------
+    scenarios : tuple of str
+        The scenarios' names, the reference first.
+    seeds : tuple of int
+        The seeds every scenario ran on.
+    runs : dict of (str, int) to RunSummary
+        Each run by scenario name and seed.
+    seconds : float
+        Wall-clock time of the runs (s).
+    scale : float
+        Real people per simulated person.
+    months : tuple of str
+        The first and last reported months (``YYYY-MM``).
+    specs : dict of str to Scenario
+        Each scenario as run, by name, before the seed is set.
+    records : dict of str to RunRecord
+        What was run for each, by name (``passerelle.config.record``).
+
+    Examples
+    --------
+    >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> comparison.reference, comparison.months
+    ('baseline', ('2016-01', '2016-12'))
+    """
 
     scenarios: tuple[str, ...]
     seeds: tuple[int, ...]
@@ -126,10 +115,34 @@ class Comparison:
 
     @property
     def reference(self) -> str:
+        """The reference scenario's name (the first)."""
         return self.scenarios[0]
 
     def pairs(self, scenario: str) -> list[tuple[RunSummary, RunSummary]]:
-        """(reference run, scenario run) for each seed; they hold the same people."""
+        """(reference run, scenario run) for each seed; they hold the same people.
+
+        Parameters
+        ----------
+        scenario : str
+            One of ``scenarios``.
+
+        Returns
+        -------
+        list of (RunSummary, RunSummary)
+            One pair per seed, in the order of ``seeds``.
+
+        Raises
+        ------
+        ValueError
+            When the two runs of a seed do not hold the same people.
+
+        Examples
+        --------
+        >>> comparison = run_comparison(["baseline", "centres"], seeds=[3], overrides=[
+        ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+        >>> [(a.seed, b.scenario) for a, b in comparison.pairs("centres")]
+        [(3, 'centres')]
+        """
         pairs = [(self.runs[(self.reference, s)], self.runs[(scenario, s)]) for s in self.seeds]
         for reference, other in pairs:
             if reference.people["months_present"].size != other.people["months_present"].size:
@@ -138,141 +151,35 @@ class Comparison:
         return pairs
 
     def table(self) -> pd.DataFrame:
-        """The tidy comparison table (see the module docstring)."""
+        """The tidy comparison table (see the module docstring), made once.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quantity of each scenario against the reference, the columns
+            ``COLUMNS``.
+
+        Examples
+        --------
+        >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+        ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+        >>> table = comparison.table()
+        >>> "cost" in set(table.section), bool((table.seeds == 1).all())
+        (True, True)
+        """
         if self._table is None:
             rows = []
             for scenario in self.scenarios[1:]:
                 pairs = self.pairs(scenario)
-                rows += _measures(pairs) + _persons(pairs) + _barriers(pairs) + _costs(pairs)
-                rows += _reports(pairs) + _budgets(pairs) + health_rows(pairs)
+                rows += measure_rows(pairs) + person_rows(pairs) + barrier_rows(pairs)
+                rows += cost_rows(pairs) + report_rows(pairs) + budget_rows(pairs)
+                rows += health_rows(pairs)
                 rows += distributional_rows(pairs)
             for row in rows:
                 row.setdefault("reference", self.reference)
                 row["seeds"] = len(self.seeds)
             self._table = pd.DataFrame(rows, columns=COLUMNS)
         return self._table
-
-
-def _row(section: str, scenario: str, quantity: str, group: str, period: str, unit: str,
-         reference: Sequence[float], values: Sequence[float]) -> dict:
-    difference, low, high = _interval(np.subtract(values, reference))
-    return {"section": section, "scenario": scenario, "quantity": quantity, "group": group,
-            "period": period, "unit": unit, "reference_value": float(np.mean(reference)),
-            "scenario_value": float(np.mean(values)), "difference": difference, "low": low,
-            "high": high}
-
-
-def _measures(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    names = sorted(set(pairs[0][0].monthly) | set(pairs[0][1].monthly))
-    units = pairs[0][0].units | pairs[0][1].units
-    rows = []
-    for period, months in (("run", slice(None)), ("last_12", slice(-12, None))):
-        for name in names:
-            ref = [r.monthly[name].iloc[months].mean() if name in r.monthly else 0.0
-                   for r, _ in pairs]
-            new = [s.monthly[name].iloc[months].mean() if name in s.monthly else 0.0
-                   for _, s in pairs]
-            rows.append(_row("measure", scenario, name, "all", period,
-                             f"{units[name]} per month", ref, new))
-    return rows
-
-
-def _persons(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    rows = []
-    for group in ("treated", "everyone"):
-        masks = [s.treated if group == "treated" else r.people["months_present"] > 0
-                 for r, s in pairs]
-        counts = [float(mask.sum()) * s.scale for (_, s), mask in zip(pairs, masks, strict=True)]
-        _, low, high = _interval(counts)
-        rows.append({"section": "person", "scenario": scenario, "quantity": "people",
-                     "group": group, "period": "run", "unit": "persons",
-                     "reference_value": np.nan, "scenario_value": float(np.mean(counts)),
-                     "difference": np.nan, "low": low, "high": high})
-        if not all(counts):
-            continue
-        for outcome, (_, unit) in OUTCOMES.items():
-            ref, new = zip(*((r.people[outcome][mask].mean(), s.people[outcome][mask].mean())
-                             for (r, s), mask in zip(pairs, masks, strict=True)), strict=True)
-            rows.append(_row("person", scenario, outcome, group, "run", f"{unit} per person",
-                             ref, new))
-    return rows
-
-
-def _barriers(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    rows = []
-    for step in STEPS:
-        ref = [r.monthly[f"unmet_{step}"].sum() for r, _ in pairs]
-        new = [s.monthly[f"unmet_{step}"].sum() for _, s in pairs]
-        rows.append(_row("barrier", scenario, step, "all", "run", "need-months", ref, new))
-        share = [[run.monthly[f"unmet_{step}"].sum() / run.monthly[UNMET].sum() for run in pair]
-                 for pair in pairs]
-        rows.append(_row("barrier", scenario, step, "share", "run", "share 0-1",
-                         [a for a, _ in share], [b for _, b in share]))
-    return rows
-
-
-def _costs(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    rows = []
-    for name in (*(f"cost_{p}" for p in PAYERS), COST):
-        ref = [r.monthly[name].sum() for r, _ in pairs]
-        new = [s.monthly[name].sum() for _, s in pairs]
-        rows.append(_row("cost", scenario, name, "all", "run", "EUR", ref, new))
-    averted = np.array([r.monthly[UNMET].sum() - s.monthly[UNMET].sum() for r, s in pairs])
-    for name, label in ((COST, "cost per unmet need-month averted"),
-                        ("cost_programme", "programme cost per unmet need-month averted")):
-        extra = np.array([s.monthly[name].sum() - r.monthly[name].sum() for r, s in pairs])
-        if np.all(averted > 0):
-            _, low, high = _interval(extra / averted)
-            point = float(extra.mean() / averted.mean())
-        else:
-            point = low = high = np.nan
-        rows.append({"section": "cost", "scenario": scenario, "quantity": label, "group": "all",
-                     "period": "run", "unit": "EUR per need-month",
-                     "reference_value": np.nan, "scenario_value": np.nan, "difference": point,
-                     "low": low, "high": high})
-    return rows
-
-
-def _reports(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    if "fac_reported_pay" not in pairs[0][1].monthly:
-        return []
-    rows = []
-    totals = {prefix: [sum(s.monthly[f"{prefix}{step}"].sum() for step in STEPS)
-                       for _, s in pairs] for prefix in ("fac_reported_", "fac_barrier_",
-                                                         "unmet_")}
-    if not all(totals["fac_reported_"]):
-        return []
-    for step in STEPS:
-        truth = [s.monthly[f"unmet_{step}"].sum() / t
-                 for (_, s), t in zip(pairs, totals["unmet_"], strict=True)]
-        for group, prefix in (("reported", "fac_reported_"), ("caseload", "fac_barrier_")):
-            seen = [s.monthly[f"{prefix}{step}"].sum() / t
-                    for (_, s), t in zip(pairs, totals[prefix], strict=True)]
-            rows.append(_row("reports", scenario, step, group, "run", "share 0-1", truth, seen)
-                        | {"reference": "population (true)"})
-    return rows
-
-
-def _budgets(pairs) -> list[dict]:
-    scenario = pairs[0][1].scenario
-    frames = [s.budget for _, s in pairs if not s.budget.empty]
-    if not frames:
-        return []
-    keys = ["year", "centre", "kind", "line"]
-    values = pd.concat(frames).groupby(keys)["eur"].apply(list)
-    rows = []
-    for (year, centre, kind, line), eur in values.items():
-        mean, low, high = _interval(eur)
-        rows.append({"section": "budget", "scenario": scenario, "reference": "",
-                     "quantity": line, "group": f"{centre} {year}", "period": kind,
-                     "unit": "EUR", "reference_value": np.nan, "scenario_value": mean,
-                     "difference": np.nan, "low": low, "high": high})
-    return rows
 
 
 def _check_same_runs(scenarios: Sequence[Scenario]) -> None:
@@ -286,47 +193,93 @@ def _check_same_runs(scenarios: Sequence[Scenario]) -> None:
                 raise ValueError(
                     f"{other.name} and {first.name} differ in {part}."
                     f"{', '.join(differ)}: a comparison needs the same population and run "
-                    "settings (give them with --set, for every scenario)")
+                    "settings (give them with --set or Scenario.replace, for every scenario)")
 
 
-def _applicable(scenario: str | Path, overrides: Sequence[str]) -> list[str]:
+def _applicable(scenario: Scenario, overrides: Sequence[str]) -> list[str]:
     """The overrides that apply to ``scenario``: those of ``population`` and ``run``, and
     those of a module the scenario runs (``facilitators.caseload=80`` leaves the baseline
     alone)."""
-    modules = load(scenario).modules
     return [o for o in overrides
-            if o.partition(".")[0].strip() in ("population", "run", *modules)]
+            if o.partition(".")[0].strip() in ("population", "run", *scenario.modules)]
 
 
-def run_comparison(scenarios: Sequence[str | Path], seeds: int | Sequence[int] = 3,
+def _resolve(scenario: ScenarioLike, overrides: Sequence[str]) -> tuple[Scenario, list[str]]:
+    """``scenario`` (a built-in name, a TOML file or a ``Scenario``) with the overrides
+    that apply to it, and those overrides."""
+    if isinstance(scenario, Scenario):
+        applicable = _applicable(scenario, overrides)
+        return (scenario.with_overrides(applicable) if applicable else scenario), applicable
+    applicable = _applicable(load(scenario), overrides)
+    return load(scenario, applicable), applicable
+
+
+def run_comparison(scenarios: Sequence[ScenarioLike], seeds: int | Sequence[int] = 3,
                    overrides: Sequence[str] = (), progress: Progress | None = None
                    ) -> Comparison:
-    """Run every scenario on each seed (``seeds``: a count from 1, or the seeds) with the
-    ledger; the first scenario is the reference. ``overrides`` (``section.field=value``)
-    apply to every scenario that has the section: population and run settings to all,
-    a module's parameters to the scenarios that run it."""
+    """Run every scenario on each seed, with the ledger; the first is the reference.
+
+    Parameters
+    ----------
+    scenarios : sequence of str, Path or Scenario
+        At least two: built-in names, TOML files, or ``Scenario`` objects (changed from
+        Python with ``Scenario.replace``, typed values); their names must differ, and
+        their population and run settings agree.
+    seeds : int or sequence of int, optional
+        A count (seeds 1 to ``seeds``) or the seeds themselves; each scenario runs on
+        each seed, on the same random numbers as the reference.
+    overrides : sequence of str, optional
+        ``section.field=value`` texts, as ``--set`` takes them: population and run
+        settings apply to every scenario, a module's parameters to the scenarios that run
+        it; one that applies to none is refused.
+    progress : callable, optional
+        ``progress(label of the current run, months done, months in all runs)``.
+
+    Returns
+    -------
+    Comparison
+        The runs, with what was run (``specs``, ``records``); ``table()`` compares them.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two scenarios, no seed, an override no scenario takes, a scenario
+        twice, or scenarios on different populations or run settings.
+
+    Examples
+    --------
+    >>> from passerelle.config.scenario import load
+    >>> small = {"population": {"size": 2_000}, "run": {"months": 12, "burn_in": 0}}
+    >>> comparison = run_comparison([load("baseline").replace(**small),
+    ...                              load("centres").replace(**small)], seeds=1)
+    >>> comparison.scenarios, comparison.seeds
+    (('baseline', 'centres'), (1,))
+    >>> comparison.records["centres"].changes["run.months"]
+    {'value': 12, 'was': 120}
+    """
     if len(scenarios) < 2:
         raise ValueError("compare needs at least two scenarios: a reference and another")
     seeds = tuple(range(1, seeds + 1)) if isinstance(seeds, int) else tuple(seeds)
     if not seeds:
         raise ValueError("compare needs at least one seed")
-    loaded = {str(name): load(name, _applicable(name, overrides)) for name in scenarios}
-    unused = [o for o in overrides if not any(o in _applicable(name, overrides)
-                                              for name in scenarios)]
+    resolved = [_resolve(scenario, overrides) for scenario in scenarios]
+    used = {o for _, applicable in resolved for o in applicable}
+    unused = [o for o in overrides if o not in used]
     if unused:
         raise ValueError(f"--set {unused[0]!r} applies to none of the scenarios: its section "
                          "must be population, run or a module one of them runs")
-    _check_same_runs(list(loaded.values()))
-    names = tuple(loaded[str(name)].name for name in scenarios)
+    loaded = [spec for spec, _ in resolved]
+    _check_same_runs(loaded)
+    names = tuple(spec.name for spec in loaded)
     if len(set(names)) != len(names):
         raise ValueError(f"a scenario appears twice: {list(names)}")
     began = time.perf_counter()
     runs: dict[tuple[str, int], RunSummary] = {}
     scale, months = 1.0, ("", "")
-    total = len(seeds) * sum(s.run.burn_in + s.run.months for s in loaded.values())
+    total = len(seeds) * sum(s.run.burn_in + s.run.months for s in loaded)
     before = 0
     for seed in seeds:
-        for scenario in loaded.values():
+        for scenario in loaded:
             chosen = scenario.with_overrides([f"run.seed={seed}"])
             extra = [] if "ledger" in chosen.modules else [Ledger()]
             sim = Sim(chosen, modules=extra)
@@ -337,15 +290,37 @@ def run_comparison(scenarios: Sequence[str | Path], seeds: int | Sequence[int] =
             before += chosen.run.burn_in + chosen.run.months
             runs[(chosen.name, seed)] = RunSummary.of(results)
             scale, months = results.scale, (results.months[0], results.months[-1])
-    records = {spec.name: RunRecord.of(spec, _applicable(name, overrides), seeds=seeds)
-               for name, spec in loaded.items()}
+    records = {spec.name: RunRecord.of(spec, applicable, seeds=seeds)
+               for spec, applicable in resolved}
     return Comparison(names, seeds, runs, time.perf_counter() - began, scale, months,
-                      {spec.name: spec for spec in loaded.values()}, records)
+                      {spec.name: spec for spec in loaded}, records)
 
 
-def compare(scenarios: Sequence[str | Path], seeds: int | Sequence[int] = 3,
+def compare(scenarios: Sequence[ScenarioLike], seeds: int | Sequence[int] = 3,
             overrides: Sequence[str] = ()) -> pd.DataFrame:
-    """The tidy comparison table of ``scenarios`` (the first is the reference)."""
+    """The tidy comparison table of ``scenarios`` (the first is the reference).
+
+    Parameters
+    ----------
+    scenarios : sequence of str, Path or Scenario
+        Built-in names, TOML files or ``Scenario`` objects (see ``run_comparison``).
+    seeds : int or sequence of int, optional
+        A count (seeds 1 to ``seeds``) or the seeds themselves.
+    overrides : sequence of str, optional
+        ``section.field=value`` texts, as ``--set`` takes them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quantity, the columns ``COLUMNS`` (see the module docstring).
+
+    Examples
+    --------
+    >>> table = compare(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> list(table.columns) == COLUMNS, sorted(set(table.scenario))
+    (True, ['centres'])
+    """
     return run_comparison(scenarios, seeds, overrides).table()
 
 

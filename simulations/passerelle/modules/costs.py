@@ -33,7 +33,6 @@ from passerelle.engine.people import Column
 from passerelle.engine.timeline import NEVER
 from passerelle.engine.units import EurPerContact, EurPerDay, EurPerStay, GrowthRate, Share
 
-PAYERS = tuple(PAYER_NAMES)
 _GP_FEE = sources.value("gp_consultation_fee")
 _LOS = sources.value("hospital_los_days", sources.BRUSSELS)
 _DAY = round(sources.value("hospital_standard_stay_cost") / _LOS, 2)
@@ -152,7 +151,7 @@ class Costs(Module):
     columns = (Column("amu_pending_eur", "float64", 0.0, "EUR of care received while an AMU "
                       "application is pending, paid when it is decided"),)
     measures = tuple(Measure(f"cost_{payer}", "EUR", f"costs borne by {payer}")
-                     for payer in PAYERS)
+                     for payer in PAYER_NAMES)
 
     def price(self, name: str, month: int) -> float:
         """The price ``name`` (EUR) indexed to calendar ``month``."""
