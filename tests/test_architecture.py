@@ -303,7 +303,9 @@ PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.d
                      "passerelle.evaluate.designs.replicate", "passerelle.datasets",
                      "passerelle.modules", "passerelle.modules.facilitators",
                      "passerelle.modules.policies", "passerelle.config.scenario",
-                     "passerelle.config.targets", "passerelle.course.coverage_tracker")
+                     "passerelle.config.targets", "passerelle.course.coverage_tracker",
+                     "passerelle.apps.compare", "passerelle.apps.compare_equity",
+                     "passerelle.apps.psa")
 CALLED_BY_NAME = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),

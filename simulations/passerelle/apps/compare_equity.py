@@ -55,7 +55,28 @@ PER_PERSON = {  # column of quintile_frame's difference: (quantity, unit)
 def quintile_frame(by_quintile: dict[str, np.ndarray], discount_costs: float,
                    discount_effects: float) -> pd.DataFrame:
     """One row per quintile of a run: its rank (0 poorest), mean population (persons),
-    discounted QALYs and health-care payer cost (EUR) over the reported months."""
+    discounted QALYs and health-care payer cost (EUR) over the reported months.
+
+    Parameters
+    ----------
+    by_quintile : dict of str to numpy.ndarray
+        ``population``, ``qalys`` and cost measures ``cost_<payer>`` by month and
+        quintile (months × 5), as ``RunSummary.by_quintile`` holds them.
+    discount_costs, discount_effects : float
+        Yearly discount rates of costs and of effects (0.03 for 3%).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``quintile``, ``rank``, ``population``, ``qalys``, ``cost``.
+
+    Examples
+    --------
+    >>> frame = quintile_frame({"population": np.ones((12, 5)), "qalys": np.ones((12, 5)),
+    ...                         "cost_inami": np.ones((12, 5))}, 0.0, 0.0)
+    >>> frame.columns.tolist(), frame.qalys.tolist()
+    (['quintile', 'rank', 'population', 'qalys', 'cost'], [12.0, 12.0, 12.0, 12.0, 12.0])
+    """
     population = by_quintile["population"]
     months = population.shape[0]
     effects, costs = discount_factors(discount_effects, months), discount_factors(
@@ -70,9 +91,32 @@ def quintile_frame(by_quintile: dict[str, np.ndarray], discount_costs: float,
 
 def distribution_of_gains(reference, scenario) -> tuple[pd.DataFrame, dict[str, float]]:
     """Per quintile, the per-person QALYs gained, incremental cost and net health benefit
-    of ``scenario`` against ``reference`` (two ``RunSummary`` on the same seed); and the
-    population's mean and equally-distributed net health benefit and the concentration
-    index of QALYs gained."""
+    of ``scenario`` against ``reference``; and the population's mean and
+    equally-distributed net health benefit and the concentration index of QALYs gained.
+
+    Parameters
+    ----------
+    reference, scenario : RunSummary
+        Two runs on the same seed (``Comparison.pairs``).
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        One row per quintile: ``qalys`` gained (QALYs per person), ``cost`` (EUR per
+        person), ``net_health_benefit`` (QALYs per person), with ``population``,
+        ``rank`` and the reference's QALYs per person (``baseline``).
+    whole : dict of str to float
+        The population's figures, by quantity.
+
+    Examples
+    --------
+    >>> from passerelle.apps.compare import run_comparison
+    >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> frame, whole = distribution_of_gains(*comparison.pairs("centres")[0])
+    >>> len(frame), sorted(whole)[0]
+    (5, 'concentration index of QALYs gained')
+    """
     before = quintile_frame(reference.by_quintile, reference.discount_costs,
                             reference.discount_effects)
     after = quintile_frame(scenario.by_quintile, scenario.discount_costs,
@@ -97,7 +141,27 @@ def distribution_of_gains(reference, scenario) -> tuple[pd.DataFrame, dict[str, 
 def distributional_rows(pairs) -> list[dict]:
     """Rows of section ``distributional`` for one scenario: per quintile (``group``) each
     per-person difference, and for the population (``group`` ``all``) the mean and EDE net
-    health benefit and the concentration index of QALYs gained, intervals over seeds."""
+    health benefit and the concentration index of QALYs gained, intervals over seeds.
+
+    Parameters
+    ----------
+    pairs : list of (RunSummary, RunSummary)
+        The (reference, scenario) runs of each seed (``Comparison.pairs``).
+
+    Returns
+    -------
+    list of dict
+        Rows of the comparison table (none when the runs have no health module).
+
+    Examples
+    --------
+    >>> from passerelle.apps.compare import run_comparison
+    >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> rows = distributional_rows(comparison.pairs("centres"))
+    >>> len(rows), {row["section"] for row in rows}
+    (18, {'distributional'})
+    """
     reference, scenario = pairs[0]
     if "qalys" not in reference.by_quintile:
         return []
@@ -123,7 +187,26 @@ def distributional_rows(pairs) -> list[dict]:
 
 def plot_distributional(comparison, ax) -> None:
     """QALYs gained and net health benefit per 1,000 people by income quintile, with
-    their 95% intervals over seeds."""
+    their 95% intervals over seeds.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        A comparison whose runs have the health module.
+    ax : matplotlib.axes.Axes
+        Where to draw: two bars per scenario and quintile.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> from passerelle.apps.compare import run_comparison
+    >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> ax = Figure().subplots()
+    >>> plot_distributional(comparison, ax)
+    >>> len(ax.patches)
+    10
+    """
     table = comparison.table()
     part = table[(table.section == SECTION) & (table.group != "all")]
     quantities = (PER_PERSON["qalys"][0], PER_PERSON["net_health_benefit"][0])
@@ -150,7 +233,29 @@ def distributional_table(comparison, scenario: str) -> pd.DataFrame:
     """The distributional analysis of ``scenario`` as text: per quintile the QALYs gained
     and net health benefit (NHB) per 100,000 people and the incremental cost per person,
     then the population's mean and equally-distributed (EDE) NHB and the concentration
-    index of QALYs gained (-1 to 1), each with its 95% interval over seeds."""
+    index of QALYs gained (-1 to 1), each with its 95% interval over seeds.
+
+    Parameters
+    ----------
+    comparison : Comparison
+        The runs compared.
+    scenario : str
+        One of its scenarios but the reference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A row per quintile then the population's rows, cells as text (empty when the
+        runs have no health module).
+
+    Examples
+    --------
+    >>> from passerelle.apps.compare import run_comparison
+    >>> comparison = run_comparison(["baseline", "centres"], seeds=1, overrides=[
+    ...     "population.size=2000", "run.months=12", "run.burn_in=0"])
+    >>> distributional_table(comparison, "centres").quintile.tolist()[-3:]
+    ['mean NHB', 'EDE NHB', 'conc. index']
+    """
     table = comparison.table()
     part = table[(table.section == SECTION) & (table.scenario == scenario)]
     if part.empty:
@@ -179,3 +284,7 @@ def distributional_table(comparison, scenario: str) -> pd.DataFrame:
                          column: interval(factor * found.difference, factor * found.low,
                                           factor * found.high)})
     return pd.DataFrame(rows).fillna("")
+
+
+__all__ = ["EPSILON", "THRESHOLD", "distribution_of_gains", "distributional_rows",
+           "distributional_table", "plot_distributional", "quintile_frame"]

@@ -3,8 +3,9 @@ written next to its provenance, each scenario run on every draw, on the Dask swe
 
 ``uncertain(scenarios)`` lists the parameters that carry an ``uncertainty`` in the modules
 the scenarios run; ``draws(parameters, n, seed)`` lays out ``n`` Latin-hypercube points of
-the unit cube and reads each parameter's value at its quantile. Draw ``k`` runs every
-scenario with seed ``k + 1``: the scenarios of one draw share their random numbers (common
+the unit cube and reads each parameter's value at its quantile (both from
+``passerelle.apps.psa_draws``). Draw ``k`` runs every scenario with seed ``k + 1``: the
+scenarios of one draw share their random numbers (common
 random numbers, so an incremental cost or QALY is paired), the draws are independent
 Monte Carlo realisations. ``run_psa`` sends the runs to ``passerelle.apps.sweep.sweep``
 (local cluster by default, resumable, each run streamed to Parquet as it finishes) with a
@@ -38,73 +39,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from passerelle.apps.psa_draws import Uncertain, draws, uncertain
 from passerelle.apps.sweep import SweepRun, run_id, sweep
 from passerelle.config.labels import COST
 from passerelle.config.scenario import Scenario, load
-from passerelle.engine.distributions import Distribution, from_description
-from passerelle.engine.parameters import provenance
 from passerelle.engine.payers import PAYER_NAMES, PERSPECTIVES
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, connect
-from passerelle.modules import registry
 from passerelle.modules.health import discount_factors
 
 COST_MEASURES = tuple(f"cost_{payer}" for payer in PAYER_NAMES)
 EFFECT_MEASURES = ("qalys", "life_years")
 DRAWS_FOLDER, MONTE_CARLO_FOLDER = "draws", "monte-carlo"
 PARAMETERS_FILE = "parameters.csv"
-
-
-@dataclass(frozen=True)
-class Uncertain:
-    """A parameter drawn in the PSA: ``module.field``, its distribution, its default, and
-    its group (the module: the EVPPI's groups of parameters)."""
-
-    key: str
-    distribution: Distribution
-    default: float
-
-    @property
-    def group(self) -> str:
-        return self.key.partition(".")[0]
-
-
-def uncertain(scenarios: Sequence[str | Path]) -> list[Uncertain]:
-    """The parameters with an ``uncertainty`` in the modules any of ``scenarios`` runs, in
-    module order then field order."""
-    found: dict[str, Uncertain] = {}
-    for name in scenarios:
-        scenario = load(name)
-        modules = registry(scenario.plugins)
-        for module in scenario.modules:
-            for row in provenance(modules[module].Params):
-                if row["distribution"] is not None:
-                    key = f"{module}.{row['name']}"
-                    found.setdefault(key, Uncertain(key, from_description(row["distribution"]),
-                                                    float(row["default"])))
-    return list(found.values())
-
-
-def unit_draws(dimensions: int, n: int, seed: int) -> np.ndarray:
-    """``n`` Latin-hypercube points of the unit cube of ``dimensions`` (fixed by ``seed``)."""
-    from scipy.stats import qmc
-
-    return qmc.LatinHypercube(d=dimensions, seed=np.random.default_rng(seed)).random(n)
-
-
-def values(parameters: Sequence[Uncertain], unit: np.ndarray) -> pd.DataFrame:
-    """Each parameter's value at the quantiles ``unit`` (points × parameters)."""
-    table = pd.DataFrame(index=range(len(unit)))
-    for k, parameter in enumerate(parameters):
-        table[parameter.key] = parameter.distribution.ppf(unit[:, k])
-    return table
-
-
-def draws(parameters: Sequence[Uncertain], n: int, seed: int = 1) -> pd.DataFrame:
-    """``n`` parameter sets (one row each, a column per parameter ``module.field``)."""
-    table = values(parameters, unit_draws(len(parameters), n, seed))
-    table.index.name = "draw"
-    return table
 
 
 def overrides_of(row: pd.Series, modules: Sequence[str]) -> tuple[str, ...]:
@@ -114,9 +61,30 @@ def overrides_of(row: pd.Series, modules: Sequence[str]) -> tuple[str, ...]:
 
 
 def totals(scenario: Scenario) -> dict[str, bytes]:
-    """Run ``scenario`` (on a worker) and return a small ``results.parquet``: for each
-    reported month ``t`` (0 first) the total of each cost, QALY and life-year measure in the
-    real population, and the rates to discount them."""
+    """Run ``scenario`` (on a worker) and return a small ``results.parquet``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A resolved scenario that runs the health module.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``{"results.parquet": ...}``: for each reported month ``t`` (0 first) the total
+        of each cost (EUR), QALY and life-year measure in the real population, and in
+        the file's metadata the yearly rates to discount them.
+
+    Examples
+    --------
+    >>> import io
+    >>> from passerelle.config.scenario import load
+    >>> small = load("baseline").replace(population={"size": 2_000},
+    ...                                  run={"months": 12, "burn_in": 0})
+    >>> frame = pq.read_table(io.BytesIO(totals(small)["results.parquet"])).to_pandas()
+    >>> sorted(set(frame.t)) == list(range(12)), "qalys" in set(frame.measure)
+    (True, True)
+    """
     results = Sim(scenario).run()
     health = scenario.params.get("health")
     frame = pd.DataFrame([
@@ -134,7 +102,27 @@ def totals(scenario: Scenario) -> dict[str, bytes]:
 @dataclass(frozen=True)
 class PsaPlan:
     """What a PSA runs: the scenarios (the first is the reference), the draws, and the
-    population and run settings every run shares."""
+    population and run settings every run shares.
+
+    Parameters
+    ----------
+    scenarios : tuple of str
+        Built-in scenario names or TOML files, the reference first.
+    draws : pandas.DataFrame
+        The parameter sets (``draws``).
+    settings : tuple of str, optional
+        ``population.…`` and ``run.…`` overrides (``--set`` texts) for every run.
+    common_seed : int, optional
+        Run every draw on this seed (a global sensitivity analysis) instead of draw
+        ``k`` on seed ``k + 1``.
+
+    Examples
+    --------
+    >>> plan = PsaPlan(("baseline", "centres"), draws(uncertain(["centres"]), 2),
+    ...                settings=("run.months=12",))
+    >>> [(run.scenario, run.seed) for run in plan.runs()]
+    [('baseline', 1), ('centres', 1), ('baseline', 2), ('centres', 2)]
+    """
 
     scenarios: tuple[str, ...]
     draws: pd.DataFrame
@@ -144,7 +132,20 @@ class PsaPlan:
     def runs(self) -> list[SweepRun]:
         """Every scenario on every draw, draw ``k`` on seed ``k + 1`` (or every draw on
         ``common_seed``: a global sensitivity analysis compares draws on the same random
-        numbers)."""
+        numbers).
+
+        Returns
+        -------
+        list of SweepRun
+            Draw by draw, the scenarios in order; each carries the settings and the
+            draw's values of the parameters of the modules its scenario runs.
+
+        Examples
+        --------
+        >>> plan = PsaPlan(("baseline",), draws(uncertain(["baseline"]), 2), common_seed=5)
+        >>> [run.seed for run in plan.runs()]
+        [5, 5]
+        """
         modules = {name: load(name).modules for name in self.scenarios}
         return [SweepRun(name, (*self.settings, *overrides_of(row, modules[name])),
                          self.common_seed if self.common_seed is not None else k + 1)
@@ -152,7 +153,19 @@ class PsaPlan:
 
     def draws_of(self) -> dict[str, list[int]]:
         """The draws each run stands for, by run id: a scenario that runs none of the
-        modules whose parameters two draws change runs once for both."""
+        modules whose parameters two draws change runs once for both.
+
+        Returns
+        -------
+        dict of str to list of int
+            Draw numbers by run id (``passerelle.apps.sweep.run_id``).
+
+        Examples
+        --------
+        >>> plan = PsaPlan(("baseline",), draws(uncertain(["baseline"]), 2))
+        >>> sorted(plan.draws_of().values())
+        [[0], [1]]
+        """
         found: dict[str, list[int]] = {}
         for k, run in zip(np.repeat(np.arange(len(self.draws)), len(self.scenarios)),
                           self.runs(), strict=True):
@@ -160,7 +173,24 @@ class PsaPlan:
         return found
 
     def monte_carlo(self, seeds: int) -> list[SweepRun]:
-        """Every scenario at its reference parameters on seeds 1..``seeds``."""
+        """Every scenario at its reference parameters on seeds 1..``seeds``.
+
+        Parameters
+        ----------
+        seeds : int
+            How many seeds.
+
+        Returns
+        -------
+        list of SweepRun
+            Seed by seed, the scenarios in order, with the settings only.
+
+        Examples
+        --------
+        >>> plan = PsaPlan(("baseline", "centres"), draws(uncertain(["centres"]), 1))
+        >>> [(run.scenario, run.seed) for run in plan.monte_carlo(2)]
+        [('baseline', 1), ('centres', 1), ('baseline', 2), ('centres', 2)]
+        """
         return [SweepRun(name, self.settings, seed) for seed in range(1, seeds + 1)
                 for name in self.scenarios]
 
@@ -169,7 +199,42 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
             workers: int | None = None, progress=None) -> Path:
     """Run ``plan``'s draws into ``out/draws`` and, with ``seeds`` > 0, its reference
     parameters on that many seeds into ``out/monte-carlo``; write the draws' parameters to
-    ``out/parameters.csv``. Resumable: runs already in ``out`` are kept."""
+    ``out/parameters.csv``. Resumable: runs already in ``out`` are kept.
+
+    Parameters
+    ----------
+    plan : PsaPlan
+        What to run.
+    out : str or Path
+        The folder to fill (made if missing).
+    seeds : int, optional
+        Monte Carlo seeds of the reference parameters (0: none).
+    client : distributed.Client or str, optional
+        A Dask client or a scheduler's address; by default a local cluster of
+        ``workers`` processes (``passerelle.apps.sweep.sweep``).
+    workers : int, optional
+        Processes of the local cluster (default: one per core).
+    progress : callable, optional
+        ``progress(done, total)``, after each run of each folder.
+
+    Returns
+    -------
+    Path
+        ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from distributed import Client
+    >>> plan = PsaPlan(("baseline",), draws(uncertain(["baseline"]), 2),
+    ...                settings=("population.size=2000", "run.months=12", "run.burn_in=0"))
+    >>> with tempfile.TemporaryDirectory() as out, Client(
+    ...         processes=False, dashboard_address=":0") as client:
+    ...     folder = run_psa(plan, out, seeds=1, client=client)
+    ...     written = sorted(path.name for path in folder.iterdir())
+    >>> written
+    ['draws', 'monte-carlo', 'parameters.csv', 'plan.json']
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     plan.draws.to_csv(out / PARAMETERS_FILE)
@@ -188,9 +253,32 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
 
 
 def outcomes(folder: str | Path) -> pd.DataFrame:
-    """One row per run below ``folder``: ``scenario``, ``seed``, ``run_id``, each cost line,
-    the total of every line and each perspective's total cost (``cost_<perspective>``)
-    discounted (EUR), QALYs and life-years discounted."""
+    """The discounted costs and effects of every run below ``folder``, read with DuckDB.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A folder ``run_psa`` filled (``out/draws`` or ``out/monte-carlo``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run, by seed then scenario: ``scenario``, ``seed``, ``run_id``, each
+        cost line, the total of every line and each perspective's total cost
+        (``cost_<perspective>``) discounted (EUR), QALYs and life-years discounted.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from distributed import Client
+    >>> plan = PsaPlan(("baseline", "centres"), draws(uncertain(["centres"]), 1),
+    ...                settings=("population.size=2000", "run.months=12", "run.burn_in=0"))
+    >>> with tempfile.TemporaryDirectory() as out, Client(
+    ...         processes=False, dashboard_address=":0") as client:
+    ...     table = outcomes(run_psa(plan, out, client=client) / DRAWS_FOLDER)
+    >>> table.scenario.tolist(), bool((table.cost_total > 0).all())
+    (['baseline', 'centres'], True)
+    """
     database = connect(folder)
     frame = database.sql("SELECT scenario, seed, run_id, run AS filename, measure, t, "
                          "value FROM results").df()

@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, Uncertain, outcomes, run_psa, values
+from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, outcomes, run_psa
 from passerelle.apps.psa_analysis import HEADLINE_WTP
+from passerelle.apps.psa_draws import Uncertain, values
 from passerelle.engine.payers import HEALTH_CARE_PAYER, Perspective
 
 CENTRAL = (0.025, 0.975)  # the part of each distribution a design spans (quantiles)
