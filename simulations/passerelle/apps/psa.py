@@ -5,16 +5,16 @@ written next to its provenance, each scenario run on every draw, on the Dask swe
 the scenarios run; ``draws(parameters, n, seed)`` lays out ``n`` Latin-hypercube points of
 the unit cube and reads each parameter's value at its quantile (both from
 ``passerelle.apps.psa_draws``). Draw ``k`` runs every scenario with seed ``k + 1``: the
-scenarios of one draw share their random numbers (common
-random numbers, so an incremental cost or QALY is paired), the draws are independent
-Monte Carlo realisations. ``run_psa`` sends the runs to ``passerelle.apps.sweep.sweep``
-(local cluster by default, resumable, each run streamed to Parquet as it finishes) with a
-``compute`` that keeps only what an economic evaluation needs: each month's total of the
-QALY, life-year and cost measures. ``outcomes(out)`` reads them back with DuckDB into one
-row per draw and scenario: discounted costs by payer, in total and from each perspective
-(EUR) and discounted QALYs, at the KCE rates of the run's health module. ``monte_carlo``
-runs the reference parameters on several seeds, so that the Monte Carlo error of one draw
-can be set beside the spread over draws (``passerelle.apps.psa_analysis``).
+scenarios of one draw share their random numbers (common random numbers, so an incremental
+cost or QALY is paired), the draws are independent Monte Carlo realisations. ``run_psa``
+sends the runs to ``passerelle.apps.sweep.sweep`` (local cluster by default, resumable,
+each run streamed to Parquet as it finishes) with a ``compute`` that keeps only what an
+economic evaluation needs: each month's total of the QALY, life-year and cost measures.
+``outcomes(out)`` reads them back with DuckDB into one row per draw and scenario:
+discounted costs by payer, in total and from each perspective (EUR) and discounted QALYs,
+at the KCE rates of the run's health module. ``monte_carlo`` runs the reference parameters
+on several seeds, so that the Monte Carlo error of one draw can be set beside the spread
+over draws (``passerelle.apps.psa_analysis``).
 
 Examples
 --------
