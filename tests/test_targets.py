@@ -12,21 +12,29 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from passerelle.config.scenario import load
+from passerelle.apps.site import validation
+from passerelle.config.target_model import as_of, compared_months
 from passerelle.config.targets import (
     CALIBRATION,
+    GAP_KINDS,
     UNDOCUMENTED,
     VALIDATION,
+    Target,
     baseline_runs,
     check,
     survey_band,
     targets,
 )
 from passerelle.engine import sources
-from passerelle.engine.sim import Sim
 
 PASSERELLE = Path(sys.executable).parent / "passerelle"
 TINY = ("population.size=4000", "run.months=36", "run.burn_in=12")
+
+
+@pytest.fixture(scope="module")
+def tiny_runs():
+    """The baseline on Brussels and on Belgium, tiny (the command line's ``--set TINY``)."""
+    return baseline_runs("baseline", TINY)
 
 
 def test_targets_come_in_two_sets_of_sourced_rows():
@@ -43,6 +51,46 @@ def test_targets_come_in_two_sets_of_sourced_rows():
         assert any(target.source.startswith(row) for row in rows), target.source
 
 
+def test_every_validation_target_says_when_and_why_it_could_miss():
+    """Each validation target carries its source's reference year and the model's reason
+    to miss it, of a known kind; the calibration targets are read on the last 12 months."""
+    for target in targets(VALIDATION):
+        assert target.gap.strip() and target.gap_kind in GAP_KINDS, target.name
+        assert 2000 <= target.year <= 2025 and 1 <= target.month <= 12, target.name
+    assert all(t.year is None for t in targets(CALIBRATION))
+    assert set(validation.WORDS["fr"]["kinds"]) == set(GAP_KINDS)
+
+
+def test_a_reason_needs_a_known_kind():
+    def target(**reason) -> Target:
+        return Target("x", "belgium", 1.0, 0.9, 1.1, "share 0-1", "s", "b", len, **reason)
+    with pytest.raises(ValueError, match="is not one of structure, definition, source"):
+        target(gap="why", gap_kind="wording")
+    with pytest.raises(ValueError, match="a gap needs its kind"):
+        target(gap="why")
+    assert target(gap="why", gap_kind="source").gap_kind == "source"
+
+
+def test_a_target_is_read_at_its_source_year(tiny_runs):
+    """Cut at a year, a run's stocks are those of its December and its yearly flows those
+    of its 12 months; a year before the run reads the first simulated year, one after it
+    the last 12 months; ``check`` reads every target so."""
+    runs = tiny_runs
+    results = runs["belgium"]
+    deaths, people = results.select("deaths"), results.select("population")
+    cut = as_of(results, 2017)
+    assert cut.months[-1] == "2017-12" and compared_months(cut) == "2017-01 – 2017-12"
+    assert cut.last_year("deaths") == pytest.approx(deaths[12:24].sum())
+    assert cut.at_end("population") == pytest.approx(people[23])
+    assert as_of(results, 2017, 6).at_end("population") == pytest.approx(people[17])
+    assert as_of(results, 2005).last_year("deaths") == pytest.approx(deaths[:12].sum())
+    assert as_of(results, 2030).months == results.months == as_of(results, None).months
+    for c in check(runs, VALIDATION):
+        read = as_of(runs[c.target.population], c.target.year, c.target.month)
+        assert c.compared == compared_months(read)
+        assert c.model == pytest.approx(c.target.model(read)), c.target.name
+
+
 def test_an_unknown_role_is_refused():
     with pytest.raises(ValueError, match="is not one of"):
         targets("fitted")
@@ -54,11 +102,11 @@ def test_survey_band_is_the_widened_95_percent_interval():
     assert (low, high) == pytest.approx((0.1 - half, 0.1 + half))
 
 
-def test_yearly_recourse_counts_people_over_twelve_months():
+def test_yearly_recourse_counts_people_over_twelve_months(tiny_runs):
     """AMU recourse over a year (KCE 257's definition) holds everyone with AMU in force at
     the end and more; people seen by a GP in 12 months hold those seen this month, and
     every stock is within the people present."""
-    results = Sim(load("baseline", TINY)).run()
+    results = tiny_runs["brussels"]
     point = results.select("population", coverage="undocumented_amu")
     yearly = results.select("amu_12m", coverage=UNDOCUMENTED)
     assert np.all(yearly >= point) and yearly[-1] > point[-1]
@@ -72,8 +120,9 @@ def test_yearly_recourse_counts_people_over_twelve_months():
 
 
 def test_targets_command_reports_out_of_sample_with_a_plot(tmp_path):
-    """The CLI on a tiny population: validation rows only, each with its definition and,
-    when missed, the model's reason; the plot file is an SVG."""
+    """The CLI on a tiny population: validation rows only, each with its definition, the
+    months it was read over and, when missed, the model's reason and its kind, which the
+    plot's legend and the site's page (in French) show."""
     plot = tmp_path / "validation.svg"
     command = [str(PASSERELLE), "targets", "--role", "validation",
                "--json", "--plot", str(plot), *(f"--set={s}" for s in TINY)]
@@ -83,9 +132,33 @@ def test_targets_command_reports_out_of_sample_with_a_plot(tmp_path):
     assert len(rows) == len(targets(VALIDATION))
     assert {r["role"] for r in rows} == {VALIDATION}
     for row in rows:
-        assert math.isfinite(row["model"]) and row["definition"]
-        assert row["passed"] or row["gap"], row["target"]
-    assert plot.read_text(encoding="utf-8").startswith("<?xml")
+        assert math.isfinite(row["model"]) and row["definition"] and row["compared"]
+        assert row["passed"] or (row["gap"] and row["gap_kind"] in GAP_KINDS), row["target"]
+    missed = {r["gap_kind"] for r in rows if not r["passed"]}
+    assert missed
+    drawn = plot.read_text(encoding="utf-8")
+    assert drawn.startswith("<?xml")
+    assert all(GAP_KINDS[kind] in drawn for kind in missed)
+    page = validation.page("fr", {"checks": rows, "months": ["2016-01", "2018-12"],
+                                  "compared": ["2018-01", "2018-12"]})
+    kinds = validation.WORDS["fr"]["kinds"]
+    for row in rows:
+        assert row["compared"] in page
+        if not row["passed"]:
+            assert f"| {row['target']} | {kinds[row['gap_kind']]} |" in page, row["target"]
+
+
+def test_targets_command_prints_each_miss_with_its_kind(tiny_runs):
+    """The table's text output: every validation miss of the same tiny runs, computed here
+    in process, is printed with the kind and the text of its reason."""
+    command = [str(PASSERELLE), "targets", "--role", "validation",
+               *(f"--set={s}" for s in TINY)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    missed = [c.target for c in check(tiny_runs, VALIDATION) if not c.passed]
+    assert missed
+    for t in missed:
+        assert f"{t.name} ({GAP_KINDS[t.gap_kind]}): {t.gap}" in done.stdout, t.name
 
 
 @pytest.mark.slow

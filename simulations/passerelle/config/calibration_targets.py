@@ -72,7 +72,8 @@ def targets() -> tuple[Target, ...]:
             "Brussels",
             share_at_end("unmet_12m_reported", coverage=RESIDENTS, age_band=ADULTS),
             CALIBRATION, "registered residents aged 16+ who perceived a need that went unmet "
-                         "in the last 12 months, as EU-SILC asks"),
+                         "in the last 12 months, among all of them (Statbel divides by "
+                         "those who needed care, whom the model does not count)"),
         Target(
             "adults with an unmet medical need in 12 months, lowest income quintile",
             "belgium", unmet_q1, *survey_band(unmet_q1, 2_400), "share 0-1", unmet_q1_source,

@@ -16,10 +16,24 @@ of the model, and is fixed before looking at the model's value:
 
 Sample noise of the model is small beside these bands at the default size (100,000
 people: a share near 8% of 60,000 adults has a standard error of 0.1 point).
+
+When a target is compared. A target with a reference ``year`` is compared with the run cut
+at the end of that year (``as_of``): stocks at its last month, flows over its 12 months, as
+the source counts them. A year before the first simulated one is compared with the first
+simulated year, one after the run with its last 12 months. A target without a year (the
+calibration set) is compared with the last 12 simulated months.
+
+Why a target misses (``GAP_KINDS``). Each validation target carries, beside its figure, the
+model's reason to miss it, of one of three kinds: a piece of model *structure* that is
+missing (which one is said), a *definition* of the published figure that the model's
+quantity cannot follow, or the *source*'s own uncertainty (a secondary, old or
+inconsistent figure).
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +48,12 @@ UNDOCUMENTED = ("undocumented_amu", "undocumented_no_amu")
 CALIBRATION, VALIDATION = "calibration", "validation"
 ROLES = (CALIBRATION, VALIDATION)
 POPULATIONS = ("brussels", "belgium")
+GAP_KINDS = {
+    "structure": "model structure missing",
+    "definition": "definition mismatch",
+    "source": "source uncertainty",
+}
+MONTHS_A_YEAR = 12
 
 
 def survey_band(p: float, n: int) -> tuple[float, float]:
@@ -79,7 +99,17 @@ class Target:
     ``definition`` says how the model's quantity follows the source's own definition
     (population, period, counting unit). ``seeded`` names the model input that takes the
     same figure (or ``""``): such a target tests the model's dynamics from that start,
-    not its structure. ``gap`` is the model's known structural reason to miss it.
+    not its structure. ``gap`` is the model's known reason to miss it and ``gap_kind``
+    its kind (a key of ``GAP_KINDS``). ``year`` and ``month`` are the source's reference
+    date (``as_of``); without a year the last 12 simulated months are compared.
+
+    Examples
+    --------
+    >>> Target("x", "belgium", 1.0, 0.9, 1.1, "share 0-1", "s", "b", len, gap="why",
+    ...        gap_kind="wording")
+    Traceback (most recent call last):
+    ...
+    ValueError: target 'x': gap_kind 'wording' is not one of structure, definition, source
     """
 
     name: str
@@ -95,7 +125,44 @@ class Target:
     definition: str = ""
     seeded: str = ""
     gap: str = ""
+    gap_kind: str = ""
+    year: int | None = None
+    month: int = MONTHS_A_YEAR
 
+    def __post_init__(self) -> None:
+        if bool(self.gap) != bool(self.gap_kind):
+            raise ValueError(f"target {self.name!r}: a gap needs its kind and a kind its gap")
+        if self.gap_kind and self.gap_kind not in GAP_KINDS:
+            raise ValueError(f"target {self.name!r}: gap_kind {self.gap_kind!r} is not one "
+                             f"of {', '.join(GAP_KINDS)}")
+
+
+def as_of(results: Results, year: int | None, month: int = MONTHS_A_YEAR) -> Results:
+    """``results`` cut at the end of ``month`` of ``year``: its stocks are then those of
+    that month and its last 12 months those that end there (see the module docstring).
+
+    A date before the run gives its first 12 months, one after it (or ``year=None``) the
+    whole run.
+
+    Examples
+    --------
+    >>> from passerelle import run
+    >>> results = run("baseline", population={"size": 2_000}, run={"months": 36, "burn_in": 0})
+    >>> [as_of(results, year).months[-1] for year in (2005, 2017, 2030)]
+    ['2016-12', '2017-12', '2018-12']
+    """
+    if year is None:
+        return results
+    months = results.months
+    end = bisect.bisect_right(months, f"{year:04d}-{month:02d}")
+    end = min(max(end, MONTHS_A_YEAR), len(months))
+    return dataclasses.replace(results, cells={k: v[:end] for k, v in results.cells.items()})
+
+
+def compared_months(results: Results) -> str:
+    """The months a target's yearly flows are summed over, as ``first – last``."""
+    months = results.months[-MONTHS_A_YEAR:]
+    return f"{months[0]} – {months[-1]}"
 
 def cited(key: str, geography: str = "Belgium") -> tuple[float, str]:
     """The value of a sourced figure and its citation."""

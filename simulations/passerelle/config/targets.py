@@ -5,8 +5,10 @@ targets (``passerelle.config.calibration_targets``), which the free parameters a
 to, and the *validation* targets (``passerelle.config.validation_targets``), never fitted
 and reported out of sample. ``passerelle targets`` runs the baseline twice, on its default
 Brussels population and on a population of the same size drawn over Belgium (for the
-national and regional targets), and compares the last reported year with each target.
-Bands are argued in ``passerelle.config.target_model``.
+national and regional targets), and compares each target with the run cut at the end of
+its source's reference year (the last 12 simulated months for the calibration targets).
+Bands, dates and the kinds of reasons for a miss are argued in
+``passerelle.config.target_model``.
 """
 
 from __future__ import annotations
@@ -18,17 +20,20 @@ from passerelle.config.scenario import load
 from passerelle.config.target_model import (
     ADULTS,
     CALIBRATION,
+    GAP_KINDS,
     RESIDENTS,
     ROLES,
     UNDOCUMENTED,
     VALIDATION,
     Target,
+    as_of,
+    compared_months,
     survey_band,
 )
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
 
-__all__ = ["ADULTS", "CALIBRATION", "RESIDENTS", "ROLES", "UNDOCUMENTED", "VALIDATION",
+__all__ = ["ADULTS", "CALIBRATION", "GAP_KINDS", "RESIDENTS", "ROLES", "UNDOCUMENTED", "VALIDATION",
            "Check", "Target", "baseline_runs", "check", "survey_band", "targets"]
 
 
@@ -48,10 +53,12 @@ def targets(role: str | None = None) -> tuple[Target, ...]:
 
 @dataclass(frozen=True)
 class Check:
-    """A target, the model's value and whether it lies in the band."""
+    """A target, the model's value, the months it was read over (``compared``) and
+    whether it lies in the band."""
 
     target: Target
     model: float
+    compared: str = ""
 
     @property
     def passed(self) -> bool:
@@ -62,8 +69,9 @@ class Check:
         return {"target": t.name, "role": t.role, "population": t.population,
                 "model": self.model, "value": t.value, "low": t.low, "high": t.high,
                 "unit": t.unit, "passed": self.passed, "source": t.source, "band": t.band,
-                "definition": t.definition, "seeded": t.seeded,
-                "gap": "" if self.passed else t.gap}
+                "definition": t.definition, "seeded": t.seeded, "year": t.year,
+                "compared": self.compared, "gap": "" if self.passed else t.gap,
+                "gap_kind": "" if self.passed else t.gap_kind}
 
 
 def baseline_runs(scenario: str = "baseline", overrides: tuple[str, ...] = (),
@@ -77,5 +85,10 @@ def baseline_runs(scenario: str = "baseline", overrides: tuple[str, ...] = (),
 
 
 def check(runs: dict[str, Results], role: str | None = None) -> list[Check]:
-    """Compare runs (keyed by population) with every target of ``role`` (all if ``None``)."""
-    return [Check(t, float(t.model(runs[t.population]))) for t in targets(role)]
+    """Compare runs (keyed by population) with every target of ``role`` (all if ``None``),
+    each on its run cut at its source's reference date (``as_of``)."""
+    checks = []
+    for t in targets(role):
+        results = as_of(runs[t.population], t.year, t.month)
+        checks.append(Check(t, float(t.model(results)), compared_months(results)))
+    return checks

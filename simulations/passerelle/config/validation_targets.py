@@ -2,11 +2,15 @@
 of sample, each compared with the model's quantity under the source's own definition.
 
 Most come from a referee's reading of public sources (issue 13 and
-``shared/reference/validation_candidates.md``), entered in ``belgium_sources.csv`` with
-grade ``F(sec)`` and a note saying the primary source was not consulted: the build has no
-access to it. Regions are read from the Belgian run's communes (``communes.csv``). EU-SILC
-sample sizes by region are an assumption (order of magnitude: the Belgian sample of about
-6,000 households gives about 11,000 adults, 5,000 in Flanders and 3,500 in Wallonia).
+``datasets/sources/validation_candidates.md``, copied from the chair's reference folder),
+each checked against the text that publishes it where that text was at hand (the note of
+its row in ``belgium_sources.csv`` says what was checked, and what was not). Each is
+compared at its source's reference date (``year``, ``target_model.as_of``) and carries the
+model's reason to miss it (``gap``) with its kind (``gap_kind``: model structure,
+definition, source). Regions are read from the Belgian run's communes (``communes.csv``).
+EU-SILC sample sizes by region are an assumption (order of magnitude: the Belgian sample
+of about 6,000 households gives about 11,000 adults, 5,000 in Flanders and 3,500 in
+Wallonia).
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from passerelle.config.target_model import (
     share_at_end,
     survey_band,
 )
-from passerelle.engine import sources
 from passerelle.engine.results import Results
 from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 
@@ -35,10 +38,18 @@ REGIONS = {"Belgium": None, FLANDERS: FLANDERS, WALLONIA: WALLONIA, BRUSSELS: BR
 DMG_INPUTS = {"Belgium": "population.dmg_brussels, dmg_flanders and dmg_wallonia",
               FLANDERS: "population.dmg_flanders", WALLONIA: "population.dmg_wallonia"}
 NO_REGIONAL_NEEDS = (
-    "needs, trust and literacy do not differ by region outside Brussels: only the "
-    "communes' deprivation and the Brussels reach penalty do (issue 13's structural fix)")
+    "needs, trust and literacy do not differ by region outside Brussels (only the communes' "
+    "deprivation and the Brussels reach penalty do), and no COVID shock raises 2021's unmet "
+    "needs (66.4% of them COVID-related, Statbel); besides, Statbel divides by the people "
+    "who needed care, and the model, which counts no such people, divides by all adults")
 STATIC_MM = ("enrolment in a maison médicale is drawn once, with one share for Brussels "
-             "and one elsewhere (a recalled 12% and 6%), and never changes")
+             "and one elsewhere (a recalled 12% and 6%), and never changes, where AIM's "
+             "shares grew from 2014 to 2020 (Brussels 10.4% to 15.4%)")
+NO_REGIONAL_ED = ("the ED shares of met needs and need incidence are the same in every "
+                  "region; only the population's make-up differs")
+NO_INCOME_GRADIENT = ("need incidence depends on age and chronic conditions only, not on "
+                      "income: the socio-economic gradient in morbidity and ED use is missing")
+NOT_AT_HAND = "the AIM publication was not at hand: the figure is the referee's reading"
 
 
 def _unmet(region: str) -> Target:
@@ -50,8 +61,8 @@ def _unmet(region: str) -> Target:
         share_at_end("unmet_12m_reported", region=REGIONS[region], coverage=RESIDENTS,
                      age_band=ADULTS),
         VALIDATION, "registered residents aged 16+ who perceived a need that went unmet in "
-        "the last 12 months, as EU-SILC asks; the last simulated year (2025) against 2021",
-        gap=NO_REGIONAL_NEEDS + "; nor is there a COVID shock on 2021 needs")
+        "the 12 months to December 2021, among all of them (Statbel: among those who "
+        "needed care)", gap=NO_REGIONAL_NEEDS, gap_kind="structure", year=2021)
 
 
 def _cost_reason(results: Results) -> float:
@@ -67,10 +78,12 @@ def _dmg(region: str) -> Target:
         f"residents with a DMG, {region}", "belgium", value, *points_band(value, 0.04),
         "share 0-1", source, "±4 points, as for Brussels (calibration set)",
         share_at_end("with_dmg", region=REGIONS[region], coverage=RESIDENTS), VALIDATION,
-        "registered residents with a global medical record at the end of the run, against "
-        "the 2015 share", seeded=DMG_INPUTS[region],
+        "registered residents with a global medical record (INAMI: DMG holders per "
+        "inhabitant), in December of the first simulated year (2016) for the 2015 share",
+        seeded=DMG_INPUTS[region], gap_kind="structure",
         gap="DMGs open at GP visits and close at a fixed monthly rate: the share drifts "
-            "from its 2015 start towards a level set by GP contacts, the same everywhere")
+            "from its 2015 start towards a level set by GP contacts, the same everywhere",
+        year=2015)
 
 
 def _maison_medicale(region: str) -> Target:
@@ -78,11 +91,13 @@ def _maison_medicale(region: str) -> Target:
     return Target(
         f"insured enrolled in a maison médicale, {region}", "belgium", value,
         *relative_band(value, 0.20), "share 0-1", source,
-        "±20%: an exact AIM share, but for 2020 against the model's 2025, and enrolment "
-        "grew by several percent a year (assumption)",
+        "±20%: an AIM share read in the press (La Libre, 2023) that grew by about 7% a "
+        "year (Belgium 3.2% in 2015, 4.4% in 2020), so a date off by a few years moves it "
+        "by a fifth (assumption)",
         share_at_end("with_maison_medicale", region=REGIONS[region], coverage=INSURED),
-        VALIDATION, "insured people enrolled at the end of the run", seeded="population.mm_"
-        + ("brussels" if region == BRUSSELS else "elsewhere"), gap=STATIC_MM)
+        VALIDATION, "insured people enrolled in December 2020", seeded="population.mm_"
+        + ("brussels" if region == BRUSSELS else "elsewhere"), gap=STATIC_MM,
+        gap_kind="structure", year=2020)
 
 
 def _ed(region: str) -> Target:
@@ -92,9 +107,19 @@ def _ed(region: str) -> Target:
         *relative_band(value, 0.15), "contacts per 1,000", source,
         "±15%, as for Brussels (calibration set): contacts and passages differ by definition",
         per_1000_a_year("ed_visits", REGIONS[region]), VALIDATION,
-        "ED visits in the last simulated year per 1,000 people present, against 2011-2012",
-        gap="the ED shares of met needs and need incidence are the same in every region; "
-            "only the population's make-up differs")
+        "ED visits in the first simulated year (2016) per 1,000 people present, for "
+        "2011-2012", **_ed_gap(region))
+
+
+def _ed_gap(region: str) -> dict:
+    if region != "Belgium":
+        return {"gap": NO_REGIONAL_ED, "gap_kind": "structure", "year": 2011}
+    return {"gap": "two series: KCE 263 counts 3.2 million ED contacts (2012), where the "
+                   "INAMI audit behind the regional figures and the calibrated Brussels one "
+                   "counts 1.6 million self-referred and 693,000 referred contacts (2011), "
+                   "about 210 per 1,000; the model's Belgian rate, calibrated on Brussels, "
+                   "meets the first and would miss the second (Flanders, 173, misses)",
+            "gap_kind": "source", "year": 2012}
 
 
 def _ed_users(bim: bool) -> Target:
@@ -107,10 +132,9 @@ def _ed_users(bim: bool) -> Target:
         "±15%, as for ED contacts: an exact AIM share, but contacts and passages are "
         "counted differently across hospitals",
         share_at_end("ed_12m", coverage=group), VALIDATION,
-        "people seen at least once at the ED in the last 12 months, among the insured with "
-        "(without) BIM",
-        gap="need incidence depends on age and chronic conditions only, not on income: the "
-            "socio-economic gradient in morbidity and ED use is missing (issue 13)")
+        "people seen at least once at the ED in the 12 months to December 2022, among the "
+        "insured with (without) BIM", gap=NO_INCOME_GRADIENT + "; " + NOT_AT_HAND,
+        gap_kind="structure", year=2022)
 
 
 def _bim_share(region: str | None):
@@ -119,7 +143,7 @@ def _bim_share(region: str | None):
     def model(results: Results) -> float:
         cells = place(results)
         return (results.at_end("population", coverage="insured_bim", **cells)
-                / results.at_end("population", **cells))
+                / results.at_end("population", coverage=RESIDENTS, **cells))
     return model
 
 
@@ -133,7 +157,7 @@ def targets() -> tuple[Target, ...]:
     """The validation targets, with their sources, bands and definitions."""
     cost, cost_source = cited("unmet_need_share_due_to_cost")
     deaths, deaths_source = cited("crude_death_rate")
-    bim_share = sources.value("bim_beneficiaries") / sources.value("population_total")
+    bim_share, bim_share_source = cited("bim_share_of_residents")
     bim_bxl, bim_bxl_source = cited("bim_share_of_residents", BRUSSELS)
     per_patient, per_patient_source = cited("gp_contacts_per_patient")
     patients, patients_source = cited("gp_patients_share")
@@ -145,22 +169,25 @@ def targets() -> tuple[Target, ...]:
             *survey_band(cost, 400), "share 0-1", cost_source,
             "survey band, about 400 adults reporting an unmet need (3.7% of 11,000)",
             _cost_reason, VALIDATION,
-            "adult residents' perceived unmet need-months of the last year that failed at "
-            "'pay', among those failing a later step than 'perceive'; against 2019, the "
-            "last year before COVID (64% in 2020, 41.3% in 2021)",
-            gap="the Brussels and deprivation penalties on 'reach' make it the most common "
-                "failed step, and the model records the first step that failed where a "
-                "respondent names one main reason (an order-free attribution is issue 13's "
-                "structural fix)"),
+            "adult residents' perceived unmet need-months of 2019 that failed at 'pay', "
+            "among those failing a later step than 'perceive' (Statbel: people with an "
+            "unmet need whose main reason is financial; 64% in 2020, 41.3% in 2021)",
+            gap="the model records, per need-month, the first step that failed, where a "
+                "respondent names one main reason: the Brussels and deprivation penalties on "
+                "'reach' then make it the most common failed step (an order-free "
+                "attribution over the steps is issue 13's structural fix)",
+            gap_kind="definition", year=2019),
         *(_dmg(region) for region in ("Belgium", FLANDERS, WALLONIA)),
         Target(
             "residents with BIM, Belgium", "belgium", bim_share,
-            *relative_band(bim_share, 0.10), "share 0-1",
-            sources.figure("bim_beneficiaries").citation + " ÷ population_total@Belgium",
-            "±10%: an exact INAMI count (2.4 million) over Statbel's population, but rounded "
-            "by the press", _bim_share(None), VALIDATION,
-            "people with BIM among everyone present", seeded="population.bim_eligible_by_"
-            "quintile and the take-up parameters",
+            *relative_band(bim_share, 0.10), "share 0-1", bim_share_source,
+            "±10%: an exact INAMI count rounded by the press ('nearly 2.4 million', 21%; "
+            "over Statbel's 11.83 million the count gives 20.3%)",
+            _bim_share(None), VALIDATION,
+            "registered residents with BIM among all of them (the National Register's "
+            "population: undocumented people and asylum seekers are not counted), at the "
+            "end of June 2025", seeded="population.bim_eligible_by_quintile and the take-up "
+            "parameters", gap_kind="structure", year=2025, month=6,
             gap="BIM eligibility is set by income quintile alone, the same in every "
                 "region, and BIM once activated is never lost: the share climbs over the ten "
                 "simulated years"),
@@ -168,23 +195,28 @@ def targets() -> tuple[Target, ...]:
             "residents with BIM, Brussels", "belgium", bim_bxl,
             *relative_band(bim_bxl, 0.10), "share 0-1", bim_bxl_source,
             "±10%, as for Belgium", _bim_share(BRUSSELS), VALIDATION,
-            "people with BIM among everyone present in the Brussels communes of the Belgian "
-            "run", gap="BIM eligibility is set by income quintile alone, and Brussels' "
-                       "quintiles follow its communes' deprivation only"),
+            "registered residents with BIM among all of them in the Brussels communes of the "
+            "Belgian run, in December 2023 (the study's own year is not given)",
+            gap="BIM eligibility is set by income quintile alone, and Brussels' "
+                "quintiles follow its communes' deprivation only", gap_kind="structure",
+            year=2023),
         *(_maison_medicale(region) for region in ("Belgium", BRUSSELS, FLANDERS, WALLONIA)),
         Target(
             "insured with a GP contact in a year", "belgium", patients,
             *points_band(patients, 0.05), "share 0-1", patients_source,
             "±5 points: billed contacts of all insured, some of them abroad part of the year "
             "(assumption)", share_at_end("gp_12m", coverage=INSURED), VALIDATION,
-            "insured people seen by a GP or a maison médicale in the last 12 months"),
+            "insured people seen by a GP or a maison médicale in the 12 months to December "
+            "2021", gap="AIM counts billed GP contacts, and patients of a maison médicale "
+                        "under the forfait have none billed; " + NOT_AT_HAND,
+            gap_kind="source", year=2021),
         Target(
             "GP contacts per patient a year", "belgium", per_patient,
             *relative_band(per_patient, 0.15), "contacts per patient", per_patient_source,
             "±15%: AIM counts billed contacts (consultations and home visits)",
             _gp_contacts_per_patient, VALIDATION,
-            "GP and maison médicale contacts of the insured in the last year per insured "
-            "person with at least one",
+            "GP and maison médicale contacts of the insured in 2021 per insured person with "
+            "at least one", gap_kind="structure", year=2021,
             gap="a person has at most one open need, and a need met at the GP is one "
                 "contact: no follow-up visits, at most one contact a month"),
         *(_ed(region) for region in ("Belgium", FLANDERS, WALLONIA)),
@@ -196,17 +228,18 @@ def targets() -> tuple[Target, ...]:
             "lapsed rights, undocumented people and foreign visitors (assumption)",
             lambda r: r.last_year("ed_visits", coverage=NOT_IN_A_MUTUELLE)
             / r.last_year("ed_visits"), VALIDATION,
-            "ED visits of the last year by people not in order with a mutuelle (lapsed, "
-            "undocumented, asylum seekers), among all ED visits",
-            gap="no foreign visitors in the model"),
+            "ED visits of the first simulated year (2016, for 2005) by people not in order "
+            "with a mutuelle (lapsed, undocumented, asylum seekers), among all ED visits",
+            gap="no foreign visitors in the model, whom the 2005 hospital records count "
+                "as without a mutuelle", gap_kind="definition", year=2005),
         Target(
             "deaths per 1,000 a year, Belgium", "belgium", 1000 * deaths,
             *relative_band(1000 * deaths, 0.10), "deaths per 1,000", deaths_source,
             "±10%: a rounded figure (grade E), and the rate moves by several tenths a year "
             "with influenza and heat waves (assumption)",
             per_1000_a_year("deaths"), VALIDATION,
-            "deaths in the last simulated year per 1,000 people present",
-            seeded="demography.death_by_age",
+            "deaths in 2023 per 1,000 people present", seeded="demography.death_by_age",
+            gap_kind="structure", year=2023,
             gap="death rates by age band are six flat values; the oldest band (75+) is "
                 "open-ended and does not age"),
     )

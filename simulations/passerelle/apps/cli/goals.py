@@ -37,7 +37,7 @@ def targets(
 
     Exits 1 when a calibration target misses its band; validation targets are reported
     (with the model's reason for each miss) and do not change the exit code."""
-    from passerelle.config.targets import CALIBRATION, baseline_runs, check
+    from passerelle.config.targets import CALIBRATION, GAP_KINDS, baseline_runs, check
     from passerelle.engine.plan import ScenarioError
 
     if plot is not None and not plot.parent.is_dir():
@@ -55,19 +55,22 @@ def targets(
     if as_json:
         print(json.dumps(rows, indent=2))
     else:
-        table = Table(title="targets (baseline, last 12 months)")
-        for column in ("target", "set", "model", "target value", "band", "source", "result"):
+        table = Table(title="targets (baseline, at each source's reference year)")
+        for column in ("target", "set", "compared", "model", "target value", "band",
+                       "source", "result", "reason for a miss"):
             table.add_column(column)
         for c in checks:
             t = c.target
             table.add_row(t.name, "in sample" if t.role == CALIBRATION else "out of sample",
-                          f"{c.model:,.4g}", f"{t.value:,.4g}",
+                          c.compared, f"{c.model:,.4g}", f"{t.value:,.4g}",
                           f"{t.low:,.4g} – {t.high:,.4g}", t.source,
-                          "[green]pass[/green]" if c.passed else "[red]fail[/red]")
+                          "[green]pass[/green]" if c.passed else "[red]fail[/red]",
+                          "" if c.passed else GAP_KINDS.get(t.gap_kind, ""))
         console.print(table)
         for c in checks:
             if not c.passed and c.target.gap:
-                console.print(f"[red]{c.target.name}[/red]: {c.target.gap}", soft_wrap=True)
+                console.print(f"[red]{c.target.name}[/red] ({GAP_KINDS[c.target.gap_kind]}): "
+                              f"{c.target.gap}", soft_wrap=True)
     if not all(c.passed for c in checks if c.target.role == CALIBRATION):
         raise typer.Exit(1)
 

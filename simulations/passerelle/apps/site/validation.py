@@ -1,21 +1,29 @@
 """The validation page: every calibration target (in sample) and validation target (out of
 sample) against the model's value, with its band, as a table and a plot, from the cached
-real run (``model_run``); each miss comes with the model's structural reason for it."""
+real run (``model_run``); each miss comes with the model's reason for it and its kind
+(model structure, definition, source: ``passerelle.config.target_model.GAP_KINDS``),
+coloured by kind in the plot."""
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from passerelle.apps.site.figures import figure, svg
 from passerelle.apps.site.markdown import table
+from passerelle.config.target_model import GAP_KINDS
 
 WORDS = {
     "fr": {
         "title": "Validation",
         "intro": (
-            "Le scénario de référence est comparé à chaque cible sur les 12 derniers mois "
-            "simulés ({first} à {last}, simulation de {start} à {end}) : une simulation "
+            "Le scénario de référence (simulation de {start} à {end}) est comparé à chaque "
+            "cible à l'année de référence de sa source (colonne « période comparée » : les "
+            "stocks au dernier mois de l'année, les flux sur ses 12 mois ; une année "
+            "antérieure à la simulation est lue sur la première année simulée), et sur les "
+            "12 derniers mois simulés ({first} à {last}) pour les cibles de calibration. "
+            "C'est une simulation "
             "réelle (`passerelle targets`, la référence sur la Région de Bruxelles-Capitale "
             "et sur une population belge), refaite par `make docs` dès que le code du modèle "
             "ou ses chiffres sourcés changent, et gardée en cache sinon. Les cibles de "
@@ -33,15 +41,20 @@ WORDS = {
         "value": "valeur publiée", "band": "bande", "result": "résultat", "source": "source",
         "why": "justification de la bande", "pass": "dans la bande", "fail": "hors bande",
         "definition": "définition de la grandeur du modèle", "reason": "raison de l'écart",
-        "seeded": "entrée du modèle",
-        "plot": "Valeur du modèle (point ; rond : calibration, losange : validation) et "
-                "bande d'acceptation (barre), relatives à la valeur publiée (trait vertical "
-                "= 1)",
+        "seeded": "entrée du modèle", "compared": "période comparée",
+        "kind": "nature de l'écart",
+        "kinds": {"structure": "structure du modèle manquante",
+                  "definition": "définition différente", "source": "incertitude de la source"},
+        "plot": "Valeur du modèle (point ; rond : calibration, losange : validation ; "
+                "couleur : dans la bande, ou nature de l'écart) et bande d'acceptation "
+                "(barre), relatives à la valeur publiée (trait vertical = 1)",
         "axis": "rapport à la valeur publiée", "alt": "Graphique des cibles",
         "plot_title": "Graphique", "table_title": "Tableaux", "bands": "Bandes et définitions",
         "misses": "Écarts expliqués",
-        "misses_intro": ("Pour chaque cible hors bande, la raison structurelle du modèle "
-                         "(en anglais, telle que dans le code) :"),
+        "misses_intro": ("Pour chaque cible hors bande, la nature de l'écart (une structure "
+                         "qui manque au modèle, une définition de la source que sa grandeur "
+                         "ne peut suivre, ou l'incertitude de la source) et sa raison (en "
+                         "anglais, telle que dans le code) :"),
         "seeded_note": ("Une cible dont le chiffre est aussi une entrée du modèle (colonne "
                         "« entrée du modèle ») teste sa dynamique depuis ce départ, pas sa "
                         "structure."),
@@ -49,8 +62,11 @@ WORDS = {
     "en": {
         "title": "Validation",
         "intro": (
-            "The baseline is compared with every target over the last 12 simulated months "
-            "({first} to {last}, of a run from {start} to {end}): a real run (`passerelle "
+            "The baseline (a run from {start} to {end}) is compared with every target at its "
+            "source's reference year (column 'months compared': stocks at the year's last "
+            "month, flows over its 12 months; a year before the run is read on the first "
+            "simulated year), and over the last 12 simulated months ({first} to {last}) for "
+            "the calibration targets. It is a real run (`passerelle "
             "targets`, the baseline on the Brussels-Capital Region and on a Belgian "
             "population), redone by `make docs` whenever the model's code or its sourced "
             "figures change, and cached otherwise. **Calibration** targets are fitted (in "
@@ -66,13 +82,17 @@ WORDS = {
         "value": "published value", "band": "band", "result": "result", "source": "source",
         "why": "why this band", "pass": "in band", "fail": "out of band",
         "definition": "definition of the model's quantity", "reason": "reason for the miss",
-        "seeded": "model input",
-        "plot": "The model's value (dot: calibration, diamond: validation) and the "
-                "acceptance band (bar), relative to the published value (vertical line = 1)",
+        "seeded": "model input", "compared": "months compared", "kind": "kind of miss",
+        "kinds": GAP_KINDS,
+        "plot": "The model's value (dot: calibration, diamond: validation; colour: in band, "
+                "or the kind of miss) and the acceptance band (bar), relative to the "
+                "published value (vertical line = 1)",
         "axis": "ratio to the published value", "alt": "Plot of the targets",
         "plot_title": "Plot", "table_title": "Tables", "bands": "Bands and definitions",
         "misses": "Misses explained",
-        "misses_intro": "For each target out of its band, the model's structural reason:",
+        "misses_intro": ("For each target out of its band, the kind of miss (a piece of "
+                         "structure the model lacks, a definition of the source its quantity "
+                         "cannot follow, or the source's own uncertainty) and its reason:"),
         "seeded_note": ("A target whose figure is also a model input (column 'model input') "
                         "tests the model's dynamics from that start, not its structure."),
     },
@@ -80,6 +100,12 @@ WORDS = {
 PLOT = "figures/validation.svg"
 ROLES = ("calibration", "validation")
 RATIO_TICKS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)
+PASS_COLOUR = "#1b5e20"
+KIND_COLOURS = {"structure": "#b71c1c", "definition": "#e65100", "source": "#6a1b9a"}
+
+
+def _colour(check: dict) -> str:
+    return PASS_COLOUR if check["passed"] else KIND_COLOURS.get(check["gap_kind"], "#555555")
 
 
 def _value(value: float, unit: str) -> str:
@@ -100,9 +126,9 @@ def plot(language: str, run: dict) -> str:
     for row, check in zip(y, checks, strict=True):
         low, high = check["low"] / check["value"], check["high"] / check["value"]
         ax.plot([low, high], [row, row], color="#9fb8d8", linewidth=7, solid_capstyle="butt")
-        colour = "#1b5e20" if check["passed"] else "#b71c1c"
         marker = "o" if check["role"] == "calibration" else "D"
-        ax.plot(check["model"] / check["value"], row, marker, color=colour, markersize=6)
+        ax.plot(check["model"] / check["value"], row, marker, color=_colour(check),
+                markersize=6)
     ax.axvline(1.0, color="#333333", linewidth=0.8)
     calibrated = sum(c["role"] == "calibration" for c in checks)
     if 0 < calibrated < len(checks):
@@ -115,19 +141,26 @@ def plot(language: str, run: dict) -> str:
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(words["axis"])
     ax.spines[["top", "right"]].set_visible(False)
+    legend = [(PASS_COLOUR, words["pass"])] + [
+        (KIND_COLOURS[kind], words["kinds"][kind]) for kind in GAP_KINDS
+        if any(not c["passed"] and c["gap_kind"] == kind for c in checks)]
+    ax.legend([Line2D([], [], marker="D", linestyle="", color=c) for c, _ in legend],
+              [label for _, label in legend], loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              ncol=len(legend), frameon=False, fontsize=8)
     return svg(fig)
 
 
 def _tables(words: dict, checks: list[dict]) -> list[str]:
-    header = [words[k] for k in ("target", "population", "model", "value", "band", "result",
-                                 "seeded", "source")]
+    header = [words[k] for k in ("target", "population", "compared", "model", "value", "band",
+                                 "result", "kind", "seeded", "source")]
     lines = []
     for role in ROLES:
-        rows = [[c["target"], c["population"], _value(c["model"], c["unit"]),
+        rows = [[c["target"], c["population"], c["compared"], _value(c["model"], c["unit"]),
                  _value(c["value"], c["unit"]),
                  f"{_value(c['low'], c['unit'])} – {_value(c['high'], c['unit'])}",
-                 words["pass"] if c["passed"] else words["fail"], c["seeded"] or "–",
-                 c["source"]] for c in checks if c["role"] == role]
+                 words["pass"] if c["passed"] else words["fail"],
+                 words["kinds"][c["gap_kind"]] if c["gap_kind"] else "–",
+                 c["seeded"] or "–", c["source"]] for c in checks if c["role"] == role]
         lines += [f"### {words[role]}", "", table(header, rows), ""]
     return lines
 
@@ -144,7 +177,8 @@ def page(language: str, run: dict) -> str:
         summaries += ["**" + words["summary"].format(
             role=words[role], passed=sum(c["passed"] for c in chosen), total=len(chosen))
             + "**", ""]
-    misses = [[c["target"], c["gap"]] for c in checks if not c["passed"]]
+    misses = [[c["target"], words["kinds"].get(c["gap_kind"], "–"), c["gap"] or "–"]
+              for c in checks if not c["passed"]]
     return "\n".join([
         f"# {words['title']}", "",
         words["intro"].format(first=first, last=last, start=start, end=end), "",
@@ -154,7 +188,7 @@ def page(language: str, run: dict) -> str:
         f"## {words['table_title']}", "", words["seeded_note"], "",
         *_tables(words, checks),
         f"## {words['misses']}", "", words["misses_intro"], "",
-        table([words["target"], words["reason"]], misses), "",
+        table([words["target"], words["kind"], words["reason"]], misses), "",
         f"## {words['bands']}", "",
         table([words["target"], words["why"], words["definition"]],
               [[c["target"], c["band"], c["definition"]] for c in checks]), "",
