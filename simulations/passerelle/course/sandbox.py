@@ -17,9 +17,7 @@ file system built from an allow-list:
   :mod:`passerelle.course.warm_cache`), copied into the kernel's private ``/tmp/numba`` as it
   starts. numba loads compiled kernels only from a folder it can write to, and a shared
   writable cache would let one submission plant a pickled kernel that runs in the next one's;
-  the private copy gives each kernel the compiled code without that channel;
-- read-only, when given: the batch's shared results (see :mod:`passerelle.course.shared_results`),
-  read in place and named in ``PASSERELLE_SHARED_RESULTS``.
+  the private copy gives each kernel the compiled code without that channel.
 
 Everything else (the course root, the repository and its ``.git``) does not exist for the kernel.
 The kernel keeps the network (nbgrader talks to it over 127.0.0.1).
@@ -41,8 +39,6 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-from passerelle.course import shared_results
 
 KERNEL_NAME = "passerelle-bac-a-sable"
 NUMBA_DIR = "/tmp/numba"
@@ -96,16 +92,14 @@ def readable_paths() -> list[Path]:
     return kept
 
 
-def launcher(hidden: Path, numba_cache: Path | None = None,
-             shared: Path | None = None) -> list[str]:
+def launcher(hidden: Path, numba_cache: Path | None = None) -> list[str]:
     """The kernelspec ``argv``: a shell line that starts an IPython kernel under bubblewrap.
 
     The working folder (the submission nbgrader grades) is only known when the kernel starts,
     hence ``/bin/sh``: it binds ``$PWD`` and passes the connection file on. A readable folder
     that holds ``hidden`` (the course root) is left out, so the course stays invisible.
     ``numba_cache``, a warm numba cache, is bound read-only and copied into the kernel's
-    private ``/tmp/numba`` before the kernel starts. ``shared``, the batch's shared results,
-    is bound read-only and named in ``PASSERELLE_SHARED_RESULTS``.
+    private ``/tmp/numba`` before the kernel starts.
 
     Examples
     --------
@@ -131,10 +125,7 @@ def launcher(hidden: Path, numba_cache: Path | None = None,
             "--unsetenv", "JUPYTER_PATH",
             # bwrap is the parent (and --die-with-parent ends the kernel with nbgrader); the
             # kernel sees PID 1 as its parent and must not take that for a dead parent.
-            "--unsetenv", "JPY_PARENT_PID", "--unsetenv", shared_results.ENV]
-    if shared is not None:
-        cmd += ["--ro-bind", str(shared.resolve()), str(shared.resolve()),
-                "--setenv", shared_results.ENV, str(shared.resolve())]
+            "--unsetenv", "JPY_PARENT_PID"]
     kernel = f'{shlex.quote(sys.executable)} -m ipykernel_launcher -f "$0"'
     if numba_cache is not None:
         warm = shlex.quote(str(numba_cache.resolve()))
@@ -159,21 +150,18 @@ class SandboxKernel:
         The course root: it appears empty to the kernel, except the graded folder itself.
     numba_cache
         A warm numba cache the kernels start from (read-only), or ``None``.
-    shared
-        The batch's shared results (read-only), or ``None``.
     """
 
     folder: Path
     hidden: Path
     numba_cache: Path | None = None
-    shared: Path | None = None
 
     def install(self) -> Path:
         """Write the kernelspec; returns ``folder`` (to put first on ``JUPYTER_PATH``)."""
         spec = self.folder / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True, exist_ok=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": launcher(self.hidden, self.numba_cache, self.shared),
+            "argv": launcher(self.hidden, self.numba_cache),
             "display_name": "Python 3 (bac à sable de correction)",
             "language": "python",
             # bwrap --new-session: a signal to its process group would miss the kernel.

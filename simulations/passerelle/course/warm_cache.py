@@ -1,5 +1,5 @@
-"""A warm-up before an autograde batch: the simulator's numba kernels compiled once, and the
-results every student's grading shares computed once.
+"""A warm numba cache for a batch: every kernel the notebooks compile, compiled once before
+autograde.
 
 A sandboxed kernel starts with an empty numba cache (its ``/tmp`` is private), so every
 submission of an assignment that runs the simulator would compile the same kernels again
@@ -10,12 +10,7 @@ student's part and the grader's, is compiled there once, and the sandbox gives e
 private copy (see :mod:`passerelle.course.sandbox`). numba checks each cached kernel against
 its source file's time stamp and size, so a stale entry is recompiled, never used.
 
-With ``shared``, the same process fills that folder with the results the assignment's module
-shares between students (its ``share()``, see :mod:`passerelle.course.shared_results`); the
-sandbox binds it read-only into every kernel.
-
-Run as ``python -m passerelle.course.warm_cache ASSIGNMENT NOTEBOOK...`` with
-``NUMBA_CACHE_DIR`` (and ``PASSERELLE_SHARED_RESULTS``) set.
+Run as ``python -m passerelle.course.warm_cache NOTEBOOK...`` with ``NUMBA_CACHE_DIR`` set.
 """
 
 from __future__ import annotations
@@ -24,15 +19,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-from passerelle.course import shared_results
 from passerelle.course.assignments import MODULES
-from passerelle.course.assignments import assignment as find_assignment
 
 # Seconds the warm-up may take: compiling every kernel of the simulator and running the
 # source notebook once take well under a few minutes on a 2-core laptop (assumption, from
@@ -41,14 +33,9 @@ TIMEOUT = 600
 KERNEL = "python3"
 
 
-def compute(assignment: str, notebooks: list[Path]) -> None:
-    """Compute what ``assignment``'s module shares between students, then run each source
-    notebook of ``notebooks`` top to bottom (in a scratch folder: the example student)."""
-    module = find_assignment(assignment)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if hasattr(module, "share"):
-            module.share()
+def compute(notebooks: list[Path]) -> None:
+    """Run each source notebook of ``notebooks`` top to bottom, in a scratch folder (so that
+    its matricule cell takes the example student)."""
     for path in notebooks:
         notebook = nbformat.read(path, 4)
         with tempfile.TemporaryDirectory(prefix="passerelle-chauffe-") as work:
@@ -56,12 +43,10 @@ def compute(assignment: str, notebooks: list[Path]) -> None:
                            resources={"metadata": {"path": work}}).execute()
 
 
-def warm(folder: Path, assignment: str, notebooks: list[Path],
-         shared: Path | None = None) -> bool:
-    """Fill ``folder`` with the numba kernels ``assignment``'s ``notebooks`` compile (and
-    ``shared``, when given, with the results its module shares); ``False`` (and an empty
-    folder) for an assignment the course's modules do not hold, or when the warm-up fails:
-    the kernels then compile, and the results are computed, for themselves.
+def warm(folder: Path, assignment: str, notebooks: list[Path]) -> bool:
+    """Fill ``folder`` with the numba kernels ``assignment``'s source ``notebooks`` compile;
+    ``False`` (and an empty folder) for an assignment the course's modules do not hold, or
+    when the warm-up fails: the kernels then compile for themselves, as without a cache.
 
     Examples
     --------
@@ -72,17 +57,13 @@ def warm(folder: Path, assignment: str, notebooks: list[Path],
     folder.mkdir(parents=True, exist_ok=True)
     if assignment not in MODULES:
         return False
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("NUMBA_") and key != shared_results.ENV}
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NUMBA_")}
     env["NUMBA_CACHE_DIR"] = str(folder.resolve())
-    if shared is not None:
-        shared.mkdir(parents=True, exist_ok=True)
-        env[shared_results.ENV] = str(shared.resolve())
-    done = subprocess.run([sys.executable, "-m", "passerelle.course.warm_cache", assignment,
+    done = subprocess.run([sys.executable, "-m", "passerelle.course.warm_cache",
                            *(str(path.resolve()) for path in notebooks)],
                           env=env, capture_output=True, text=True, timeout=TIMEOUT)
     return done.returncode == 0
 
 
 if __name__ == "__main__":
-    compute(sys.argv[1], [Path(arg) for arg in sys.argv[2:]])
+    compute([Path(arg) for arg in sys.argv[1:]])

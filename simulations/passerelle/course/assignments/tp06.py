@@ -8,8 +8,7 @@ A student's data come from ``passerelle.evaluate.designs`` on a small population
 (924 possible sets); the first seed drawn, any of ``POOL`` with the same chance, gives the
 study they analyse by hand (the observational data of the ``naive`` and ``propensity``
 designs and the randomised cohort of ``individual-rct``). A pair of runs is about half a
-second of CPU: the designs are computed once per seed of ``POOL`` (cached in-process, and in
-an autograde batch once for every kernel: see ``passerelle.course.shared_results``), so
+second of CPU: the designs are computed once per seed of ``POOL`` (cached in-process), so
 that the audit grades hundreds of students from a dozen pairs of runs. Students with the
 same first seed share the study of the first four autograded questions (about one in
 ``len(POOL)``); the replications' set of seeds, personal to each, catches a copied
@@ -37,7 +36,6 @@ from scipy import stats
 
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
-from passerelle.course.shared_results import shared
 from passerelle.evaluate import ipw, ols
 from passerelle.evaluate.designs import DESIGNS
 from passerelle.evaluate.designs.replicate import one
@@ -108,15 +106,8 @@ class SeedStudy:
 @lru_cache(maxsize=len(POOL))
 def seed_study(seed: int) -> SeedStudy:
     """The studies and replication rows of ``seed`` (cached: the audit reads them for
-    every student who drew the seed; in an autograde batch, computed once for every
-    kernel, see :mod:`passerelle.course.shared_results`)."""
-    return shared(NAME, f"graine-{seed}", lambda: SeedStudy(seed))
-
-
-def share() -> None:
-    """Compute every seed's study of ``POOL`` (autograde's warm-up fills its store)."""
-    for seed in POOL:
-        seed_study(seed)
+    every student who drew the seed)."""
+    return SeedStudy(seed)
 
 
 class EssaiData:
