@@ -167,6 +167,122 @@ def test_no_file_of_the_package_is_over_the_limit() -> None:
     assert long == {}
 
 
+# The model's shared names, each defined in one module that every other imports it from.
+SHARED = {"passerelle.engine.steps": ("STEPS",),
+          "passerelle.engine.timeline": ("NEVER", "END_OF_TIME"),
+          "passerelle.engine.sources": ("BRUSSELS", "FLANDERS", "WALLONIA"),
+          "passerelle.engine.groups": ("QUINTILES", "AGE_BANDS"),
+          "passerelle.modules": ("BUILTIN", "DEFAULT", "registry")}
+HOME = {name: home for home, names in SHARED.items() for name in names}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {id(node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+
+
+def _literal(node: ast.AST) -> str | tuple | None:
+    try:
+        value = ast.literal_eval(node)
+        hash(value)
+    except (ValueError, TypeError):
+        return None
+    return value if isinstance(value, str | tuple) and len(value) > 1 else None
+
+
+def _misplaced(module: str, node: ast.AST, literals: dict, docstrings: set[int]) -> list[str]:
+    if isinstance(node, ast.Assign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        named = {n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+        return [f"{module}:{node.lineno} defines {name}, whose home is {HOME[name]}"
+                for name in sorted(named & HOME.keys()) if module != HOME[name]]
+    if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("passerelle"):
+        return [f"{module}:{node.lineno} imports {alias.name} from {node.module}, not from "
+                f"{HOME[alias.name]}" for alias in node.names
+                if alias.name in HOME and node.module != HOME[alias.name]
+                and f"{node.module}.{alias.name}" not in FILES]  # a module of that name
+    if isinstance(node, ast.Constant | ast.Tuple) and id(node) not in docstrings:
+        name = literals.get(_literal(node))
+        if name is not None and module != HOME[name]:
+            return [f"{module}:{node.lineno} writes the value of {HOME[name]}.{name}"]
+    return []
+
+
+def test_each_shared_constant_has_one_home() -> None:
+    """Defined once, imported from its home (not through a module that imports it), and
+    its value written nowhere else: a region name or the cascade's steps in one place."""
+    literals = {_hashable(getattr(importlib.import_module(home), name)): name
+                for name, home in HOME.items()}
+    wrong = []
+    for module, tree in TREES.items():
+        docstrings = _docstrings(tree)
+        top = {id(node) for node in tree.body}
+        wrong += [problem for node in ast.walk(tree)
+                  if id(node) in top or not isinstance(node, ast.Assign | ast.AnnAssign)
+                  for problem in _misplaced(module, node, literals, docstrings)]
+    assert wrong == []
+
+
+def _hashable(value: object) -> object:
+    return value if isinstance(value, str | tuple) else id(value)
+
+
+def test_a_module_s_parameters_are_set_only_by_the_module() -> None:
+    """No code assigns another module's ``pars``: an intervention changes a value through a
+    declared modifier (``passerelle.engine.values``), so a cached derivative of a parameter
+    cannot silently keep the old value."""
+    assigned = [f"{module}:{node.lineno}" for module, tree in TREES.items()
+                for node in ast.walk(tree) if isinstance(node, ast.Assign | ast.AugAssign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Attribute) and target.attr == "pars"
+                and not (isinstance(target.value, ast.Name) and target.value.id == "self")]
+    assert assigned == []
+
+
+def test_an_intervention_changes_other_modules_state_through_them() -> None:
+    """An intervention writes its own columns and the person's shared attributes (rights,
+    a regular GP); another module's state it changes by that module's method
+    (``needs.open``, ``coverage.file_amu``) or a modifier of a value it exposes."""
+    modules = importlib.import_module("passerelle.modules")
+    owner = {column.name: cls.name for cls in modules.BUILTIN.values()
+             for column in cls.columns}
+    wrong = []
+    for cls in modules.INTERVENTIONS:
+        for node in ast.walk(TREES[cls.__module__]):
+            targets = (node.targets if isinstance(node, ast.Assign)
+                       else [node.target] if isinstance(node, ast.AugAssign) else [])
+            for target in targets:
+                written = target.value if isinstance(target, ast.Subscript) else target
+                if (isinstance(written, ast.Attribute) and isinstance(written.value, ast.Name)
+                        and written.value.id == "people"
+                        and owner.get(written.attr, cls.name) != cls.name):
+                    wrong.append(f"{cls.__module__}:{node.lineno} writes "
+                                 f"{owner[written.attr]}'s {written.attr}")
+    assert wrong == []
+
+
+def test_month_columns_are_named_one_way() -> None:
+    """A column holding a month (``NEVER`` until its event) ends in ``_month``, and only
+    such a column does: ``need_since_month``, not ``ti_need`` or ``month_need_since``."""
+    never = importlib.import_module("passerelle.engine.timeline").NEVER
+    modules = importlib.import_module("passerelle.modules").BUILTIN
+    wrong = [f"{name}.{column.name}" for name, cls in modules.items() for column in cls.columns
+             if (column.default == never) != column.name.endswith("_month")]
+    assert wrong == []
+
+
+def test_an_intervention_s_shifts_of_the_cascade_are_named_one_way() -> None:
+    """Log-odds an intervention adds to a step are ``<step>_effect``
+    (``perceive_effect``, ``tiers_payant_pay_effect``), never a boost or an uplift."""
+    modules = importlib.import_module("passerelle.modules")
+    steps = importlib.import_module("passerelle.engine.steps").STEPS
+    provenance = importlib.import_module("passerelle.engine.parameters").provenance
+    wrong = [f"{cls.name}.{row['name']}" for cls in modules.INTERVENTIONS
+             for row in provenance(cls.Params) if row["unit"] == "log-odds"
+             and not any(row["name"].endswith(f"{step}_effect") for step in steps)]
+    assert wrong == []
+
+
 SINGLE_BACKTICKS = re.compile(r"(?<![`\w:])`[^`\n]+`(?![`\w])")
 
 
@@ -179,18 +295,26 @@ def test_docstrings_write_code_in_double_backticks() -> None:
     assert single == []
 
 
-# The public API a researcher calls: every name these namespaces export, the engine's
-# classes a module or a notebook uses, and the interventions; a class's public methods
-# with it. A method that overrides one of a base class of the package (``Module.step``)
-# is documented there.
-PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.datasets",
-                     "passerelle.modules")
-ENGINE_CLASSES = {"passerelle.engine.sim": ("Sim",),
+# The public API a researcher calls: every name these namespaces export, the names of
+# other modules that a module, a notebook or the guides (README, CONTRIBUTING, docs) use,
+# and the interventions; a class's public methods with it. A method that overrides one of
+# a base class of the package (``Module.step``) is documented there.
+PUBLIC_NAMESPACES = ("passerelle", "passerelle.evaluate", "passerelle.evaluate.designs",
+                     "passerelle.evaluate.designs.replicate", "passerelle.datasets",
+                     "passerelle.modules", "passerelle.modules.facilitators",
+                     "passerelle.modules.policies", "passerelle.config.scenario",
+                     "passerelle.course.coverage_tracker")
+CALLED_BY_NAME = {"passerelle.engine.sim": ("Sim",),
                   "passerelle.engine.module": ("Module", "Measure"),
                   "passerelle.engine.people": ("People", "Column"),
                   "passerelle.engine.results": ("Results",),
                   "passerelle.engine.values": ("Values",),
-                  "passerelle.engine.plan": ("ScenarioError",)}
+                  "passerelle.engine.plan": ("ScenarioError",),
+                  "passerelle.engine.parameters": ("Params", "sourced", "calibrated",
+                                                   "assumption", "design", "provenance"),
+                  "passerelle.engine.store": ("connect",),
+                  "passerelle.apps.budget": ("budget",),
+                  "passerelle.course.survey_estimates": ("design_variance",)}
 
 
 def _public_callables() -> dict[str, object]:
@@ -201,7 +325,7 @@ def _public_callables() -> dict[str, object]:
             value = getattr(module, name)
             if callable(value):
                 found[f"{namespace}.{name}"] = value
-    for home, names in ENGINE_CLASSES.items():
+    for home, names in CALLED_BY_NAME.items():
         module = importlib.import_module(home)
         found.update({f"{home}.{name}": getattr(module, name) for name in names})
     for cls in importlib.import_module("passerelle.modules").INTERVENTIONS:
@@ -232,7 +356,8 @@ def _returns(value: object) -> bool:
 
 
 def test_the_public_api_has_numpydoc_docstrings_with_an_example() -> None:
-    """Parameters when it takes arguments, Returns when it returns, and a doctest."""
+    """Parameters when it takes arguments, Returns when it returns, and a doctest that
+    runs (none skipped)."""
     lacking = []
     for label, value in _public_callables().items():
         doc = inspect.getdoc(value) or ""
@@ -241,4 +366,6 @@ def test_the_public_api_has_numpydoc_docstrings_with_an_example() -> None:
             (">>> ", True)) if needed and section not in doc]
         if missing:
             lacking.append(f"{label}: no {', '.join(missing)}")
+        if "+SKIP" in doc:
+            lacking.append(f"{label}: a skipped doctest")
     assert lacking == []

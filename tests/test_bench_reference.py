@@ -123,6 +123,7 @@ def test_bench_command_reports_every_ratio():
     report = json.loads(result.stdout[result.stdout.index("{"):])
     goals = report.pop("goals")
     for key in ("full model: agent-months per second", "full model: peak bytes per person",
+                "full model: peak MB beside people (result tables)",
                 "reference: engine time / numpy time", "reference: starsim time / engine time",
                 "reference: engine speed / mesa speed", harness.REALISM,
                 "memory: population columns, bytes per person",

@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from passerelle import load
+from passerelle.modules import DEFAULT
+
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "CONTRIBUTING.md"
 MAX_LINES = 60
@@ -43,3 +48,17 @@ def test_the_guide_s_module_is_tested_and_run_from_its_scenario_file(tmp_path: P
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
     assert (tmp_path / "out" / "summary.json").is_file()
+
+
+def test_the_guide_s_scenario_runs_the_whole_model_and_the_new_module(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its section adds the module: no list of the model's modules to copy (and to forget
+    one of when the model gains a module)."""
+    _files(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "home_visits", raising=False)
+    scenario = load(tmp_path / "home_visits.toml")
+    assert scenario.modules == (*DEFAULT, "home_visits")
+    assert scenario.params["home_visits"].visit_per_month == 0.05
+    sys.modules.pop("home_visits", None)
+

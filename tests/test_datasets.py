@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 from passerelle import datasets
 from passerelle.apps.cli import app
 from passerelle.config.population import PopulationSpec
-from passerelle.config.scenario import registry
 from passerelle.datasets import api, caselogs, dress, files, schemas
 from passerelle.datasets.survey import SurveyParams, weighting_classes
 from passerelle.engine import sources
 from passerelle.engine.parameters import provenance
+from passerelle.modules import registry
 
 CITATION = re.compile(r"^(?P<key>\w+)@(?P<geography>.+?) \((?P<source>.*), (?P<year>[^,]*); "
                       r"grade (?P<grade>\S+)\)(?P<derived>; .*)?$")

@@ -53,6 +53,38 @@ def test_two_threads_give_the_bytes_of_one(scenario):
     assert one[1] == two[1]
 
 
+CONCURRENT = """
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+import numba
+import numpy as np
+import passerelle
+from passerelle.engine import random
+random.THREADED_FROM = 64
+
+def digest():
+    results = passerelle.run("baseline", population={"size": 3000},
+                             run={"months": 6, "burn_in": 3})
+    return hashlib.sha256(b"".join(np.ascontiguousarray(results.cells[name]).tobytes()
+                                   for name in sorted(results.cells))).hexdigest()
+
+main = digest()
+with ThreadPoolExecutor(max_workers=2) as pool:
+    side = list(pool.map(lambda _: digest(), range(2)))
+print(numba.threading_layer(), main == side[0] == side[1])
+"""
+
+
+def test_runs_in_concurrent_threads_give_the_bytes_of_the_main_thread():
+    # numba's workqueue layer aborts the process when two threads split kernels at once:
+    # only the main thread splits them, other threads draw the same numbers on their own.
+    env = {**os.environ, "NUMBA_NUM_THREADS": "2"}
+    env.pop("NUMBA_THREADING_LAYER", None)
+    done = subprocess.run([sys.executable, "-c", CONCURRENT], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stdout.split()[-2:] == ["workqueue", "True"]
+
+
 def test_population_drawn_in_chunks_is_the_population_drawn_at_once(monkeypatch):
     # Chunks bound the memory of drawing a full-size population; they must not change it.
     spec = load("baseline", ["population.size=5000"]).population

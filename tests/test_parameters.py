@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import inspect
 import json
 import math
 import typing
@@ -221,3 +222,16 @@ def test_measures_lists_every_measure_with_its_unit_and_kind(narrow):
     table = runner.invoke(app, ["measures"])
     assert "population" in table.output
     assert all(len(line) <= 80 for line in table.output.splitlines())
+
+
+@pytest.mark.parametrize("owner", [owner for owner, params in PARAMS.items()
+                                   if params.model_fields])
+def test_help_on_parameters_lists_every_field_with_its_unit_and_source(owner):
+    """``help(FacilitatorsParams)`` is numpydoc, made from the fields (their only home)."""
+    doc = inspect.getdoc(PARAMS[owner]) or ""
+    assert "\nParameters\n----------\n" in f"\n{doc}"
+    section = doc.split("Parameters\n----------\n", 1)[1].split("\nExamples\n", 1)[0]
+    flat = " ".join(section.split())
+    for row in provenance(PARAMS[owner]):
+        assert f"{row['name']} : {row['unit']}" in section
+        assert " ".join(row["source"].split()) in flat

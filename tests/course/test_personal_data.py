@@ -116,8 +116,8 @@ print(sorted(m for m in heavy if m in sys.modules))
 
 
 def test_the_timing_measures_a_fresh_process():
-    from passerelle.course.timing import STEPS, measure
+    from passerelle.course.timing import COMMANDS, measure
 
     wall, cpu = measure("sum(range(10**6))")
     assert wall > 0 and cpu > 0
-    assert any("tp02-cascade" in code for code in STEPS.values())
+    assert any("tp02-cascade" in code for code in COMMANDS.values())

@@ -15,11 +15,38 @@ FEES = {"inami_fees": "inami", "federal_fees": "federal", "patient_fees": "fees"
 
 
 def budget(results) -> pd.DataFrame:
-    """Each centre's budget per calendar year of the run (EUR, real population): one row
-    per year × centre × line. ``kind`` is ``cost`` (staff, building), ``revenue`` (fees
-    from INAMI, the federal state and patients, simulated; grants and donations by funder)
-    or ``gap`` (costs − revenues: a deficit when positive). Only open months of the
-    reported period count."""
+    """Each centre's budget per calendar year of the run, read from finished ``results``.
+
+    Only open months of the reported period count; amounts are for the real population.
+
+    Parameters
+    ----------
+    results : Results
+        A finished run; without a ``centres`` module the table is empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year × centre × line: ``year``, ``centre``, ``kind``, ``line``, ``eur``
+        (EUR). ``kind`` is ``cost`` (staff, building), ``revenue`` (fees from INAMI, the
+        federal state and patients, simulated; grants and donations by funder) or ``gap``
+        (costs − revenues: a deficit when positive).
+
+    Examples
+    --------
+    >>> from passerelle import run
+    >>> from passerelle.apps.budget import budget
+    >>> results = run("centres", population={"size": 2000},
+    ...               run={"start": "2024-01", "months": 2, "burn_in": 0})
+    >>> table = budget(results)
+    >>> sorted(table["kind"].unique())
+    ['cost', 'gap', 'revenue']
+    >>> gap = table[table["line"] == "funding_gap"]["eur"].sum()
+    >>> costs = table[table["kind"] == "cost"]["eur"].sum()
+    >>> revenues = table[table["kind"] == "revenue"]["eur"].sum()
+    >>> bool(abs(gap - (costs - revenues)) < 1e-6 * costs)
+    True
+    """
     params = results.scenario.params.get("centres")
     if params is None:
         return pd.DataFrame(columns=["year", "centre", "kind", "line", "eur"])

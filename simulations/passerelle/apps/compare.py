@@ -45,12 +45,14 @@ from passerelle.apps.compare_health import health_rows
 from passerelle.apps.seed_intervals import over_seeds as _interval
 from passerelle.config.labels import COST, UNMET
 from passerelle.config.record import RunRecord
-from passerelle.config.scenario import Scenario, load, registry
+from passerelle.config.scenario import Scenario, load
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
 from passerelle.engine.steps import STEPS
+from passerelle.engine.timeline import NEVER
+from passerelle.modules import registry
 from passerelle.modules.costs import PAYERS
-from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
+from passerelle.modules.ledger import OUTCOMES, Ledger
 
 # progress(label of the current run, months done, months in all runs)
 Progress = Callable[[str, int, int], None]

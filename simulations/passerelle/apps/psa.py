@@ -40,12 +40,13 @@ import pyarrow.parquet as pq
 
 from passerelle.apps.sweep import SweepRun, run_id, sweep
 from passerelle.config.labels import COST
-from passerelle.config.scenario import Scenario, load, registry
+from passerelle.config.scenario import Scenario, load
 from passerelle.engine.distributions import Distribution, from_description
 from passerelle.engine.parameters import provenance
 from passerelle.engine.payers import PAYER_NAMES
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import RESULTS_FILE, connect
+from passerelle.modules import registry
 from passerelle.modules.health import discount_factors
 
 COST_MEASURES = tuple(f"cost_{payer}" for payer in PAYER_NAMES)

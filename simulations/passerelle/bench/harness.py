@@ -1,7 +1,10 @@
 """``passerelle bench``: every figure is a rate or a ratio measured in this process.
 
 (a) The full baseline model on ``full_people`` Brussels people: agent-months per second
-    and peak bytes per simulated person (numpy allocations, traced on a shorter run).
+    and peak bytes per simulated person (numpy allocations, traced on two 12-month runs:
+    the growth of the peak from half the people to all of them, per person added, since the
+    result tables (months × cells × measures) do not grow with people; they are reported
+    apart, in MB).
 (b) The reference model on the Passerelle engine against the same model in plain numpy:
     time ratio (goal: at most 1.5).
 (c) With the ``bench`` extra: Starsim and Mesa on the same model, as speed-ups of the
@@ -82,20 +85,32 @@ def full_model(people: int, months: int) -> dict[str, float]:
     scenario = load("baseline", [f"population.size={people}", f"run.months={months}"])
     sim = Sim(scenario)
     results = sim.run()
-    traced = load("baseline", [f"population.size={people}", "run.months=12", "run.burn_in=0"])
-    tracemalloc.start()
-    small = Sim(traced)
-    small.run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    half = people // 2
+    (half_peak, _), (peak, traced) = traced_peak(half), traced_peak(people)
+    per_person = (peak - half_peak) / (people - half)
     return {
         "full model: people": float(people),
         "full model: months (with burn-in)": float(months + scenario.run.burn_in),
         "full model: seconds": results.seconds,
         "full model: agent-months per second": results.agent_months / results.seconds,
-        "full model: peak bytes per person": peak / people,
-        **column_bytes(small, people),
+        "full model: peak bytes per person": per_person,
+        "full model: peak MB beside people (result tables)": (peak - per_person * people) / 1e6,
+        **column_bytes(traced, people),
     }
+
+
+def traced_peak(people: int) -> tuple[int, Sim]:
+    """Peak bytes numpy allocates in a 12-month run of the baseline on ``people``, and the
+    run."""
+    traced = Sim(load("baseline", [f"population.size={people}", "run.months=12",
+                                   "run.burn_in=0"]))
+    tracemalloc.start()
+    try:
+        traced.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, traced
 
 
 def column_bytes(sim: Sim, people: int) -> dict[str, float]:

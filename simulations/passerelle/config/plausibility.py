@@ -37,7 +37,8 @@ from scipy import stats
 from passerelle.config.scenario import load
 from passerelle.engine import sources
 from passerelle.engine.sim import Sim
-from passerelle.modules.ledger import NEVER, Ledger
+from passerelle.engine.timeline import NEVER
+from passerelle.modules.ledger import Ledger
 
 TRIAL = "USA"
 

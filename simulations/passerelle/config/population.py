@@ -91,7 +91,7 @@ class PopulationSpec(Params):
         json_schema_extra={"source": "design choice"},
     )
     undocumented_brussels: Persons = sourced(
-        "undocumented_persons", "Brussels-Capital Region", description="persons"
+        "undocumented_persons", BRUSSELS, description="persons"
     )
     undocumented_belgium: Persons = sourced(
         "undocumented_persons", "Belgium", description="persons"

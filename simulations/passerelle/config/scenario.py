@@ -298,6 +298,23 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
     A section that configures a module outside the model (an intervention, the ledger)
     adds that module; every module's ``requires`` must be among the modules.
 
+    Parameters
+    ----------
+    data : mapping
+        The scenario's sections, as a TOML file holds them (no ``extends``).
+    source : str, default "<dict>"
+        What the messages name as the file.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem.
+
     Examples
     --------
     >>> scenario = from_dict({"name": "toy", "policies": {"amu_simple_from": "2020-01"}})

@@ -19,7 +19,19 @@ BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 
 
 def builtin() -> dict[str, Path]:
-    """Built-in scenario files by name."""
+    """Built-in scenario files by name.
+
+    Returns
+    -------
+    dict of str to pathlib.Path
+        Each built-in scenario's name and its TOML file, sorted by name.
+
+    Examples
+    --------
+    >>> from passerelle.config.scenario import builtin
+    >>> "baseline" in builtin(), builtin()["centres"].name
+    (True, 'centres.toml')
+    """
     return {path.stem: path for path in sorted(BUILTIN_DIR.glob("*.toml"))}
 
 

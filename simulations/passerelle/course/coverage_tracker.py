@@ -19,11 +19,29 @@ ABSENT = -1
 
 
 class CoverageTracker(Module):
-    """Keeps ``coverage_start`` (the group at the end of the last burn-in month, i.e. when
-    the reported period starts; at the start of the run without burn-in) and
-    ``coverage_end`` (the group at the end of the run), as indices of
-    ``passerelle.engine.groups.COVERAGE_GROUPS``;
-    ``ABSENT`` for someone not present then. Runs last in the month (order 99)."""
+    """Keeps each person's coverage group when the reported period starts and at the end.
+
+    ``coverage_start`` is the group at the end of the last burn-in month (at the start of
+    the run without burn-in), ``coverage_end`` the group at the end of the run, as indices
+    of ``passerelle.engine.groups.COVERAGE_GROUPS``; ``ABSENT`` for someone not present
+    then. Runs last in the month (order 99).
+
+    Parameters
+    ----------
+    params : Params or None, default None
+        None: the module has no parameters.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> from passerelle.course.coverage_tracker import ABSENT, CoverageTracker
+    >>> small = load("baseline").replace(population={"size": 1000},
+    ...                                  run={"months": 1, "burn_in": 0})
+    >>> results = Sim(small, modules=[CoverageTracker()]).run()
+    >>> start = results.people["coverage_start"]
+    >>> bool((start >= ABSENT).all()), bool((start != ABSENT).any())
+    (True, True)
+    """
 
     name = "coverage_tracker"
     order = 99.0

@@ -65,9 +65,26 @@ def share_and_se(y: np.ndarray, w: np.ndarray, strata: np.ndarray,
 
 def design_variance(frame, outcome: str = "besoin_non_satisfait", weight: str = "poids",
                     stratum: str = "commune") -> float:
-    """Design-based variance of the weighted share of ``outcome`` among the rows of
-    ``frame`` that have a ``weight`` (the respondents), strata ``stratum`` (in share², i.e.
-    the square of the standard error).
+    """Design-based variance of the weighted share of ``outcome`` among the respondents.
+
+    The respondents are the rows of ``frame`` that have a ``weight``; the strata are
+    ``stratum``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The survey's rows.
+    outcome : str, default "besoin_non_satisfait"
+        A 0/1 column.
+    weight : str, default "poids"
+        The sampling weight (missing for non-respondents).
+    stratum : str, default "commune"
+        The stratum of each row.
+
+    Returns
+    -------
+    float
+        The variance, in share² (the square of the standard error).
 
     Examples
     --------

@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-STEPS = {
+COMMANDS = {
     "python -c pass": "pass",
     "import passerelle": "import passerelle",
     "mes_donnees tp00": "from passerelle.course import mes_donnees; "
@@ -60,10 +60,10 @@ def measure(code: str) -> tuple[float, float]:
 
 
 def timings(repeats: int = 5) -> list[Timing]:
-    """Every step of ``STEPS``, interleaved so that a load change hits them alike."""
-    found: dict[str, list[tuple[float, float]]] = {label: [] for label in STEPS}
+    """Every step of ``COMMANDS``, interleaved so that a load change hits them alike."""
+    found: dict[str, list[tuple[float, float]]] = {label: [] for label in COMMANDS}
     for _ in range(repeats):
-        for label, code in STEPS.items():
+        for label, code in COMMANDS.items():
             found[label].append(measure(code))
     return [Timing(label, tuple(w for w, _ in values), tuple(c for _, c in values))
             for label, values in found.items()]

@@ -5,14 +5,29 @@ derived from the first four, at position ``uid``. Two scenarios on the same seed
 same person the same draw for the same event, whatever else differs, and a run gives the
 same numbers serially or on Dask workers, on any number of threads: the kernels split
 people between numba's threads (``prange``), and each draw depends only on its uid.
+
+Numba's threads come from its ``workqueue`` layer unless ``NUMBA_THREADING_LAYER`` says
+otherwise. With OpenMP (numba's first choice), every split kernel waited for a thread woken
+from sleep: on a busy 2-core machine each of the dozen split kernels of a month then took
+about 12 ms whatever its size (30,000 draws: 0.3 ms on one thread), and the full model ran
+6 times slower on two threads than on one; ``workqueue`` costs a fraction of a millisecond
+there. It is not thread-safe, so ``threaded`` splits kernels only when called from the main
+thread (a Dask worker's task thread, or any other, draws on its own thread: the same
+numbers).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+from collections.abc import Sequence
 
 import numba
 import numpy as np
+
+if "NUMBA_THREADING_LAYER" not in os.environ:
+    numba.config.THREADING_LAYER = "workqueue"
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -104,9 +119,56 @@ def _chance_logit_at_threaded(key, uids, logits, out):
         out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
 
 
+@numba.njit(inline="always")
+def _failed_at(keys, uids, logits, sure, out, i):
+    out[i] = keys.size
+    for step in range(keys.size):
+        if step > 0 and sure[i]:
+            break
+        if not _unit(keys[step], uids[i]) * (1.0 + np.exp(-np.float64(logits[step, i]))) < 1.0:
+            out[i] = step
+            break
+
+
+@numba.njit(cache=True, nogil=True)
+def _first_failed(keys, uids, logits, sure, out):
+    for i in range(uids.size):
+        _failed_at(keys, uids, logits, sure, out, i)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _first_failed_threaded(keys, uids, logits, sure, out):
+    for i in numba.prange(uids.size):
+        _failed_at(keys, uids, logits, sure, out, i)
+
+
+@numba.njit(cache=True, nogil=True)
+def _chance_among(key, among, p, index, out):
+    for i in range(out.size):
+        out[i] = among[i] and _unit(key, i) < p[index[i]]
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _chance_among_threaded(key, among, p, index, out):
+    for i in numba.prange(out.size):
+        out[i] = among[i] and _unit(key, i) < p[index[i]]
+
+
 def threaded(size: int, serial, split):
-    """The kernel for ``size`` items: ``split`` (between threads) for long arrays."""
-    return split if size >= THREADED_FROM else serial
+    """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
+    thread of a process with more than one numba thread, ``serial`` otherwise (the two give
+    the same numbers). A process limited to one thread (a Dask worker of ``local_cluster``)
+    never loads the split kernels, nor pays for starting them.
+
+    Examples
+    --------
+    >>> threaded(10, "serial", "split"), threaded(10**6, "serial", "split")
+    ('serial', 'split')
+    """
+    if (size < THREADED_FROM or numba.config.NUMBA_NUM_THREADS == 1
+            or threading.current_thread() is not threading.main_thread()):
+        return serial
+    return split
 
 
 def stream_key(seed: int, module: str, stream: str, month: int) -> np.uint64:
@@ -148,6 +210,98 @@ class Streams:
         out = np.empty(len(uids), dtype=np.bool_)
         threaded(out.size, _chance_logit_at, _chance_logit_at_threaded)(
             key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
+        return out
+
+    def first_failed(
+        self, module: str, streams: Sequence[str], month: int, logits: np.ndarray,
+        uids: np.ndarray, sure: np.ndarray,
+    ) -> np.ndarray:
+        """For a chain of steps passed one after the other, each with the draw
+        ``chance_logit`` would make on its stream: the first step each uid fails
+        (``len(streams)`` when it passes them all). Where ``sure`` is True every step after
+        the first passes. One pass over people, drawing only the steps reached.
+
+        Parameters
+        ----------
+        module : str
+            The module drawing.
+        streams : sequence of str
+            One stream per step, in order.
+        month : int
+            Calendar month (months since 2000-01).
+        logits : ndarray
+            Log-odds of passing, one row per step and one column per uid.
+        uids : ndarray
+            The people drawn for.
+        sure : ndarray of bool
+            One per uid: passes every step after the first.
+
+        Returns
+        -------
+        ndarray of int64
+            The step failed, one per uid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> streams, uids = Streams(7), np.arange(4)
+        >>> logits = np.array([[50.0] * 4, [-50.0] * 4], dtype=np.float32)
+        >>> streams.first_failed("m", ["a", "b"], 300, logits, uids,
+        ...                      np.array([False, True, False, True])).tolist()
+        [1, 2, 1, 2]
+        """
+        if logits.shape != (len(streams), len(uids)) or len(sure) != len(uids):
+            raise ValueError(f"log-odds of shape {logits.shape} and {len(sure)} flags for "
+                             f"{len(streams)} steps of {len(uids)} people in {module}")
+        keys = np.array([stream_key(self.seed, module, stream, month) for stream in streams],
+                        dtype=np.uint64)
+        out = np.empty(len(uids), dtype=np.int64)
+        threaded(out.size, _first_failed, _first_failed_threaded)(
+            keys, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits),
+            np.ascontiguousarray(sure, dtype=np.bool_), out)
+        return out
+
+    def chance_among(
+        self, module: str, stream: str, month: int, among: np.ndarray, p: np.ndarray,
+        index: np.ndarray,
+    ) -> np.ndarray:
+        """Bernoulli draws for the people where ``among`` is True, with probability
+        ``p[index]``: the draws ``chance`` makes for ``np.flatnonzero(among)`` with
+        ``p[index[among]]``, in one pass over everyone without gathering them.
+
+        Parameters
+        ----------
+        module, stream : str
+            Who draws, and for what.
+        month : int
+            Calendar month (months since 2000-01).
+        among : ndarray of bool
+            One per person: drawn for.
+        p : ndarray of float
+            Probabilities (0-1) by category.
+        index : ndarray of int
+            One per person: the category of ``p`` (an age band, say).
+
+        Returns
+        -------
+        ndarray of bool
+            One per person: drawn for and True.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> streams, among = Streams(7), np.array([True, False, True, True])
+        >>> p, band = np.array([0.0, 1.0]), np.array([1, 1, 0, 1])
+        >>> streams.chance_among("m", "s", 300, among, p, band).tolist()
+        [True, False, False, True]
+        """
+        if len(among) != len(index):
+            raise ValueError(f"{len(among)} flags for {len(index)} categories in "
+                             f"{module}.{stream}")
+        out = np.empty(len(among), dtype=np.bool_)
+        threaded(out.size, _chance_among, _chance_among_threaded)(
+            stream_key(self.seed, module, stream, month), np.ascontiguousarray(among),
+            np.ascontiguousarray(p, dtype=np.float64), np.ascontiguousarray(index), out)
         return out
 
     def chance(

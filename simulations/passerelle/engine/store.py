@@ -104,11 +104,31 @@ def connect(root: str | Path, database: str = ":memory:") -> duckdb.DuckDBPyConn
     A run that cannot be trusted (see ``problem``) is left out with a
     ``CorruptRunWarning`` naming it; the others are served.
 
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        A folder holding runs (a sweep's output, or runs saved with ``Results.save``).
+    database : str, default ":memory:"
+        DuckDB's database: in memory, or a file to keep the tables in.
+
+    Returns
+    -------
+    duckdb.DuckDBPyConnection
+        The connection, with the table ``runs`` and the view ``results``.
+
     Examples
     --------
-    >>> db = connect("results/sweep")  # doctest: +SKIP
-    >>> db.sql('SELECT scenario, seed, "facilitators.caseload", sum(value) FROM results '
-    ...        "WHERE measure = 'ed_visits' AND group_by = 'all' GROUP BY ALL")  # doctest: +SKIP
+    >>> from passerelle import run
+    >>> root = getfixture("tmp_path")
+    >>> for seed in (1, 2):
+    ...     saved = run("baseline", population={"size": 2000},
+    ...                 run={"months": 2, "burn_in": 0, "seed": seed}).save(root / f"seed{seed}")
+    >>> db = connect(root)
+    >>> db.sql("SELECT scenario, seed FROM runs ORDER BY seed").fetchall()
+    [('baseline', 1), ('baseline', 2)]
+    >>> db.sql("SELECT seed, count(*) FROM results WHERE measure = 'ed_visits' "
+    ...        "AND group_by = 'all' GROUP BY seed ORDER BY seed").fetchall()
+    [(1, 2), (2, 2)]
     """
     import duckdb
     import pyarrow as pa

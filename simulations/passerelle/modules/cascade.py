@@ -169,12 +169,10 @@ class Cascade(Module):
     def step(self, sim) -> None:
         people = sim.people
         uids = np.flatnonzero(people.need_open)
-        logits = self.logits(sim, uids)
-        passes = np.stack([self.chance_logit(sim, step, row, uids)
-                           for step, row in zip(STEPS, logits, strict=True)])
         urgent = people.need_urgent[uids]
-        passes[1:, urgent] = True
-        failed = np.where(passes.all(axis=0), len(STEPS), np.argmin(passes, axis=0))
+        # Urgent needs only have to be perceived: the later steps pass.
+        failed = sim.streams.first_failed(self.name, STEPS, sim.month, self.logits(sim, uids),
+                                          uids, urgent)
         met = failed == len(STEPS)
 
         served = np.zeros(uids.size, dtype=bool)

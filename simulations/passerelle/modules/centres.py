@@ -359,14 +359,12 @@ class Centres(Module):
         followed = registered[wants_social]
         sim.record("centre_followed", followed)
         if self.uses(sim, "coverage"):
-            delay = max(sim.values("coverage.amu_delay.months", sim), 1)
             idle = followed[(people.coverage[followed] == UNDOCUMENTED)
                             & ~people.amu_active[followed]
                             & (people.amu_decision_month[followed] < month)]
             filed = idle[self.chance(sim, "amu", p.social_amu_per_month, idle)]
-            people.amu_decision_month[filed] = month + delay
             sim.record("centre_amu_filed", filed)
-            sim.record("amu_applications", filed)
+            sim.module("coverage").file_amu(sim, filed)
         without = followed[(people.coverage[followed] == INSURED) & ~people.dmg[followed]
                            & ~people.mm_enrolled[followed]]
         referred = without[self.chance(sim, "reinsertion", p.reinsertion_per_month, without)]

@@ -35,7 +35,7 @@ from passerelle.engine.units import EurPerContact, EurPerDay, EurPerStay, Growth
 
 PAYERS = tuple(PAYER_NAMES)
 _GP_FEE = sources.value("gp_consultation_fee")
-_LOS = sources.value("hospital_los_days", "Brussels-Capital Region")
+_LOS = sources.value("hospital_los_days", sources.BRUSSELS)
 _DAY = round(sources.value("hospital_standard_stay_cost") / _LOS, 2)
 # Spreads (coefficients of variation) of sourced prices, assumptions: a fee schedule is
 # known to about 5% (it changed by 10% in a year, note of gp_consultation_fee); a cost per

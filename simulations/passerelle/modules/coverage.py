@@ -158,10 +158,9 @@ class Coverage(Module):
 
     def _amu(self, sim) -> None:
         people, month = sim.people, sim.month
-        refusal, apply, validity, delay = (
+        refusal, apply, validity = (
             sim.values(f"coverage.{value}", sim) for value in (
-                "amu_refusal.probability", "amu_apply.probability", "amu_validity.months",
-                "amu_delay.months"))
+                "amu_refusal.probability", "amu_apply.probability", "amu_validity.months"))
         undocumented = np.flatnonzero((people.coverage == UNDOCUMENTED) & people.alive)
         active = undocumented[people.amu_active[undocumented]]
         expired = active[people.amu_expiry_month[active] <= month]
@@ -181,15 +180,53 @@ class Coverage(Module):
                             & (people.amu_decision_month[undocumented] < month)]
         blocked = idle[people.need_open[idle]
                        & (people.last_unmet_perceived_month[idle] == month - 1)]
-        applying = blocked[self.chance(sim, "apply", apply, blocked)]
-        people.amu_decision_month[applying] = month + max(delay, 1)
-        sim.record("amu_applications", applying)
+        self.file_amu(sim, blocked[self.chance(sim, "apply", apply, blocked)])
 
         regularised = undocumented[self.chance(sim, "regularise",
                                                self.pars.regularisation_per_month,
                                                undocumented)]
         self._become_insured(people, regularised)
         sim.record("regularised", regularised)
+
+    def file_amu(self, sim, uids: np.ndarray) -> None:
+        """File an AMU application at the CPAS for ``uids``; it decides after the delay,
+        at the earliest the month after (``coverage.amu_delay.months``).
+
+        Parameters
+        ----------
+        sim : Sim
+            The running simulation.
+        uids : numpy.ndarray
+            Undocumented people without AMU and without a pending application.
+
+        Examples
+        --------
+        A social worker, written as a plugin, who files for every undocumented person
+        without AMU or a pending application:
+
+        >>> import numpy as np
+        >>> from passerelle import Sim, load
+        >>> from passerelle.engine.groups import UNDOCUMENTED
+        >>> from passerelle.engine.module import Module
+        >>> class Filing(Module):
+        ...     name, order, changes_groups, requires = "filing", 25.0, False, ("coverage",)
+        ...     def step(self, sim):
+        ...         p = sim.people
+        ...         idle = np.flatnonzero((p.coverage == UNDOCUMENTED) & p.alive
+        ...                               & ~p.amu_active & (p.amu_decision_month < sim.month))
+        ...         self.filed = idle.size
+        ...         sim.module("coverage").file_amu(sim, idle)
+        >>> one = load("baseline").replace(population={"size": 2000},
+        ...                                run={"months": 1, "burn_in": 0})
+        >>> filing = Filing()
+        >>> plain, filed = Sim(one).run(), Sim(one, modules=[filing]).run()
+        >>> extra = filed.total("amu_applications").sum() - plain.total("amu_applications").sum()
+        >>> filing.filed > 0, round(extra / plain.scale) == filing.filed
+        (True, True)
+        """
+        delay = sim.values("coverage.amu_delay.months", sim)
+        sim.people.amu_decision_month[uids] = sim.month + max(delay, 1)
+        sim.record("amu_applications", uids)
 
     def _asylum(self, sim) -> None:
         people, p = sim.people, self.pars

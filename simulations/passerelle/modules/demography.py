@@ -67,10 +67,10 @@ class Demography(Module):
 
     def step(self, sim) -> None:
         people, p = sim.people, self.pars
-        alive = np.flatnonzero(people.alive)
-        dying = alive[self.chance(sim, "death", np.asarray(p.death_by_age)[
-            people.age_band[alive]] / 12, alive)]
-        undocumented = alive[people.coverage[alive] == UNDOCUMENTED]
+        dying = np.flatnonzero(sim.streams.chance_among(
+            self.name, "death", sim.month, people.alive, np.asarray(p.death_by_age) / 12,
+            people.age_band))
+        undocumented = np.flatnonzero(people.alive & (people.coverage == UNDOCUMENTED))
         leaving = undocumented[self.chance(sim, "departure", p.undocumented_departure,
                                            undocumented)]
         if self.uses(sim, "coverage"):

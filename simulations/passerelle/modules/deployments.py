@@ -8,12 +8,25 @@ from typing import Annotated
 
 from pydantic import Field
 
+from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.units import Month, Unit, Until, Workers
 from passerelle.modules.places import MAX_SITES, Place, Spec
 
 
 class Deployment(Spec):
-    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive)."""
+    """Workers in a place from ``start`` to ``end`` (last month of work, inclusive).
+
+    Examples
+    --------
+    >>> from passerelle.modules.deployments import Deployment
+    >>> Deployment(area=("Gent",), workers=2, start="2024-01").end is None
+    True
+    >>> try:
+    ...     Deployment(area=("Gent",), workers=2, start="2024-01", end="2023-12")
+    ... except ValueError as error:
+    ...     print(error.errors()[0]["msg"])
+    Value error, ends (2023-12) before it starts (start 2024-01)
+    """
 
     area: tuple[Place, ...] = Field(min_length=1, description="communes or regions covered")
     workers: Workers = Field(description="facilitators (full-time equivalents)")
@@ -26,7 +39,7 @@ class Deployment(Spec):
 ROLL_OUT = (
     (("Liège",), 7), (("Dison", "Verviers"), 3), (("Charleroi",), 7),
     (("Gent",), 6), (("Antwerpen",), 8), (("Genk",), 3), (("Oostende",), 2), (("Tienen",), 2),
-    (("Brussels-Capital Region",), 12),
+    ((BRUSSELS,), 12),
 )
 
 

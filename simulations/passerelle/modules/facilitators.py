@@ -291,11 +291,8 @@ class Facilitators(Module):
         discharged = np.intersect1d(new, sim.encounters.get("hospital"))
         booked = discharged[~people.need_open[discharged]]
         booked = booked[self.chance(sim, "followup", self.pars.discharge_followup, booked)]
-        people.need_open[booked] = True
-        people.need_urgent[booked] = False
-        people.need_since_month[booked] = sim.month
+        sim.module("needs").open(sim, booked)
         sim.record("fac_followups", booked)
-        sim.record("needs_new", booked)
 
     def _apply_effects(self, sim, new: np.ndarray, graduating: np.ndarray) -> None:
         """Move each person's share of the ability effects to this month's value: 1 while

@@ -32,6 +32,16 @@ Targeting = Annotated[Literal["outreach", "referral", "both", "discharge"], Unit
 
 
 class FacilitatorsParams(Params):
+    """The facilitators' parameters: where they work, whom they recruit, what they change.
+
+    Examples
+    --------
+    >>> from passerelle.modules.facilitators import FacilitatorsParams
+    >>> params = FacilitatorsParams(caseload=80)
+    >>> params.caseload, len(params.deployments), params.deployments[0].area
+    (80.0, 9, ('Liège',))
+    """
+
     deployments: Deployments = sourced(
         "chw_first_in_post", description="workers per city, with start and end months",
         derive=roll_out,

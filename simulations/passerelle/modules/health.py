@@ -21,7 +21,7 @@ is cared for (``cascade``). This module turns it into what an economic evaluatio
 Examples
 --------
 >>> from passerelle.modules.health import discount_factors
->>> [round(f, 4) for f in discount_factors(0.015, 25)[[0, 12, 24]]]
+>>> [round(float(f), 4) for f in discount_factors(0.015, 25)[[0, 12, 24]]]
 [1.0, 0.9852, 0.9707]
 """
 
@@ -37,7 +37,7 @@ from passerelle.engine.people import Column
 from passerelle.engine.units import Days, DiscountRate, RelativeRisk, Utility, vector
 
 _HR = sources.figure("uninsured_mortality_hr", "USA")
-_LOS = sources.value("hospital_los_days", "Brussels-Capital Region")
+_LOS = sources.value("hospital_los_days", sources.BRUSSELS)
 _HR_LOW, _HR_HIGH = 1.06, 1.84  # the 95% interval in the note of uninsured_mortality_hr
 
 
@@ -71,7 +71,7 @@ class HealthParams(Params):
         uncertainty=LogNormal(_HR.value, _HR_LOW, _HR_HIGH),
     )
     los_days: Days = sourced(
-        "hospital_los_days", "Brussels-Capital Region",
+        "hospital_los_days", sources.BRUSSELS,
         description="length of a hospital stay at severity 0, days",
         uncertainty=Gamma(_LOS, 0.2 * _LOS),
     )
@@ -129,9 +129,12 @@ class Health(Module):
         sim.record("avoidable_stays", avoidable)
 
         alive = np.flatnonzero(people.alive & (people.severity > 0))
-        base = np.asarray(sim.module("demography").pars.death_by_age)[people.age_band[alive]]
-        excess = base / 12 * max(p.mortality_severity_hr - 1, 0) * people.severity[alive]
-        dying = alive[self.chance(sim, "excess_death", np.minimum(excess, 1), alive)]
+        excess = np.asarray(sim.module("demography").pars.death_by_age)[people.age_band[alive]]
+        excess /= 12
+        excess *= max(p.mortality_severity_hr - 1, 0)
+        excess *= people.severity[alive]
+        np.minimum(excess, 1, out=excess)
+        dying = alive[self.chance(sim, "excess_death", excess, alive)]
         if self.uses(sim, "escalation"):
             sim.module("escalation").forgo(sim, dying[people.need_open[dying]])
         people.alive[dying] = False
@@ -143,10 +146,13 @@ class Health(Module):
         np.add.at(people.hospital_days, stays, days)
         np.add.at(people.n_avoidable_stays, avoidable, 1)
         present = np.flatnonzero(people.alive)
-        utility = (np.asarray(p.utility_by_age)[people.age_band[present]]
-                   - p.utility_severity * people.severity[present])
-        qalys = np.maximum(utility, 0.0) / 12.0
-        people.qalys[present] += qalys
-        people.life_years[present] += 1 / 12
+        qalys = np.asarray(p.utility_by_age)[people.age_band[present]]
+        loss = people.severity[present]
+        loss *= p.utility_severity
+        qalys -= loss
+        np.maximum(qalys, 0.0, out=qalys)
+        qalys /= 12.0
+        np.add.at(people.qalys, present, qalys)
+        np.add.at(people.life_years, present, 1 / 12)
         sim.record("qalys", present, qalys)
         sim.record("life_years", present, 1 / 12)

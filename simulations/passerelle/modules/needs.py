@@ -60,7 +60,41 @@ class Needs(Module):
         rate *= people.alive & ~people.need_open
         new = np.flatnonzero(self.chance(sim, "new", rate, people.n))
         urgent_p = pars.urgent_share * (1 + pars.urgent_severity_rr * people.severity[new])
-        people.need_open[new] = True
-        people.need_since_month[new] = sim.month
-        people.need_urgent[new] = self.chance(sim, "urgent", np.minimum(urgent_p, 1), new)
-        sim.record("needs_new", new)
+        self.open(sim, new, self.chance(sim, "urgent", np.minimum(urgent_p, 1), new))
+
+    def open(self, sim, uids: np.ndarray, urgent: np.ndarray | bool = False) -> None:
+        """Open a need this month for ``uids`` (people without one), ``urgent`` or not.
+
+        Parameters
+        ----------
+        sim : Sim
+            The running simulation.
+        uids : numpy.ndarray
+            People whose need opens (none of them has an open need).
+        urgent : numpy.ndarray of bool, or bool, default False
+            Whether each need is urgent.
+
+        Examples
+        --------
+        A check-up, written as a plugin, that opens a need for ten people a month:
+
+        >>> import numpy as np
+        >>> from passerelle import Sim, load
+        >>> from passerelle.engine.module import Module
+        >>> class Checkup(Module):
+        ...     name, order, changes_groups, requires = "checkup", 45.0, False, ("needs",)
+        ...     def step(self, sim):
+        ...         idle = np.flatnonzero(sim.people.alive & ~sim.people.need_open)
+        ...         sim.module("needs").open(sim, idle[:10])
+        >>> one = load("baseline").replace(population={"size": 1000},
+        ...                                run={"months": 1, "burn_in": 0})
+        >>> plain, checked = Sim(one).run(), Sim(one, modules=[Checkup()]).run()
+        >>> extra = checked.total("needs_new").sum() - plain.total("needs_new").sum()
+        >>> round(extra / plain.scale)
+        10
+        """
+        people = sim.people
+        people.need_open[uids] = True
+        people.need_since_month[uids] = sim.month
+        people.need_urgent[uids] = urgent
+        sim.record("needs_new", uids)

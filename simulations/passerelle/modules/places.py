@@ -11,12 +11,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Strict
 
 from passerelle.engine import sources
+from passerelle.engine.parameters import documented
 from passerelle.engine.timeline import parse_month
 from passerelle.engine.units import Unit
 
@@ -29,6 +30,11 @@ class Spec(BaseModel):
     unknown fields are errors, values are immutable. Its parent field carries the source."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__doc__ = documented(cls)
 
 
 def place_names() -> tuple[str, ...]:

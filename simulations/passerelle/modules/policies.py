@@ -44,6 +44,20 @@ def _end_field(policy: str) -> str | None:
 
 
 class PoliciesParams(Params):
+    """When each policy is in force, and what it changes while it is.
+
+    Examples
+    --------
+    >>> from passerelle.modules.policies import PoliciesParams
+    >>> PoliciesParams(tiers_payant_from="2025-01").tiers_payant_until is None
+    True
+    >>> try:
+    ...     PoliciesParams(tiers_payant_from="2025-01", tiers_payant_until="2024-01")
+    ... except ValueError as error:
+    ...     print(error.errors()[0]["msg"])
+    Value error, ends (2024-01) before it starts (tiers_payant_from 2025-01)
+    """
+
     tiers_payant_from: Month | None = _start_field("generalised tiers payant")
     tiers_payant_until: Until = _end_field("generalised tiers payant")
     tiers_payant_pay_effect: bounded(LogOdds, ge=0) = assumption(

@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
+from passerelle.engine.steps import STEPS
 from passerelle.modules.centres import CentresParams
 from passerelle.modules.facilitators import FacilitatorsParams
 
@@ -47,7 +48,6 @@ SETTINGS = {"population": {"size": 4000},
             "run": {"start": "2024-01", "months": 12, "burn_in": 12}}
 # Both options start with the burn-in, so that the reported year sees them running.
 OPENING = "2023-01"
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
 OPTIONS = ("facilitateurs", "centre")
 EXACT = ("same code, settings and seed give the same bytes: the student's runs are the "
          "reference runs, exact (floating-point slack only)")

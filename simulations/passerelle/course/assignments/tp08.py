@@ -33,7 +33,9 @@ import pandas as pd
 import passerelle
 from passerelle.course.identity import student_seed
 from passerelle.course.questions import Kind, Misconception, Question
+from passerelle.engine.groups import QUINTILES
 from passerelle.engine.payers import PAYER_NAMES
+from passerelle.engine.steps import STEPS
 from passerelle.evaluate import acceptability_curve, concentration_index
 
 NAME = "tp08-economie-equite"
@@ -45,11 +47,9 @@ SETTINGS = {"population": {"size": 1000},
 # The strategies compared, as the notebook names them, and the scenario of each.
 STRATEGIES = {"statu_quo": "baseline", "facilitateurs": "facilitators", "centres": "centres"}
 INTERVENTIONS = ("facilitateurs", "centres")
-STEPS = ("perceive", "seek", "reach", "pay", "engage")
 EFFECT = tuple(f"unmet_{step}" for step in STEPS)
 COSTS = tuple(f"cost_{payer}" for payer in PAYER_NAMES)
 PROGRAMME = "cost_programme"
-QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
 # Assumption (design choice): 1,000 draws put the Monte Carlo error of a share near 1.5
 # point; the willingness to pay (EUR per need-month averted) spans the ratios the model
 # gives for the centres (tens of EUR), from 0 to well above.

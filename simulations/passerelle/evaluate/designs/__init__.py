@@ -61,8 +61,25 @@ from passerelle.evaluate.estimate import Estimate
 
 @dataclass(frozen=True)
 class Design:
-    """A design: ``draw(seed, population=..., months=..., **options) -> StudyData`` and
-    ``analyse(study) -> Estimate``."""
+    """A study design: how its data are drawn and how they are analysed.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(seed, population=..., months=..., **options) -> StudyData``.
+    analyse : callable
+        ``analyse(study) -> Estimate``.
+    description : str
+        One line naming the design and its estimator.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import DESIGNS
+    >>> design = DESIGNS["its"]
+    >>> study = design.draw(1, population=2000, months=19, opening=12)
+    >>> design.analyse(study).n_obs == len(study.data)
+    True
+    """
 
     draw: Callable[..., StudyData]
     analyse: Callable[[StudyData], Estimate]

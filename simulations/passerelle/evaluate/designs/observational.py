@@ -17,11 +17,39 @@ from passerelle.evaluate.regression import ols
 
 def observational(seed: int, population: int = 20_000, months: int = 36,
                   outcome: str = "n_unmet_months", staffing: float = 20.0) -> StudyData:
-    """Participants and non-participants of the facilitators programme in Brussels, as
-    routine data show them: participants are whoever the facilitators enrolled (targeted
+    """Participants and non-participants of the facilitators programme in Brussels.
+
+    As routine data show them: participants are whoever the facilitators enrolled (targeted
     at lapsed, vulnerable and unmet-need people), outcomes from the run with facilitators,
-    baseline covariates from the end of the pre-period. ``truth`` is the average effect on
-    the participants (ATT, ``outcome`` units per person over the post-period)."""
+    baseline covariates from the end of the pre-period.
+
+    Parameters
+    ----------
+    seed : int
+        Simulation seed.
+    population : int, default 20_000
+        Simulated people in Brussels (at least 1,000).
+    months : int, default 36
+        Reported months from ``START``; the first ``PRE_MONTHS`` are the pre-period.
+    outcome : str, default "n_unmet_months"
+        A ledger counter (``passerelle.modules.ledger.OUTCOMES``).
+    staffing : float, default 20.0
+        Multiplier of the default Brussels facilitator workers.
+
+    Returns
+    -------
+    StudyData
+        One row per resident (``uid``, ``COVARIATES``, ``treated`` 0/1, ``y``); ``truth`` is
+        the average effect on the participants (ATT, ``outcome`` units per person over the
+        post-period).
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import observational
+    >>> study = observational(seed=1, population=2000, months=19)
+    >>> int(study.data["treated"].sum()) == study.details["participants"]
+    True
+    """
     reference, treated = pair(population, months, seed, staffing=staffing)
     people = persons(reference, treated, outcome)
     data = people[list(COVARIATES)].assign(
@@ -38,11 +66,46 @@ def observational(seed: int, population: int = 20_000, months: int = 36,
 
 
 def analyse_naive(study: StudyData) -> Estimate:
-    """Participants against non-participants: a plain difference in means (HC1 errors)."""
+    """Participants against non-participants: a plain difference in means (HC1 errors).
+
+    Parameters
+    ----------
+    study : StudyData
+        An ``observational`` study (columns ``y`` and ``treated``).
+
+    Returns
+    -------
+    Estimate
+        Participants' mean outcome minus the others', in the outcome's units per person
+        (confounded by who enrols).
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import analyse_naive, observational
+    >>> analyse_naive(observational(seed=1, population=2000, months=19)).method
+    'OLS (HC1 SE)'
+    """
     return ols(study.data, "y", "treated", robust=True)
 
 
 def analyse_propensity(study: StudyData) -> Estimate:
-    """Inverse probability weighting for the ATT on the baseline covariates."""
+    """Inverse probability weighting for the ATT on the baseline covariates.
+
+    Parameters
+    ----------
+    study : StudyData
+        An ``observational`` study (columns ``y``, ``treated`` and ``COVARIATES``).
+
+    Returns
+    -------
+    Estimate
+        The average effect on the participants, in the outcome's units per person.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import analyse_propensity, observational
+    >>> analyse_propensity(observational(seed=1, population=2000, months=19)).method
+    'IPW ATT (robust SE)'
+    """
     return ipw(study.data, "y", "treated", list(COVARIATES), estimand="ATT")
 

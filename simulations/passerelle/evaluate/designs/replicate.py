@@ -25,15 +25,41 @@ from passerelle.config.labels import axis, dictionary, humanize
 from passerelle.config.record import Software
 from passerelle.evaluate.designs import DESIGNS
 
+__all__ = ["ReplicationSummary", "replicate"]
 COLUMNS = ["seed", "estimate", "std_error", "low", "high", "truth", "covered", "rejects_zero"]
 
 
 @dataclass
 class ReplicationSummary:
-    """Replications of one design: ``table`` has one row per seed (estimate, standard
-    error, interval ``low``–``high``, ``truth``, whether the interval ``covered`` the
-    truth and ``rejects_zero``), in the estimand's units; ``options`` were passed to the
-    design."""
+    """Replications of one design: one row per seed and the scores of its estimator.
+
+    Parameters
+    ----------
+    design : str
+        The design's name in ``DESIGNS``.
+    table : pandas.DataFrame
+        One row per seed: ``estimate``, ``std_error``, interval ``low``–``high``, ``truth``
+        (all in the estimand's units), whether the interval ``covered`` the truth and
+        whether it ``rejects_zero``.
+    options : dict
+        The options passed to the design (``population=...``, ...).
+    estimand : str
+        The sentence naming the estimand, as the design writes it.
+    seconds : float
+        Wall-clock time of the replications, seconds.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+    >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+    ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+    ...                       "covered": [True, True], "rejects_zero": [False, True]})
+    >>> replications = ReplicationSummary("its", table, {"population": 2000},
+    ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+    >>> replications.summary()["coverage"]
+    1.0
+    """
 
     design: str
     table: pd.DataFrame
@@ -42,9 +68,28 @@ class ReplicationSummary:
     seconds: float
 
     def summary(self) -> dict:
-        """Bias (mean estimate − truth), RMSE, coverage, power (share of intervals
-        excluding zero), the mean truth and Monte Carlo standard errors of bias and
-        coverage."""
+        """The estimator's scores over the replications.
+
+        Returns
+        -------
+        dict
+            ``bias`` (mean estimate − truth) and ``rmse`` in the estimand's units, ``coverage``
+            and ``power`` (share of intervals excluding zero) as shares, the mean truth and
+            estimate, Monte Carlo standard errors of bias and coverage, and ``seconds``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+        >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+        ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+        ...                       "covered": [True, True], "rejects_zero": [False, True]})
+        >>> replications = ReplicationSummary("its", table, {"population": 2000},
+        ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+        >>> scores = replications.summary()
+        >>> scores["bias"], scores["power"], scores["replications"]
+        (0.0, 0.5, 2)
+        """
         error = self.table["estimate"] - self.table["truth"]
         r = len(self.table)
         coverage = float(self.table["covered"].mean())
@@ -62,8 +107,30 @@ class ReplicationSummary:
         }
 
     def figure(self):
-        """Each replication's estimate and interval against its truth, as a matplotlib
-        figure. Labels name the estimand in words and its unit (``estimand_unit``)."""
+        """Each replication's estimate and interval against its truth, as a figure.
+
+        Labels name the estimand in words and its unit (``estimand_unit``).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure (the caller closes it).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+        >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+        ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+        ...                       "covered": [True, True], "rejects_zero": [False, True]})
+        >>> replications = ReplicationSummary("its", table, {"population": 2000},
+        ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+        >>> import matplotlib.pyplot as plt
+        >>> fig = replications.figure()
+        >>> fig.axes[0].get_xlabel()
+        'replication (seed)'
+        >>> plt.close(fig)
+        """
         import textwrap
 
         import matplotlib
@@ -100,7 +167,31 @@ class ReplicationSummary:
         return fig
 
     def plot(self, path: str | Path) -> Path:
-        """``figure()`` saved to ``path`` (PNG)."""
+        """``figure()`` saved to ``path`` (PNG).
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The PNG file to write.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+        >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+        ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+        ...                       "covered": [True, True], "rejects_zero": [False, True]})
+        >>> replications = ReplicationSummary("its", table, {"population": 2000},
+        ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+        >>> png = replications.plot(getfixture("tmp_path") / "estimates.png")
+        >>> png.read_bytes()[:4]
+        b'PNG'
+        """
         import matplotlib.pyplot as plt
 
         fig = self.figure()
@@ -110,7 +201,26 @@ class ReplicationSummary:
         return path
 
     def record(self) -> dict:
-        """What was run: the design, its options, the seeds and the software."""
+        """What was run: the design, its options, the seeds and the software.
+
+        Returns
+        -------
+        dict
+            ``design``, ``options``, ``seeds`` and ``software`` (versions, commit).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+        >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+        ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+        ...                       "covered": [True, True], "rejects_zero": [False, True]})
+        >>> replications = ReplicationSummary("its", table, {"population": 2000},
+        ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+        >>> record = replications.record()
+        >>> record["design"], record["seeds"]
+        ('its', [1, 2])
+        """
         from dataclasses import asdict
 
         return {"design": self.design, "options": self.options,
@@ -118,8 +228,31 @@ class ReplicationSummary:
                 "software": asdict(Software.now())}
 
     def save(self, out: str | Path) -> Path:
-        """Write ``replications.csv``, ``summary.json`` (with ``record``: what was run)
-        and ``estimates.png`` into ``out``."""
+        """Write ``replications.csv``, ``summary.json`` (with ``record``) and ``estimates.png``.
+
+        Parameters
+        ----------
+        out : str or pathlib.Path
+            The folder to write into (created if missing).
+
+        Returns
+        -------
+        pathlib.Path
+            ``out``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from passerelle.evaluate.designs.replicate import ReplicationSummary
+        >>> table = pd.DataFrame({"seed": [1, 2], "estimate": [-1.0, -3.0], "std_error": [1.0, 1.0],
+        ...                       "low": [-3.0, -5.0], "high": [1.0, -1.0], "truth": [-2.0, -2.0],
+        ...                       "covered": [True, True], "rejects_zero": [False, True]})
+        >>> replications = ReplicationSummary("its", table, {"population": 2000},
+        ...     "level change in ed_visits per 1,000 residents a month", seconds=1.5)
+        >>> out = replications.save(getfixture("tmp_path") / "its")
+        >>> sorted(path.name for path in out.iterdir())
+        ['estimates.png', 'replications.csv', 'summary.json']
+        """
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.table.to_csv(out / "replications.csv", index=False)
@@ -168,9 +301,40 @@ def one(design: str, seed: int, options: dict) -> dict:
 
 def replicate(design: str, replications: int = 20, seeds: Sequence[int] | None = None,
               workers: int | None = None, **options) -> ReplicationSummary:
-    """Run ``design`` (a name of ``DESIGNS``) on ``seeds`` (default 1..``replications``)
-    with ``options`` (e.g. ``population=20_000``), in ``workers`` processes (default: the
-    cores; 1 runs in this process)."""
+    """Run a design on many seeds and score its estimator against the truth.
+
+    Parameters
+    ----------
+    design : str
+        A name of ``DESIGNS`` (``"stepped-wedge"``, ``"its"``, ...).
+    replications : int, default 20
+        Seeds 1..``replications``, when ``seeds`` is not given.
+    seeds : sequence of int or None, default None
+        The seeds to run.
+    workers : int or None, default None
+        Worker processes (default: the cores; 1 runs in this process). The results do not
+        depend on it.
+    **options
+        Passed to the design's draw (e.g. ``population=20_000``).
+
+    Returns
+    -------
+    ReplicationSummary
+        One row per seed and the scores.
+
+    Raises
+    ------
+    ValueError
+        For an unknown design or no seed.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs.replicate import replicate
+    >>> replications = replicate("its", replications=2, workers=1, population=2000,
+    ...                          months=19, opening=12)
+    >>> replications.table["seed"].tolist(), replications.summary()["replications"]
+    ([1, 2], 2)
+    """
     if design not in DESIGNS:
         raise ValueError(f"unknown design {design!r}; designs: {sorted(DESIGNS)}")
     seeds = list(range(1, replications + 1)) if seeds is None else [int(s) for s in seeds]

@@ -29,9 +29,10 @@ from passerelle.engine.module import Module
 from passerelle.engine.people import Column
 from passerelle.engine.results import Results
 from passerelle.engine.sim import Sim
+from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.steps import STEPS
-from passerelle.engine.timeline import month_label, parse_month
-from passerelle.modules.ledger import NEVER, OUTCOMES, Ledger
+from passerelle.engine.timeline import NEVER, month_label, parse_month
+from passerelle.modules.ledger import OUTCOMES, Ledger
 
 START = "2020-01"
 BURN_IN = 12
@@ -44,9 +45,30 @@ BRUSSELS_COMMUNES = 19
 
 @dataclass
 class StudyData:
-    """The data a study sees (``data``), the true value of its estimand (``truth``, in the
-    estimand's units), a sentence naming the estimand, the design's name and ``details``
-    (settings, sizes, and truths of secondary estimands)."""
+    """The data a study sees and the true value of what it estimates.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        What the study sees: one row per participant, resident, or unit-month.
+    truth : float
+        The true value of the estimand, from the counterfactual run, in the estimand's units.
+    estimand : str
+        A sentence naming the estimand and its units.
+    design : str
+        The design's name.
+    details : dict, optional
+        Settings, sizes, and truths of secondary estimands.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from passerelle.evaluate.designs import StudyData
+    >>> study = StudyData(pd.DataFrame({"y": [1.0, 3.0], "arm": [0, 1]}), truth=2.0,
+    ...                   estimand="mean effect on y per participant", design="toy")
+    >>> study.truth, study.details
+    (2.0, {})
+    """
 
     data: pd.DataFrame
     truth: float
@@ -213,7 +235,7 @@ def long_panel(wide: pd.DataFrame, name: str, unit: str) -> pd.Series:
 def area_communes(area: list[str], results: Results) -> list[str]:
     """Communes of an area (a region name stands for all its communes in the run)."""
     names = communes(results)
-    if area == ["Brussels-Capital Region"]:
+    if area == [BRUSSELS]:
         return names[:BRUSSELS_COMMUNES]
     return [name for name in area if name in names]
 

@@ -41,9 +41,49 @@ def individual_rct(seed: int, population: int = 20_000, months: int = 36,
     event (e.g. an unmet need-month) is reported at follow-up: 1 reads the outcome from
     records; below 1 the outcome is self-reported and under-reported alike in both arms
     (binomial thinning), which scales the expected estimate by ``reporting`` while the
-    truth stays the true effect. ``truth`` is the mean effect over the randomised
-    cohort (``outcome`` units per participant over the post-period). Re-drawing the
-    assignment with a fixed ``sim_seed`` is randomisation inference on one cohort.
+    truth stays the true effect. Re-drawing the assignment with a fixed ``sim_seed`` is
+    randomisation inference on one cohort.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the randomisation, the attrition and (unless ``sim_seed``) the simulation.
+    population : int, default 20_000
+        Simulated people in Brussels (at least 1,000).
+    months : int, default 36
+        Reported months from ``START``; the first ``PRE_MONTHS`` are the pre-period.
+    outcome : str, default "n_unmet_months"
+        A ledger counter (``passerelle.modules.ledger.OUTCOMES``), counted per person over
+        the post-period.
+    staffing : float, default 20.0
+        Multiplier of the default Brussels facilitator workers (the trial's own staff).
+    attrition : float, default 0.1
+        Share of participants lost to follow-up, in [0, 1).
+    reporting : float, default 1.0
+        Probability that each counted event is reported, in (0, 1].
+    sim_seed : int or None, default None
+        Simulation seed, when it differs from ``seed``.
+
+    Returns
+    -------
+    StudyData
+        One row per participant followed up (``uid``, ``COVARIATES``, ``arm`` 0/1, ``y`` in
+        ``outcome`` units); ``truth`` is the mean effect over the randomised cohort
+        (``outcome`` units per participant over the post-period).
+
+    Raises
+    ------
+    ValueError
+        When ``attrition`` or ``reporting`` is out of range, or fewer than 20 people enrol.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import individual_rct
+    >>> study = individual_rct(seed=1, population=2000, months=19, staffing=40)
+    >>> study.design, sorted(study.data["arm"].unique().tolist())
+    ('individual-rct', [0, 1])
+    >>> study.details["followed"] <= study.details["cohort"]
+    True
     """
     if not 0 <= attrition < 1:
         raise ValueError(f"attrition must be in [0, 1), got {attrition}")
@@ -78,18 +118,66 @@ def individual_rct(seed: int, population: int = 20_000, months: int = 36,
 
 
 def analyse_rct(study: StudyData) -> Estimate:
-    """Difference in means by arm: OLS with HC1 robust errors."""
+    """Difference in means by arm: OLS with HC1 robust errors.
+
+    Parameters
+    ----------
+    study : StudyData
+        An ``individual_rct`` study (columns ``y`` and ``arm``).
+
+    Returns
+    -------
+    Estimate
+        The intervention arm's mean outcome minus the control arm's, in the outcome's units
+        per participant.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import analyse_rct, individual_rct
+    >>> estimate = analyse_rct(individual_rct(seed=1, population=2000, months=19, staffing=40))
+    >>> estimate.method, estimate.conf_int[0] < estimate.estimate < estimate.conf_int[1]
+    ('OLS (HC1 SE)', True)
+    """
     return ols(study.data, "y", "arm", robust=True)
 
 
 
 def cluster_rct(seed: int, population: int = 20_000, months: int = 36,
                 outcome: str = "n_unmet_months", staffing: float = 20.0) -> StudyData:
-    """Cluster-randomised trial: half of the 19 Brussels communes (drawn with ``seed``) get
-    facilitators (the Brussels staffing × ``staffing``, one deployment over the treated
-    communes); every resident is followed through administrative data. ``truth`` is the
-    mean effect per resident of the treated communes (``outcome`` units over the
-    post-period, intention to treat)."""
+    """Cluster-randomised trial: half of the 19 Brussels communes get facilitators.
+
+    The treated communes are drawn with ``seed``; they get the Brussels staffing ×
+    ``staffing`` as one deployment over them, and every resident is followed through
+    administrative data (intention to treat).
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the communes' draw and of the simulation.
+    population : int, default 20_000
+        Simulated people in Brussels (at least 1,000).
+    months : int, default 36
+        Reported months from ``START``; the first ``PRE_MONTHS`` are the pre-period.
+    outcome : str, default "n_unmet_months"
+        A ledger counter (``passerelle.modules.ledger.OUTCOMES``).
+    staffing : float, default 20.0
+        Multiplier of the Brussels facilitator workers.
+
+    Returns
+    -------
+    StudyData
+        One row per resident (``uid``, ``COVARIATES``, ``commune``, ``arm``, ``y``);
+        ``truth`` is the mean effect per resident of the treated communes (``outcome`` units
+        over the post-period).
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import cluster_rct
+    >>> study = cluster_rct(seed=1, population=2000, months=19)
+    >>> arms = study.data.groupby("commune")["arm"].first()
+    >>> len(study.details["treated_communes"]), int(arms.sum()), len(arms)
+    (9, 9, 19)
+    """
     rng = np.random.default_rng([seed, 2])
     names = communes(simulate(scenario("baseline", population, months, seed)))
     chosen = sorted(rng.choice(names, size=len(names) // 2, replace=False).tolist())
@@ -113,7 +201,25 @@ def cluster_rct(seed: int, population: int = 20_000, months: int = 36,
 
 
 def analyse_cluster_rct(study: StudyData) -> Estimate:
-    """OLS of the outcome on arm and the pre-period outcome, errors clustered by commune."""
+    """OLS of the outcome on arm and the pre-period outcome, errors clustered by commune.
+
+    Parameters
+    ----------
+    study : StudyData
+        A ``cluster_rct`` study (columns ``y``, ``arm``, ``pre_outcome``, ``commune``).
+
+    Returns
+    -------
+    Estimate
+        The effect of being offered facilitators, in the outcome's units per resident.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import analyse_cluster_rct, cluster_rct
+    >>> estimate = analyse_cluster_rct(cluster_rct(seed=1, population=2000, months=19))
+    >>> estimate.method, estimate.n_obs > 1000
+    ('OLS (cluster-robust SE)', True)
+    """
     return ols(study.data, "y", "arm", covariates=["pre_outcome"], cluster="commune")
 
 
@@ -122,19 +228,54 @@ def stepped_wedge(seed: int, population: int = 20_000, months: int = 48,
                   staffing: float = 20.0, step_months: int = 3, measure: str = "unmet",
                   injected: str | None = None, injected_effect: float = -2.0,
                   sim_seed: int | None = None) -> StudyData:
-    """Stepped-wedge roll-out of facilitators across the nine cities (population region
-    "facilitator-cities"): each city (cluster) starts in a random order (``seed``), one
-    city every ``step_months`` months after the pre-period. The study sees each city's
-    monthly ``measure`` per 1,000 residents (``"unmet"``: unmet need-months, or a measure
-    such as ``"ed_visits"``). ``truth`` is the mean effect over the treated city-months,
-    from the runs with and without facilitators (simulation seed ``sim_seed``, default
-    ``seed``).
+    """Stepped-wedge roll-out of facilitators across the nine cities.
+
+    The population is the region "facilitator-cities"; each city (cluster) starts in a
+    random order (``seed``), one city every ``step_months`` months after the pre-period. The
+    study sees each city's monthly ``measure`` per 1,000 residents.
 
     Controlled check: with ``injected`` = "constant" or "growing", the outcome is the run
     without facilitators plus an injected effect of ``injected_effect`` per 1,000 a month,
     constant from the start month, or growing linearly with exposure (``injected_effect`` ×
-    months since start / 12); ``truth`` is its mean over the treated city-months. Only
-    the run without facilitators is simulated.
+    months since start / 12); ``truth`` is its mean over the treated city-months. Only the
+    run without facilitators is simulated.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the cities' order and (unless ``sim_seed``) of the simulation.
+    population : int, default 20_000
+        Simulated people in the nine cities (at least 1,000).
+    months : int, default 48
+        Reported months; the last city must start within them.
+    staffing : float, default 20.0
+        Multiplier of each city's default facilitator workers.
+    step_months : int, default 3
+        Months between two cities' starts (at least 1).
+    measure : str, default "unmet"
+        ``"unmet"`` (unmet need-months, all steps) or a measure such as ``"ed_visits"``.
+    injected : {None, "constant", "growing"}, default None
+        None simulates the facilitators; otherwise the injected effect of the check.
+    injected_effect : float, default -2.0
+        The injected effect, ``measure`` per 1,000 residents a month.
+    sim_seed : int or None, default None
+        Simulation seed, when it differs from ``seed``.
+
+    Returns
+    -------
+    StudyData
+        One row per city-month (``period``, ``city``, ``y`` per 1,000 residents,
+        ``treated``); ``truth`` is the mean effect over the treated city-months (per 1,000
+        residents a month).
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import stepped_wedge
+    >>> study = stepped_wedge(seed=1, population=2000, months=21, step_months=1)
+    >>> study.data["city"].nunique(), len(study.data)
+    (9, 189)
+    >>> sorted(study.details["start_period"].values()) == list(range(12, 21))
+    True
     """
     if injected not in (None, "constant", "growing"):
         raise ValueError(f"injected must be None, 'constant' or 'growing', got {injected!r}")
@@ -182,7 +323,27 @@ def stepped_wedge(seed: int, population: int = 20_000, months: int = 48,
 
 
 def analyse_stepped_wedge(study: StudyData) -> Estimate:
-    """Hussey & Hughes linear mixed model: month fixed effects, a random intercept per
-    city, an immediate constant treatment effect."""
+    """Hussey & Hughes linear mixed model of a stepped-wedge study.
+
+    Month fixed effects, a random intercept per city, an immediate constant treatment
+    effect.
+
+    Parameters
+    ----------
+    study : StudyData
+        A ``stepped_wedge`` study (columns ``y``, ``treated``, ``city``, ``period``).
+
+    Returns
+    -------
+    Estimate
+        The treatment effect, per 1,000 residents a month.
+
+    Examples
+    --------
+    >>> from passerelle.evaluate.designs import analyse_stepped_wedge, stepped_wedge
+    >>> study = stepped_wedge(seed=1, population=2000, months=21, step_months=1)
+    >>> analyse_stepped_wedge(study).method
+    'linear mixed model (Hussey-Hughes)'
+    """
     return mixed(study.data, "y", "treated", cluster="city", time="period")
 
