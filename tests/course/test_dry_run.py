@@ -20,7 +20,7 @@ from passerelle.course.incidents import export_folder
 # The default run: 50 students on the two assignments that run the simulator in every
 # submission (the costliest to grade, and the ones the warm numba cache is for). 50 students
 # x every assignment of MODULES (500 submissions): PASSERELLE_DRY_RUN=all. Measured on the
-# shared 2-core machine, about 5.5 min an assignment (tp00-tp03); estimated from CPU time
+# shared 2-core machine, 4-8 min an assignment (tp00-tp07 measured); estimated from CPU time
 # on 2 free cores, 20-25 min: more than the suite's share of CI (see course/README.md).
 DEFAULT = ["tp02-cascade", "projet-final"]
 ASSIGNMENTS = list(NAMES) if os.environ.get("PASSERELLE_DRY_RUN") == "all" else DEFAULT
