@@ -168,13 +168,14 @@ def submission(assignment: str, release, source, student: Student, kind: str,
     module = find_assignment(assignment)
     tests = tests_of(release)
     me = student.student_id
-    data = module.data(me)
-    right = {t.question: module.QUESTIONS[t.question].reference(data) for t in tests}
+    # A blank or unreadable notebook is due nothing: no data of the student to compute.
     if kind == "vierge":
         return Submission(kind, nbformat.writes(_blank(release, me)).encode(), 0.0)
     if kind == "json-invalide":
         text = nbformat.writes(_solved(release, source, me)).encode()
         return Submission(kind, text[: len(text) // 2], None)
+    data = module.data(me)
+    right = {t.question: module.QUESTIONS[t.question].reference(data) for t in tests}
     if kind == "copie":
         other = everybody[(student.index + 1) % len(everybody)].student_id
         theirs = module.data(other)

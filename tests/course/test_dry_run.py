@@ -19,9 +19,9 @@ from passerelle.course.incidents import export_folder
 
 # The default run: 50 students on the two assignments that run the simulator in every
 # submission (the costliest to grade, and the ones the warm numba cache is for). 50 students
-# x every assignment (450 submissions with tp00-tp08 and the project) takes longer than the
-# test suite's share of CI allows: PASSERELLE_DRY_RUN=all runs that whole course, over every
-# assignment of MODULES (see the report in course/README.md for its timing).
+# x every assignment of MODULES (500 submissions): PASSERELLE_DRY_RUN=all. Measured on the
+# shared 2-core machine, 4-8 min an assignment (tp00-tp07 measured); estimated from CPU time
+# on 2 free cores, 20-25 min: more than the suite's share of CI (see course/README.md).
 DEFAULT = ["tp02-cascade", "projet-final"]
 ASSIGNMENTS = list(NAMES) if os.environ.get("PASSERELLE_DRY_RUN") == "all" else DEFAULT
 

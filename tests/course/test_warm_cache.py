@@ -14,6 +14,7 @@ from passerelle.course.sandbox import KERNEL_NAME, SandboxKernel
 from passerelle.course.warm_cache import warm
 
 ASSIGNMENT = "tp02-cascade"
+SOURCE = Path(__file__).resolve().parents[2] / "course" / "source" / ASSIGNMENT
 CELL = """
 import json, pathlib, numba
 from passerelle.course.assignments import assignment
@@ -31,7 +32,7 @@ print(json.dumps({"kernels": len(stats),
 
 def test_a_kernel_started_from_the_warm_cache_compiles_nothing(tmp_path: Path, monkeypatch):
     cache = tmp_path / "numba"
-    assert warm(cache, ASSIGNMENT)
+    assert warm(cache, ASSIGNMENT, [SOURCE / f"{ASSIGNMENT}.ipynb"])
     before = sorted(p.name for p in cache.rglob("*"))
     assert any(name.endswith(".nbi") for name in before)
     kernels = SandboxKernel(tmp_path / "noyaux", tmp_path / "cours", cache).install()
@@ -47,5 +48,5 @@ def test_a_kernel_started_from_the_warm_cache_compiles_nothing(tmp_path: Path, m
 
 
 def test_an_assignment_outside_the_course_modules_gets_an_empty_cache(tmp_path: Path):
-    assert not warm(tmp_path / "numba", "tp-essai")
+    assert not warm(tmp_path / "numba", "tp-essai", [])
     assert list((tmp_path / "numba").iterdir()) == []

@@ -1,13 +1,13 @@
 """Autograde every collected submission with nbgrader, in parallel, each kernel in a sandbox.
 
-The simulator's numba kernels are compiled once before the batch, and every sandboxed kernel
-starts from a private copy of that cache. One worker process a core, each holding one
-nbgrader API for the whole batch (nbgrader costs about 2 s to start): workers take the next
-student as they finish, nbgrader writes the grades into the course's SQLite gradebook. A cell
-that runs past the per-cell timeout is interrupted and scores 0, and the rest of the notebook
-is graded (nbgrader's ``Execute`` preprocessor). A submission that still hangs (one that
-ignores the interrupt) is stopped by a watchdog: its worker is killed, the submission gets a
-line in the error report and a fresh worker carries on.
+The simulator's numba kernels are compiled once before the batch, by a run of the source
+notebooks, and every sandboxed kernel starts from a private copy of that cache. One worker
+process a core, each holding one nbgrader API for the whole batch (nbgrader costs about 2 s
+to start): workers take the next student as they finish, nbgrader writes the grades into the
+course's SQLite gradebook. A cell that runs past the per-cell timeout is interrupted and
+scores 0, and the rest of the notebook is graded (nbgrader's ``Execute`` preprocessor). A
+submission that still hangs (one that ignores the interrupt) is stopped by a watchdog: its
+worker is killed, the submission gets a line in the error report and a fresh worker carries on.
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ class AutogradeSettings:
     sandbox
         Run each kernel under bubblewrap (see :mod:`passerelle.course.sandbox`).
     warm_numba
-        Compile the simulator's kernels once before the batch and start every sandboxed
-        kernel from a copy of that cache (see :mod:`passerelle.course.warm_cache`).
+        Before the batch, run the source notebooks once to compile every numba kernel they
+        use, and start every sandboxed kernel from a copy of that cache (see
+        :mod:`passerelle.course.warm_cache`).
     """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -235,7 +236,8 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         cache = None
         if settings.sandbox and settings.warm_numba:
             cache = Path(scratch) / "numba"
-            warm(cache, assignment)
+            warm(cache, assignment, [course.source / assignment / f"{name}.ipynb"
+                                     for name in course.notebooks(assignment)])
         kernels = (SandboxKernel(Path(scratch), course.root, cache).install()
                    if settings.sandbox else None)
         graded = _run(course, assignment, students, settings, kernels, found)
