@@ -90,8 +90,8 @@ def staged(out: str | Path) -> Iterator[Path]:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     folder = out.parent / f".{out.name}{TMP_INFIX}{uuid.uuid4().hex}"
-    folder.mkdir()
     try:
+        folder.mkdir()
         yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
