@@ -112,12 +112,14 @@ def _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gon
 
 
 def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray | float | None,
-                   size: int) -> np.ndarray:
+                   size: int, each: np.ndarray | None = None) -> np.ndarray:
     """Per cell, the number of people ``who`` (uids, a mask over people, or everyone when
-    None), or the sum of their ``weights`` (one per person counted, or one for all).
+    None), or the sum of their ``weights`` (one per person counted, or one for all); with
+    ``each`` (one float64 per person, indexed by uid), every person counts ``each[uid]``
+    times (the probability that they are still there, say).
 
-    The same numbers as ``np.bincount(cell[who], weights, minlength=size)`` (float64, sums
-    in the order of ``who``), in one pass without the gathered copy.
+    The same numbers as ``np.bincount(cell[who], weights * each[who], minlength=size)``
+    (float64, sums in the order of ``who``), in one pass without the gathered copy.
 
     Examples
     --------
@@ -126,7 +128,11 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     [0.0, 1.0, 2.0]
     >>> count_in_cells(cell, cell == 2, 0.5, 3).tolist()
     [0.0, 0.0, 1.0]
+    >>> count_in_cells(cell, cell == 2, 2.0, 3, each=np.array([1, 0.5, 0.25, 1])).tolist()
+    [0.0, 0.0, 1.5]
     """
+    if each is not None:
+        return _weigh_in_cells(cell, who, weights, size, each)
     out = np.zeros(size, dtype=np.float64)
     if who is not None and who.dtype == np.bool_ and np.ndim(weights) == 1:
         who = np.flatnonzero(who)
@@ -172,3 +178,51 @@ def _count_at(cell, uids, out):
 def _sum_at(cell, uids, weights, out):
     for i in range(uids.size):
         out[cell[uids[i]]] += weights[i]
+
+
+def _weigh_in_cells(cell, who, weights, size, each):
+    out = np.zeros(size, dtype=np.float64)
+    if who is not None and who.dtype == np.bool_ and np.ndim(weights) == 1:
+        who = np.flatnonzero(who)
+    if who is None:
+        _weigh_all(cell, each, out)
+    elif who.dtype == np.bool_:
+        _weigh_mask(cell, who, each, out)
+    elif weights is None or np.ndim(weights) == 0:
+        _weigh_at(cell, np.asarray(who, dtype=np.int64), each, out)
+    else:
+        if len(weights) != len(who):
+            raise ValueError(f"{len(weights)} weights for {len(who)} people")
+        _weigh_sum_at(cell, np.asarray(who, dtype=np.int64),
+                      np.ascontiguousarray(weights, dtype=np.float64), each, out)
+        return out
+    if weights is not None:
+        if np.ndim(weights) != 0:
+            raise ValueError("weights for everyone must be one number")
+        out *= float(weights)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _weigh_all(cell, each, out):
+    for i in range(cell.size):
+        out[cell[i]] += each[i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _weigh_mask(cell, mask, each, out):
+    for i in range(cell.size):
+        if mask[i]:
+            out[cell[i]] += each[i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _weigh_at(cell, uids, each, out):
+    for i in range(uids.size):
+        out[cell[uids[i]]] += each[uids[i]]
+
+
+@numba.njit(cache=True, nogil=True)
+def _weigh_sum_at(cell, uids, weights, each, out):
+    for i in range(uids.size):
+        out[cell[uids[i]]] += weights[i] * each[uids[i]]

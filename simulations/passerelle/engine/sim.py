@@ -71,6 +71,7 @@ class Sim:
         self.encounters = Encounters()
         self.values = Values()
         self._records: dict[str, np.ndarray] = {}
+        self._weight: str | None = None
         self.agent_months = 0
         self.seconds = 0.0
         self.ran = False
@@ -156,9 +157,11 @@ class Sim:
         measure: str,
         who: np.ndarray | None = None,
         weights: np.ndarray | float | None = None,
+        per_person: bool = True,
     ) -> None:
         """Add to ``measure`` this month: count ``who`` (uids, or a mask, or everyone present),
-        or sum ``weights`` over them. Burn-in months are not recorded.
+        or sum ``weights`` over them. Burn-in months are not recorded. Once a module has
+        called ``weigh_by``, each person counts as much as their weight.
 
         Parameters
         ----------
@@ -168,6 +171,9 @@ class Sim:
             Uids, or a boolean mask over everyone (default: everyone present).
         weights : ndarray or float, optional
             Summed instead of counted (EUR, say), one per person of ``who`` or one for all.
+        per_person : bool
+            False for an amount that does not follow who is there (a programme's budget
+            shared among its clients): it is never weighted.
 
         Examples
         --------
@@ -186,8 +192,37 @@ class Sim:
         """
         if self.t < 0:
             return
+        each = getattr(self.people, self._weight) if self._weight and per_person else None
         self._records[measure][self.t] += count_in_cells(
-            self.people.cell, who, weights, self.grouping.size + 1)
+            self.people.cell, who, weights, self.grouping.size + 1, each)
+
+    def weigh_by(self, column: str) -> None:
+        """Weight every person-level measure recorded from now on by ``people.<column>``
+        (float64, one per person): the probability that the person is still there, when a
+        module counts a risk in expectation instead of sampling it (``health``'s excess
+        deaths). One weight per run.
+
+        Parameters
+        ----------
+        column : str
+            A float64 column of the run's people.
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> sim.weigh_by("survival")
+        Traceback (most recent call last):
+        ...
+        ValueError: records are already weighted by 'survival'
+        """
+        if self._weight is not None:
+            raise ValueError(f"records are already weighted by {self._weight!r}")
+        if getattr(self.people, column).dtype != np.float64:
+            raise ValueError(f"the weight column {column!r} must be float64")
+        self._weight = column
 
     def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;

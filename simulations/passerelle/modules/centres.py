@@ -381,4 +381,5 @@ class Centres(Module):
             if payers.size == 0:
                 payers = np.flatnonzero(people.alive & (people.commune == commune))
             if payers.size:
-                sim.record("cost_programme", payers, eur / (payers.size * sim.scale))
+                sim.record("cost_programme", payers, eur / (payers.size * sim.scale),
+                           per_person=False)

@@ -316,7 +316,8 @@ class Facilitators(Module):
             payers = np.flatnonzero(people.fac_site == index)
             if payers.size == 0:
                 payers = np.flatnonzero(people.alive & area[people.commune])
-            sim.record("cost_programme", payers, eur / (payers.size * sim.scale))
+            sim.record("cost_programme", payers, eur / (payers.size * sim.scale),
+                       per_person=False)
 
 
 __all__ = ["Deployment", "Facilitators", "FacilitatorsParams"]
