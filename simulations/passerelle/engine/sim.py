@@ -196,6 +196,32 @@ class Sim:
         self._records[measure][self.t] += count_in_cells(
             self.people.cell, who, weights, self.grouping.size + 1, each)
 
+    def weight_of(self, uids: np.ndarray) -> np.ndarray:
+        """The weight ``record`` gives each of ``uids`` (1 when no module weighs records):
+        what a module adds up itself must use it to agree with the recorded measures.
+
+        Parameters
+        ----------
+        uids : ndarray of int
+            People.
+
+        Returns
+        -------
+        ndarray of float64
+
+        Examples
+        --------
+        >>> from passerelle import Sim, load
+        >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+        ...                                    run={"months": 1, "burn_in": 0}))
+        >>> results = sim.run()
+        >>> bool((sim.weight_of(np.arange(3)) <= 1).all())
+        True
+        """
+        if self._weight is None:
+            return np.ones(len(uids))
+        return getattr(self.people, self._weight)[uids]
+
     def weigh_by(self, column: str) -> None:
         """Weight every person-level measure recorded from now on by ``people.<column>``
         (float64, one per person): the probability that the person is still there, when a

@@ -331,8 +331,9 @@ class Centres(Module):
             sim.record("cost_federal", federal, self._fee)
             sim.record("cost_patient", insured, fees)
         self._served[index] = uids
-        self._served_eur[index] = float(inami.sum() + fees.sum()
-                                        + self._fee * federal.size) * sim.scale
+        weight, federal_weight = sim.weight_of(insured), sim.weight_of(federal)
+        self._served_eur[index] = float(np.sum((inami + fees) * weight)
+                                        + self._fee * np.sum(federal_weight)) * sim.scale
 
     def step(self, sim) -> None:
         self._follow(sim)
