@@ -64,7 +64,33 @@ def discount_factors(rate: float, months: int) -> np.ndarray:
 def excess_hazard(sim, pars: HealthParams, uids: np.ndarray) -> np.ndarray:
     """The monthly probability that each of ``uids`` dies of the excess risk of their
     severity: demography's yearly rate of their age band over twelve, times
-    (``mortality_severity_hr`` - 1) × severity, at most 1."""
+    (``mortality_severity_hr`` - 1) × severity, at most 1.
+
+    Parameters
+    ----------
+    sim : Sim
+        A run with the demography module.
+    pars : HealthParams
+        The health module's parameters.
+    uids : ndarray of int
+        People.
+
+    Returns
+    -------
+    ndarray of float64
+        Probabilities a month, one per person of ``uids``.
+
+    Examples
+    --------
+    >>> from passerelle import Sim, load
+    >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
+    ...                                    run={"months": 1, "burn_in": 0}))
+    >>> results = sim.run()
+    >>> at_risk = np.flatnonzero(sim.people.severity > 0)
+    >>> hazard = excess_hazard(sim, sim.module("health").pars, at_risk)
+    >>> bool(((0 <= hazard) & (hazard <= 1)).all())
+    True
+    """
     excess = np.asarray(sim.module("demography").pars.death_by_age)[sim.people.age_band[uids]]
     excess /= 12
     excess *= max(pars.mortality_severity_hr - 1, 0)
