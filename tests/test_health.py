@@ -32,7 +32,8 @@ def total(results, measure: str) -> float:
 
 
 def test_a_stay_lasts_the_sourced_length_scaled_by_severity(default):
-    flat = run("health.los_severity=0")
+    # Without excess risk no stay is weighted below a whole one.
+    flat = run("health.los_severity=0", "health.mortality_severity_hr=1")
     los = flat.scenario.params["health"].los_days
     assert total(flat, "hospital_days") == pytest.approx(los * total(flat, "hospital_stays"),
                                                          rel=1e-6)
@@ -111,9 +112,15 @@ def test_qalys_lie_between_the_lowest_and_highest_utility_of_a_person_year(defau
     pars = default.scenario.params["health"]
     ratio = total(default, "qalys") / total(default, "life_years")
     assert min(pars.utility_by_age) - pars.utility_severity < ratio < max(pars.utility_by_age)
-    # Life-years count the months people were present, a twelfth of a year each.
+    # Life-years count the months people were present, a twelfth of a year each, weighted
+    # by survival: an expected excess death removes at most the rest of the run.
     present = default.cells["population"].sum()
-    assert total(default, "life_years") == pytest.approx(present / 12, rel=1e-9)
+    lost = present / 12 - total(default, "life_years")
+    years = default.scenario.run.months / 12
+    assert 0 < lost <= total(default, "excess_deaths") * years
+    flat = run("health.mortality_severity_hr=1")
+    assert total(flat, "life_years") == pytest.approx(flat.cells["population"].sum() / 12,
+                                                      rel=1e-9)
 
 
 def test_who_recovers_an_uncovered_bill_moves_money_but_not_the_total():

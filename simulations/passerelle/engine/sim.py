@@ -72,6 +72,7 @@ class Sim:
         self.values = Values()
         self._records: dict[str, np.ndarray] = {}
         self._weight: str | None = None
+        self._weighted: frozenset[str] = frozenset()
         self.agent_months = 0
         self.seconds = 0.0
         # Seconds spent in each module's monthly step (what ``passerelle bench`` profiles).
@@ -162,8 +163,8 @@ class Sim:
         per_person: bool = True,
     ) -> None:
         """Add to ``measure`` this month: count ``who`` (uids, or a mask, or everyone present),
-        or sum ``weights`` over them. Burn-in months are not recorded. Once a module has
-        called ``weigh_by``, each person counts as much as their weight.
+        or sum ``weights`` over them. Burn-in months are not recorded. In the measures a
+        module has named in ``weigh_by``, each person counts as much as their weight.
 
         Parameters
         ----------
@@ -194,13 +195,15 @@ class Sim:
         """
         if self.t < 0:
             return
-        each = getattr(self.people, self._weight) if self._weight and per_person else None
+        weighted = per_person and measure in self._weighted
+        each = getattr(self.people, self._weight) if weighted else None
         self._records[measure][self.t] += count_in_cells(
             self.people.cell, who, weights, self.grouping.size + 1, each)
 
     def weight_of(self, uids: np.ndarray) -> np.ndarray:
-        """The weight ``record`` gives each of ``uids`` (1 when no module weighs records):
-        what a module adds up itself must use it to agree with the recorded measures.
+        """The weight ``record`` gives each of ``uids`` in a weighted measure (1 when no
+        module weighs records): what a module adds up itself must use it to agree with
+        the weighted measures.
 
         Parameters
         ----------
@@ -224,16 +227,18 @@ class Sim:
             return np.ones(len(uids))
         return getattr(self.people, self._weight)[uids]
 
-    def weigh_by(self, column: str) -> None:
-        """Weight every person-level measure recorded from now on by ``people.<column>``
-        (float64, one per person): the probability that the person is still there, when a
-        module counts a risk in expectation instead of sampling it (``health``'s excess
-        deaths). One weight per run.
+    def weigh_by(self, column: str, measures) -> None:
+        """Weight ``measures``, recorded from now on, by ``people.<column>`` (float64, one
+        per person): the probability that the person is still there, when a module counts
+        a risk in expectation instead of sampling it (``health``'s excess deaths). One
+        weight per run.
 
         Parameters
         ----------
         column : str
             A float64 column of the run's people.
+        measures : iterable of str
+            The measures weighted (the others count whole people).
 
         Examples
         --------
@@ -241,7 +246,7 @@ class Sim:
         >>> sim = Sim(load("baseline").replace(population={"size": 2_000},
         ...                                    run={"months": 1, "burn_in": 0}))
         >>> results = sim.run()
-        >>> sim.weigh_by("survival")
+        >>> sim.weigh_by("survival", ["qalys"])
         Traceback (most recent call last):
         ...
         ValueError: records are already weighted by 'survival'
@@ -250,7 +255,7 @@ class Sim:
             raise ValueError(f"records are already weighted by {self._weight!r}")
         if getattr(self.people, column).dtype != np.float64:
             raise ValueError(f"the weight column {column!r} must be float64")
-        self._weight = column
+        self._weight, self._weighted = column, frozenset(measures)
 
     def regroup(self, uids: np.ndarray | None = None, ages: bool = False) -> None:
         """Recompute result cells (of ``uids``, or of everyone at the start of each month;
