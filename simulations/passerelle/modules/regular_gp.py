@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine import sources
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
-from passerelle.engine.parameters import Params, assumption, calibrated
-from passerelle.engine.sources import BRUSSELS, FLANDERS
+from passerelle.engine.parameters import Params, assumption, calibrated, sourced
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 from passerelle.engine.timeline import parse_month
-from passerelle.engine.units import MonthlyProbability, Probability
+from passerelle.engine.units import MonthlyProbability, Probability, RelativeRisk
 
 # AIM's 2014 shares (population.mm_brussels...) read as at the end of 2014 (assumption:
 # AIM counts the insured enrolled at the year's end).
@@ -51,10 +52,27 @@ def maison_medicale_share(spec, regions: np.ndarray, month: int) -> np.ndarray:
     return np.minimum(start * (1 + spec.mm_growth) ** ((month - MM_SHARES_AS_OF) / 12), 1.0)
 
 
+def _odds(share: float) -> float:
+    return share / (1 - share)
+
+
 class RegularGpParams(Params):
     open_at_visit: Probability = calibrated(
         0.025, description="probability that an insured person without a DMG opens one at a "
         "GP visit", target="dmg_coverage@Brussels",
+    )
+    open_rr_flanders: RelativeRisk = sourced(
+        "dmg_coverage", FLANDERS, description="odds of opening a DMG at a GP visit in "
+        "Flanders relative to Brussels (ratio)", derive=lambda share: round(
+            _odds(share) / _odds(sources.value("dmg_coverage", BRUSSELS)), 3),
+        how="odds of the 2015 share ÷ odds of Brussels' (assumption: GP visits differ less "
+            "between regions than the habit of opening a DMG, so the shares' odds carry it)",
+    )
+    open_rr_wallonia: RelativeRisk = sourced(
+        "dmg_coverage", WALLONIA, description="as open_rr_flanders, in Wallonia",
+        derive=lambda share: round(
+            _odds(share) / _odds(sources.value("dmg_coverage", BRUSSELS)), 3),
+        how="as open_rr_flanders",
     )
     loss_per_month: MonthlyProbability = assumption(
         0.004, description="monthly probability of losing one's DMG (moving, GP retiring)",
@@ -87,12 +105,19 @@ class RegularGp(Module):
     def init(self, sim) -> None:
         regions = np.array([a.region for a in sim.population.areas], dtype=str)
         self._regions, self._region_of_commune = np.unique(regions, return_inverse=True)
+        p = self.pars
+        odds = np.select([self._regions == FLANDERS, self._regions == WALLONIA],
+                         [p.open_rr_flanders, p.open_rr_wallonia], 1.0)
+        base = _odds(p.open_at_visit)
+        self._open = np.append(base * odds / (1 + base * odds), p.open_at_visit)
 
     def step(self, sim) -> None:
         people = sim.people
         seen = sim.encounters.get("gp")
         candidates = seen[~people.dmg[seen] & (people.coverage[seen] == INSURED)]
-        opened = candidates[self.chance(sim, "open", self.pars.open_at_visit, candidates)]
+        region = (self._region_of_commune[people.commune[candidates]] if self._regions.size
+                  else np.zeros(candidates.size, dtype=np.int64))
+        opened = candidates[self.chance(sim, "open", self._open[region], candidates)]
         people.dmg[opened] = True
         sim.record("dmg_opened", opened)
         holders = np.flatnonzero(people.dmg & people.alive)
