@@ -6,7 +6,7 @@ in Brussels and DMG coverage in the three regions are inputs or starting values,
 test the model's dynamics from that start and cannot identify its cascade (issue 13).
 DMG coverage in Flanders and Wallonia (INAMI, 2015) moved here from the validation set
 when the regions' odds of opening a DMG at a GP visit (``regular_gp.open_rr_*``) were
-set from them; like the validation targets, they are read at their source's year. AMU use is
+fitted to them. AMU use is
 KCE 257's recourse over a year (people with a decision in force at some point in the
 last 12 months), not the share with a decision in force on a given day.
 """
@@ -37,9 +37,9 @@ def _dmg(region: str) -> Target:
         f"residents with a DMG, {region}", "belgium", value, *points_band(value, 0.04),
         "share 0-1", source, "±4 points, as for Brussels",
         share_at_end("with_dmg", region=region, coverage=RESIDENTS), CALIBRATION,
-        "registered residents with a global medical record (INAMI: DMG holders per "
-        "inhabitant), in December of the first simulated year (2016) for the 2015 share",
-        seeded=f"population.dmg_{short} and regular_gp.open_rr_{short}", year=2015)
+        "registered residents of the region with a global medical record (INAMI: DMG "
+        "holders per inhabitant) at the end of the run",
+        seeded=f"population.dmg_{short}")
 
 
 def targets() -> tuple[Target, ...]:

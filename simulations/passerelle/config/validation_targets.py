@@ -79,12 +79,12 @@ def _dmg_belgium() -> Target:
         "registered residents with a global medical record (INAMI: DMG holders per "
         "inhabitant), in December of the first simulated year (2016) for the 2015 share",
         seeded="population.dmg_brussels, dmg_flanders and dmg_wallonia, and "
-               "regular_gp.open_rr_flanders and open_rr_wallonia (the regional shares of "
-               "the same year: Belgium's share is their sum over the regions)",
+               "regular_gp.open_rr_flanders and open_rr_wallonia, fitted to the regional "
+               "shares of the same year (Belgium's share is their sum over the regions)",
         gap_kind="structure",
-        gap="DMGs open at GP visits, with odds set by each region's 2015 share, and "
-            "close at a fixed monthly rate: the share holds near its 2015 start and does "
-            "not follow the real rise (32% at the end of 2007)",
+        gap="DMGs open at GP visits, with regional odds fitted to hold each region's "
+            "2015 share, and close at a fixed monthly rate: the share stays near its 2015 "
+            "start and does not follow the real rise (32% at the end of 2007)",
         year=2015)
 
 
