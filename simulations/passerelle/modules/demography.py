@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from passerelle.engine.distributions import Uniform
-from passerelle.engine.groups import ASYLUM, LAPSED, NEWBORN, UNDOCUMENTED, age_band
+from passerelle.engine.groups import ASYLUM, LAPSED, NEWBORN, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.timeline import parse_month
@@ -135,7 +135,8 @@ class Demography(Module):
         >>> bool(demography.death_rates(sim, old)[0] > 0.19)
         True
         """
-        return self._rates(sim.month)[self._category(sim.age_years(uids))]
+        return self._rates(sim.month)[self._category(sim.age_years(uids),
+                                                     sim.people.age_band[uids])]
 
     def _rates(self, month: int) -> np.ndarray:
         p = self.pars
@@ -144,16 +145,18 @@ class Demography(Module):
         trend = (1 - p.death_decline) ** ((month - DEATH_RATES_AS_OF) / 12)
         return np.minimum(np.concatenate([np.asarray(p.death_by_age), old]) * trend, 1.0)
 
-    def _category(self, age: np.ndarray) -> np.ndarray:
-        """An age band under 65, then one category per year of age up to ``OLDEST``."""
+    def _category(self, age: np.ndarray, band: np.ndarray) -> np.ndarray:
+        """The age band (as of January) under 65, then one category per year of age up to
+        ``OLDEST``."""
         young = len(self.pars.death_by_age)
-        return np.where(age < 65, age_band(age), young + np.clip(age - 65, 0, OLDEST - 65))
+        return np.where(age < 65, np.minimum(band, young - 1),
+                        young + np.minimum(age - 65, OLDEST - 65))
 
     def step(self, sim) -> None:
         people, p = sim.people, self.pars
         dying = np.flatnonzero(sim.streams.chance_among(
             self.name, "death", sim.month, people.alive, self._rates(sim.month) / 12,
-            self._category(sim.age_years())))
+            self._category(sim.age_years(), people.age_band)))
         undocumented = np.flatnonzero(people.alive & (people.coverage == UNDOCUMENTED))
         leaving = undocumented[self.chance(sim, "departure", p.undocumented_departure,
                                            undocumented)]

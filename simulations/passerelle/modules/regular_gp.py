@@ -101,7 +101,8 @@ class RegularGp(Module):
 
     def init(self, sim) -> None:
         regions = np.array([a.region for a in sim.population.areas], dtype=str)
-        self._regions, self._region_of_commune = np.unique(regions, return_inverse=True)
+        self._regions, inverse = np.unique(regions, return_inverse=True)
+        self._region_of_commune = inverse.astype(np.int8)
         p = self.pars
         odds = np.select([self._regions == FLANDERS, self._regions == WALLONIA],
                          [p.open_rr_flanders, p.open_rr_wallonia], 1.0)
@@ -129,14 +130,15 @@ class RegularGp(Module):
         people = sim.people
         insured = np.flatnonzero(people.alive & (people.coverage == INSURED))
         region = self._region_of_commune[people.commune[insured]]
+        enrolled = people.mm_enrolled[insured]
+        free = ~enrolled & ~people.dmg[insured]
         count = len(self._regions)
-        enrolled = np.bincount(region, weights=people.mm_enrolled[insured], minlength=count)
-        free = ~people.mm_enrolled[insured] & ~people.dmg[insured]
-        waiting = np.bincount(region, weights=free, minlength=count)
         wanted = maison_medicale_share(sim.scenario.population, self._regions, sim.month)
-        needed = np.maximum(wanted * np.bincount(region, minlength=count) - enrolled, 0)
-        p = np.minimum(needed / np.maximum(waiting, 1), 1)
+        needed = np.maximum(wanted * np.bincount(region, minlength=count)
+                            - np.bincount(region[enrolled], minlength=count), 0)
+        waiting = region[free]
+        p = np.minimum(needed / np.maximum(np.bincount(waiting, minlength=count), 1), 1)
         candidates = insured[free]
-        enrolling = candidates[self.chance(sim, "enrol", p[region[free]], candidates)]
+        enrolling = candidates[self.chance(sim, "enrol", p[waiting], candidates)]
         people.mm_enrolled[enrolling] = True
         sim.record("mm_enrolments", enrolling)
