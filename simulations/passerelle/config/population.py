@@ -19,7 +19,6 @@ from pydantic import AfterValidator, Field, Strict
 from passerelle.config.attributes import fill
 from passerelle.config.geography import KINDS, REGIONS, areas_of, people_by_kind
 from passerelle.engine import sources
-from passerelle.engine.distributions import Uniform
 from passerelle.engine.groups import INSURED, Grouping
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column, People
@@ -142,7 +141,6 @@ class PopulationSpec(Params):
     mm_growth: GrowthRate = sourced(
         "maison_medicale_enrolment_growth", description="yearly growth of the enrolled "
         "share, every region (regular_gp enrols the insured to follow it)",
-        uncertainty=Uniform(0.05, 0.11),
     )
     homeless_brussels: Share = sourced(
         "homeless_persons", BRUSSELS, description="share of Brussels' population",
