@@ -38,17 +38,20 @@ REGIONS = {"Belgium": None, FLANDERS: FLANDERS, WALLONIA: WALLONIA, BRUSSELS: BR
 DMG_INPUTS = {"Belgium": "population.dmg_brussels, dmg_flanders and dmg_wallonia",
               FLANDERS: "population.dmg_flanders", WALLONIA: "population.dmg_wallonia"}
 NO_REGIONAL_NEEDS = (
-    "needs, trust and literacy do not differ by region outside Brussels (only the communes' "
-    "deprivation and the Brussels reach penalty do), and no COVID shock raises 2021's unmet "
-    "needs (66.4% of them COVID-related, Statbel); besides, Statbel divides by the people "
-    "who needed care, and the model, which counts no such people, divides by all adults")
+    "need incidence follows income and ED use differs in Flanders, but access does not "
+    "differ by region outside Brussels (only the communes' deprivation and the Brussels "
+    "reach penalty do), and no COVID shock raises 2021's unmet needs (66.4% of them "
+    "COVID-related, Statbel); besides, Statbel divides by the people who needed care, and "
+    "the model, which counts no such people, divides by all adults")
 STATIC_MM = ("enrolment in a maison médicale is drawn once, with one share for Brussels "
              "and one elsewhere (a recalled 12% and 6%), and never changes, where AIM's "
              "shares grew from 2014 to 2020 (Brussels 10.4% to 15.4%)")
-NO_REGIONAL_ED = ("the ED shares of met needs and need incidence are the same in every "
-                  "region; only the population's make-up differs")
-NO_INCOME_GRADIENT = ("need incidence depends on age and chronic conditions only, not on "
-                      "income: the socio-economic gradient in morbidity and ED use is missing")
+REGIONAL_ED = ("ED use differs by one ratio on the ED shares of met non-urgent needs in "
+               "Flanders, read from the share of ED passages admitted (FPS Public Health) "
+               "by assuming that admitted passages are as frequent in every region")
+INCOME_FROM_HEALTH = ("the income gradient in need incidence is read from self-rated "
+                      "health by education (Sciensano, HIS 2018), not from care use by "
+                      "income, and the figure itself is the referee's reading of AIM")
 NOT_AT_HAND = "the AIM publication was not at hand: the figure is the referee's reading"
 
 
@@ -113,12 +116,12 @@ def _ed(region: str) -> Target:
 
 def _ed_gap(region: str) -> dict:
     if region != "Belgium":
-        return {"gap": NO_REGIONAL_ED, "gap_kind": "structure", "year": 2011}
+        return {"gap": REGIONAL_ED, "gap_kind": "source", "year": 2011}
     return {"gap": "two series: KCE 263 counts 3.2 million ED contacts (2012), where the "
                    "INAMI audit behind the regional figures and the calibrated Brussels one "
                    "counts 1.6 million self-referred and 693,000 referred contacts (2011), "
-                   "about 210 per 1,000; the model's Belgian rate, calibrated on Brussels, "
-                   "meets the first and would miss the second (Flanders, 173, misses)",
+                   "about 210 per 1,000; the model's Belgian rate, calibrated on Brussels "
+                   "and meeting the audit's Flemish and Walloon rates, meets the second",
             "gap_kind": "source", "year": 2012}
 
 
@@ -130,11 +133,10 @@ def _ed_users(bim: bool) -> Target:
         f"insured {'with' if bim else 'without'} BIM who used the ED in a year", "belgium",
         value, *relative_band(value, 0.15), "share 0-1", source,
         "±15%, as for ED contacts: an exact AIM share, but contacts and passages are "
-        "counted differently across hospitals",
+        "counted differently across hospitals (" + NOT_AT_HAND + ")",
         share_at_end("ed_12m", coverage=group), VALIDATION,
         "people seen at least once at the ED in the 12 months to December 2022, among the "
-        "insured with (without) BIM", gap=NO_INCOME_GRADIENT + "; " + NOT_AT_HAND,
-        gap_kind="structure", year=2022)
+        "insured with (without) BIM", gap=INCOME_FROM_HEALTH, gap_kind="source", year=2022)
 
 
 def _bim_share(region: str | None):
