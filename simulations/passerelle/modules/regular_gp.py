@@ -1,13 +1,18 @@
-"""A regular GP: the global medical record (DMG) is opened at a GP visit and sometimes lost."""
+"""A regular GP: a need met at the GP brings follow-up contacts; the global medical record
+(DMG) is opened at a GP visit and sometimes lost."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine.distributions import Uniform
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
-from passerelle.engine.units import MonthlyProbability, Probability
+from passerelle.engine.units import MonthlyProbability, Probability, RelativeRisk
+
+FOLLOWED_UP = ("gp", "maison_medicale")  # the channels whose contacts bring follow-ups
+MOST_FOLLOWUPS = 60  # a bound on one need's count, where rounding leaves the tail's mass
 
 
 class RegularGpParams(Params):
@@ -19,11 +24,27 @@ class RegularGpParams(Params):
         0.004, description="monthly probability of losing one's DMG (moving, GP retiring)",
         why="about 5% of people move commune each year; GPs retire",
     )
+    followups_per_need: RelativeRisk = assumption(
+        1.0, description="mean number of follow-up contacts (Poisson) after a need met at a "
+        "GP or a maison médicale, without a chronic condition",
+        why="an episode of care in general practice runs from its first to its last "
+        "encounter, and most span more than one (Lamberts & Hofmans-Okkes 1996, Dutch "
+        "family practice): a return visit for results, a check or a prescription about "
+        "once an episode (order of magnitude)",
+        uncertainty=Uniform(0.5, 1.5),
+    )
+    followup_chronic_rr: RelativeRisk = assumption(
+        1.0, description="added relative number of follow-up contacts per chronic condition",
+        why="a managed chronic condition brings regular checks: people with chronic "
+        "conditions consult about twice as often (as needs.chronic_rr)",
+        uncertainty=Uniform(0.5, 2.0),
+    )
 
 
 class RegularGp(Module):
-    """DMG gained at GP visits, lost at a small monthly rate. A person has at most one open
-    need, hence at most one GP contact a month: the contacts are distinct people."""
+    """Follow-up contacts after each need met at a GP or a maison médicale, in the same
+    month and channel (priced by costs as contacts); DMGs gained at first GP visits, lost
+    at a small monthly rate."""
 
     name = "regular_gp"
     order = 55.0
@@ -33,6 +54,8 @@ class RegularGp(Module):
     measures = (
         Measure("dmg_opened", "persons", "DMGs opened"),
         Measure("dmg_lost", "persons", "DMGs lost"),
+        Measure("gp_followups", "visits", "follow-up contacts at a GP or maison médicale "
+                "after a met need"),
     )
 
     def step(self, sim) -> None:
@@ -46,3 +69,37 @@ class RegularGp(Module):
         lost = holders[self.chance(sim, "loss", self.pars.loss_per_month, holders)]
         people.dmg[lost] = False
         sim.record("dmg_lost", lost)
+        for channel in FOLLOWED_UP:
+            self.follow_up(sim, channel, sim.encounters.get(channel))
+
+    def follow_up(self, sim, channel: str, uids: np.ndarray) -> None:
+        """Add the follow-up contacts of the needs of ``uids`` met in ``channel`` this month."""
+        p = self.pars
+        mean = p.followups_per_need * (1 + p.followup_chronic_rr * sim.people.chronic[uids])
+        counts = poisson_quantile(self.uniform(sim, f"followups_{channel}", uids), mean)
+        followed = np.repeat(uids, counts)
+        sim.encounters.add(channel, followed)
+        sim.record("gp_followups", followed)
+
+
+def poisson_quantile(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
+    """Poisson counts of ``mean`` at quantiles ``u`` (the inverse of the distribution
+    function: the least ``k`` whose cumulative probability exceeds ``u``, at most
+    ``MOST_FOLLOWUPS``).
+
+    Examples
+    --------
+    >>> poisson_quantile(np.array([0.1, 0.5, 0.9]), 1.0).tolist()
+    [0, 1, 2]
+    """
+    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
+    term = np.exp(-mean)
+    cumulative = term.copy()
+    counts = np.zeros(u.shape, dtype=np.int64)
+    k = 0
+    while k < MOST_FOLLOWUPS and (below := u >= cumulative).any():
+        k += 1
+        counts += below
+        term = term * mean / k
+        cumulative = cumulative + term
+    return counts
