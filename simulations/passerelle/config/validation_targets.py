@@ -41,8 +41,8 @@ NO_REGIONAL_NEEDS = (
     "need incidence follows income and ED use differs in Flanders, but access does not "
     "differ by region outside Brussels (only the communes' deprivation and the Brussels "
     "reach penalty do), and no COVID shock raises 2021's unmet needs (66.4% of them "
-    "COVID-related, Statbel); besides, Statbel divides by the people who needed care, and "
-    "the model, which counts no such people, divides by all adults")
+    "COVID-related, Statbel), where the calibration reads the same survey's Brussels "
+    "figure on a year without COVID")
 STATIC_MM = ("enrolment in a maison médicale is drawn once, with one share for Brussels "
              "and one elsewhere (a recalled 12% and 6%), and never changes, where AIM's "
              "shares grew from 2014 to 2020 (Brussels 10.4% to 15.4%)")
@@ -61,11 +61,12 @@ def _unmet(region: str) -> Target:
         f"adults with an unmet medical need in 12 months, {region}", "belgium", value,
         *survey_band(value, EU_SILC_ADULTS[region]), "share 0-1", source,
         f"survey band, about {EU_SILC_ADULTS[region]:,} adults interviewed (assumption)",
-        share_at_end("unmet_12m_reported", region=REGIONS[region], coverage=RESIDENTS,
-                     age_band=ADULTS),
+        share_at_end("unmet_12m_reported", "needed_12m", region=REGIONS[region],
+                     coverage=RESIDENTS, age_band=ADULTS),
         VALIDATION, "registered residents aged 16+ who perceived a need that went unmet in "
-        "the 12 months to December 2021, among all of them (Statbel: among those who "
-        "needed care)", gap=NO_REGIONAL_NEEDS, gap_kind="structure", year=2021)
+        "the 12 months to December 2021, among those who perceived a need in those months "
+        "(Statbel: among those who needed care)", gap=NO_REGIONAL_NEEDS, gap_kind="structure",
+        year=2021)
 
 
 def _cost_reason(results: Results) -> float:

@@ -34,7 +34,7 @@ def _non_admitted_per_admitted(admitted_share: float) -> float:
 
 class CascadeParams(Params):
     perceive_base: LogOdds = calibrated(
-        5.0, description="log-odds of perceiving a need at average literacy",
+        5.25, description="log-odds of perceiving a need at average literacy",
         target="unmet_need_medical@Brussels",
     )
     perceive_literacy: LogOdds = assumption(
@@ -44,7 +44,7 @@ class CascadeParams(Params):
     perceive_urgent: LogOdds = assumption(2.0, description="log-odds added for urgent needs",
                                         why="urgent symptoms are hard to ignore")
     seek_base: LogOdds = calibrated(
-        5.2, description="log-odds of seeking care at average trust",
+        5.45, description="log-odds of seeking care at average trust",
         target="unmet_need_medical@Brussels",
     )
     seek_trust: LogOdds = assumption(1.5, description="log-odds per unit of trust (0-1)",
@@ -58,7 +58,7 @@ class CascadeParams(Params):
     seek_substance: LogOdds = assumption(0.8, description="log-odds lost with problem substance "
                                        "use", why="stigma in regular care")
     reach_base: LogOdds = calibrated(
-        5.6, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
+        5.85, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
     )
     reach_homeless: LogOdds = assumption(1.8, description="log-odds lost when homeless",
                                        why="no address, no transport, other priorities")
@@ -86,7 +86,7 @@ class CascadeParams(Params):
         0.8, description="log-odds added with a DMG or maison médicale (lower co-payment, "
         "tiers payant)", why="DMG lowers co-payments; maisons médicales are free at use",
     )
-    engage_base: LogOdds = calibrated(5.8, description="log-odds of completing care",
+    engage_base: LogOdds = calibrated(6.05, description="log-odds of completing care",
                                     target="unmet_need_medical@Brussels")
     engage_regular_gp: LogOdds = assumption(1.0, description="log-odds added with a regular GP",
                                           why="continuity of care")
@@ -193,6 +193,7 @@ class Cascade(Module):
         failed = sim.streams.first_failed(self.name, STEPS, sim.month, self.logits(sim, uids),
                                           uids, urgent)
         met = failed == len(STEPS)
+        people.last_perceived_need_month[uids[failed >= 1]] = sim.month
 
         served = np.zeros(uids.size, dtype=bool)
         offered = np.flatnonzero(~met & (failed >= 1))

@@ -61,6 +61,9 @@ class Needs(Module):
         Column("last_unmet_month", "int32", NEVER, "last month a need went unmet"),
         Column("last_unmet_perceived_month", "int32", NEVER,
                "last month a perceived need went unmet (what a survey would hear)"),
+        Column("last_perceived_need_month", "int32", NEVER,
+               "last month a need was perceived (it passed the cascade's first step): "
+               "the people a survey hears as having needed care"),
     )
     measures = (Measure("needs_new", "needs", "new care needs"),)
 
