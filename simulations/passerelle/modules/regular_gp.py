@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from passerelle.engine.distributions import Uniform
+from passerelle.engine.distributions import Uniform, poisson_ppf
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
 from passerelle.engine.units import MonthlyProbability, Probability, RelativeRisk
 
 FOLLOWED_UP = ("gp", "maison_medicale")  # the channels whose contacts bring follow-ups
-MOST_FOLLOWUPS = 60  # a bound on one need's count, where rounding leaves the tail's mass
 
 
 class RegularGpParams(Params):
@@ -76,30 +75,8 @@ class RegularGp(Module):
         """Add the follow-up contacts of the needs of ``uids`` met in ``channel`` this month."""
         p = self.pars
         mean = p.followups_per_need * (1 + p.followup_chronic_rr * sim.people.chronic[uids])
-        counts = poisson_quantile(self.uniform(sim, f"followups_{channel}", uids), mean)
+        counts = poisson_ppf(self.uniform(sim, f"followups_{channel}", uids), mean)
         followed = np.repeat(uids, counts)
         sim.encounters.add(channel, followed)
         sim.record("gp_followups", followed)
 
-
-def poisson_quantile(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
-    """Poisson counts of ``mean`` at quantiles ``u`` (the inverse of the distribution
-    function: the least ``k`` whose cumulative probability exceeds ``u``, at most
-    ``MOST_FOLLOWUPS``).
-
-    Examples
-    --------
-    >>> poisson_quantile(np.array([0.1, 0.5, 0.9]), 1.0).tolist()
-    [0, 1, 2]
-    """
-    mean = np.broadcast_to(np.asarray(mean, dtype=float), u.shape)
-    term = np.exp(-mean)
-    cumulative = term.copy()
-    counts = np.zeros(u.shape, dtype=np.int64)
-    k = 0
-    while k < MOST_FOLLOWUPS and (below := u >= cumulative).any():
-        k += 1
-        counts += below
-        term = term * mean / k
-        cumulative = cumulative + term
-    return counts
