@@ -52,7 +52,7 @@ def test_raised_severity_kills_only_with_an_excess_risk():
 
 class ExpectedDeaths(Module):
     """Sums, just before ``health`` runs, each person's survival times their excess monthly
-    hazard, computed here from the parameters (demography's yearly rate / 12 ×
+    hazard, computed here from the parameters (demography's yearly death rate / 12 ×
     (hazard ratio - 1) × severity)."""
 
     name, order, changes_groups = "expected_deaths", 69.0, False
@@ -62,11 +62,12 @@ class ExpectedDeaths(Module):
 
     def step(self, sim):
         people = sim.people
-        rate = np.asarray(sim.module("demography").pars.death_by_age)[people.age_band] / 12
+        present = np.flatnonzero(people.alive)
+        rate = sim.module("demography").death_rates(sim, present) / 12
         hr = sim.module("health").pars.mortality_severity_hr
-        hazard = np.minimum(rate * (hr - 1) * people.severity, 1.0)
+        hazard = np.minimum(rate * (hr - 1) * people.severity[present], 1.0)
         if sim.t >= 0:
-            self.months.append(float((people.survival * hazard)[people.alive].sum()))
+            self.months.append(float((people.survival[present] * hazard).sum()))
 
 
 def test_excess_deaths_are_counted_in_expectation():

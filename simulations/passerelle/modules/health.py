@@ -66,7 +66,7 @@ def discount_factors(rate: float, months: int) -> np.ndarray:
 
 def excess_hazard(sim, pars: HealthParams, uids: np.ndarray) -> np.ndarray:
     """The monthly probability that each of ``uids`` dies of the excess risk of their
-    severity: demography's yearly rate of their age band over twelve, times
+    severity: demography's yearly death rate (``death_rates``) over twelve, times
     (``mortality_severity_hr`` - 1) × severity, at most 1.
 
     Parameters
@@ -94,7 +94,7 @@ def excess_hazard(sim, pars: HealthParams, uids: np.ndarray) -> np.ndarray:
     >>> bool(((0 <= hazard) & (hazard <= 1)).all())
     True
     """
-    excess = np.asarray(sim.module("demography").pars.death_by_age)[sim.people.age_band[uids]]
+    excess = sim.module("demography").death_rates(sim, uids)
     excess /= 12
     excess *= max(pars.mortality_severity_hr - 1, 0)
     excess *= sim.people.severity[uids]
@@ -120,7 +120,7 @@ class HealthParams(Params):
     )
     mortality_severity_hr: RelativeRisk = sourced(
         "uninsured_mortality_hr", "USA", description="hazard ratio of death at severity 1 "
-        "against severity 0 (on demography's death_by_age; linear in severity between)",
+        "against severity 0 (on demography's death_rates; linear in severity between)",
         how="the excess hazard of uninsured adults, assumed carried by the severity their "
         "unmet needs build up",
         uncertainty=LogNormal(_HR.value, _HR_LOW, _HR_HIGH),
