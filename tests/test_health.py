@@ -88,13 +88,14 @@ def test_excess_deaths_are_counted_in_expectation():
 
 
 def test_an_excess_death_no_longer_moves_the_facilitators_gain_by_a_whole_death():
-    """Seed 4 at 5,000 people over 2021-2025 is the draw where, with sampled excess deaths,
-    one death differing between the arms moved the facilitators' QALYs gained by about 600
-    (their gain without excess risk is about 20). Counted in expectation, the gain departs
+    """Seed 9 at 5,000 people over 2021-2025 is the draw of seeds 1-12 where, with sampled
+    excess deaths, a death differing between the arms moved the facilitators' QALYs gained
+    by about 190 (measured on the model of main at 2c5e3a8). Counted in expectation, the
+    gain departs
     from the one without excess risk by less than the smallest jump a sampled death can
     make: one month lived at the lowest utility, for the population the run stands for."""
     settings = ("population.size=5000", 'run.start="2021-01"', "run.months=60",
-                "run.burn_in=24", "run.seed=4")
+                "run.burn_in=24", "run.seed=9")
 
     def gain(*overrides):
         runs = [Sim(load(name, (*settings, *overrides))).run()

@@ -18,16 +18,17 @@ is cared for (``cascade``). This module turns it into what an economic evaluatio
   measure in EUR count each person by it. ``excess_deaths`` is the expected count, Σ
   survival × excess hazard, and a person's ``excess_death`` is 1 - survival. Why: one drawn
   death in a 5,000-person run stands for ~260 people and moved the facilitators' QALYs
-  gained by ~580 (seed 4, 2021-2025), ten times their spread over parameter draws; with the
-  expectation their seed-to-seed sd over 8 seeds fell from 203 to 25 QALYs. Weighting costs
-  no measurable time (CPU-time ratio 1.00 ± 0.02 s.e. with every measure weighted, 18 pairs
-  of runs at 5,000 people, shared machine), but counts of people, needs and visits stay
-  whole, so that their flows and stocks balance exactly: they still count people who in
-  expectation died, 0.013-0.016% of the person-months of 2021-2025 (5,000 people, baseline
-  and facilitators+centres, seeds 1-2, measured). Deaths from all causes (``demography``)
-  stay drawn: under common random numbers they are the same in every scenario. Programme
-  budgets are not weighted (``per_person=False``); the one bias left is that a person who
-  would have died still takes a place in a centre or a facilitator's caseload;
+  gained by ~580 (seed 4, 2021-2025, model at 6ee2fee), ten times their spread over
+  parameter draws; with the expectation their seed-to-seed sd over 8 seeds fell from 203 to
+  25 QALYs. Weighting costs no measurable time (CPU-time ratio 1.00 ± 0.02 s.e. with every
+  measure weighted, 18 pairs of runs at 5,000 people, shared machine), but counts of people,
+  needs and visits stay whole, so that their flows and stocks balance exactly: they still
+  count people who in expectation died, 0.013-0.016% of the person-months of 2021-2025
+  (5,000 people, baseline and facilitators+centres, seeds 1-2, measured). Deaths from all
+  causes (``demography``) stay drawn: under common random numbers they are the same in every
+  scenario. Programme budgets are not weighted (``per_person=False``); the one bias left is
+  that a person who would have died still takes a place in a centre or a facilitator's
+  caseload;
 - each month present is worth ``utility_by_age`` less ``utility_severity`` × severity (the
   EQ-5D index), a twelfth of a year. QALYs and life-years are recorded undiscounted, as
   costs are, so that a month's result does not depend on when the report starts; they are
