@@ -1,9 +1,12 @@
 """Calibration targets: the figures the free parameters are fitted to (``passerelle
 calibrate``), each compared with the model under the source's own definition.
 
-Three of them also seed the model (``seeded``): the uninsured share, undocumented people
-in Brussels and DMG coverage in Brussels are inputs or starting values, so they test the
-model's dynamics from that start and cannot identify its cascade (issue 13). AMU use is
+Five of them also seed the model (``seeded``): the uninsured share, undocumented people
+in Brussels and DMG coverage in the three regions are inputs or starting values, so they
+test the model's dynamics from that start and cannot identify its cascade (issue 13).
+DMG coverage in Flanders and Wallonia (INAMI, 2015) moved here from the validation set
+when the regions' odds of opening a DMG at a GP visit (``regular_gp.open_rr_*``) were
+fitted to them. AMU use is
 KCE 257's recourse over a year (people with a decision in force at some point in the
 last 12 months), not the share with a decision in force on a given day.
 """
@@ -24,7 +27,19 @@ from passerelle.config.target_model import (
     survey_band,
 )
 from passerelle.engine import sources
-from passerelle.engine.sources import BRUSSELS
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
+
+
+def _dmg(region: str) -> Target:
+    value, source = cited("dmg_coverage", region)
+    short = "flanders" if region == FLANDERS else "wallonia"
+    return Target(
+        f"residents with a DMG, {region}", "belgium", value, *points_band(value, 0.04),
+        "share 0-1", source, "±4 points, as for Brussels",
+        share_at_end("with_dmg", region=region, coverage=RESIDENTS), CALIBRATION,
+        "registered residents of the region with a global medical record (INAMI: DMG "
+        "holders per inhabitant) at the end of the run",
+        seeded=f"population.dmg_{short}")
 
 
 def targets() -> tuple[Target, ...]:
@@ -70,17 +85,18 @@ def targets() -> tuple[Target, ...]:
             *survey_band(unmet_bxl, 1_800), "share 0-1", unmet_bxl_source,
             "survey band (passerelle.config.target_model), about 1,800 adults interviewed in "
             "Brussels",
-            share_at_end("unmet_12m_reported", coverage=RESIDENTS, age_band=ADULTS),
+            share_at_end("unmet_12m_reported", "needed_12m", coverage=RESIDENTS,
+                         age_band=ADULTS),
             CALIBRATION, "registered residents aged 16+ who perceived a need that went unmet "
-                         "in the last 12 months, among all of them (Statbel divides by "
-                         "those who needed care, whom the model does not count)"),
+                         "in the last 12 months, among those who perceived a need in those "
+                         "months (Statbel: among those who needed care)"),
         Target(
             "adults with an unmet medical need in 12 months, lowest income quintile",
             "belgium", unmet_q1, *survey_band(unmet_q1, 2_400), "share 0-1", unmet_q1_source,
             "survey band (passerelle.config.target_model), about 2,400 adults in the lowest "
             "quintile",
-            share_at_end("unmet_12m_reported", coverage=RESIDENTS, age_band=ADULTS,
-                         quintile="Q1"),
+            share_at_end("unmet_12m_reported", "needed_12m", coverage=RESIDENTS,
+                         age_band=ADULTS, quintile="Q1"),
             CALIBRATION, "as for Brussels, in the lowest income quintile, Belgium"),
         Target(
             "residents with a DMG, Brussels", "brussels", dmg, *points_band(dmg, 0.04),
@@ -97,4 +113,5 @@ def targets() -> tuple[Target, ...]:
             "their definition; we keep the contact figure and accept ±15%",
             per_1000_a_year("ed_visits"), CALIBRATION,
             "ED visits in the last simulated year per 1,000 people present"),
+        *(_dmg(region) for region in (FLANDERS, WALLONIA)),
     )
