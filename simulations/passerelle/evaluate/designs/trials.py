@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -10,6 +12,7 @@ from passerelle.engine.timeline import month_label, parse_month
 from passerelle.evaluate.designs.study import (
     COVARIATES,
     PRE_MONTHS,
+    RUN_CACHE,
     START,
     StudyData,
     area_communes,
@@ -24,6 +27,17 @@ from passerelle.evaluate.designs.study import (
 )
 from passerelle.evaluate.estimate import Estimate
 from passerelle.evaluate.regression import mixed, ols
+
+
+@lru_cache(maxsize=RUN_CACHE // 2)
+def enrolled(population: int, months: int, sim_seed: int, staffing: float,
+             outcome: str) -> pd.DataFrame:
+    """The people the facilitators enrol in the pair of runs on ``sim_seed``, with both
+    potential outcomes (``persons``' rows). Cached like the runs, so that re-randomising
+    one cohort (randomisation inference) builds it once: treat it as read-only."""
+    reference, treated = pair(population, months, sim_seed, staffing=staffing)
+    people = persons(reference, treated, outcome)
+    return people[people["enrolled"] == 1]
 
 
 def individual_rct(seed: int, population: int = 20_000, months: int = 36,
@@ -89,10 +103,8 @@ def individual_rct(seed: int, population: int = 20_000, months: int = 36,
         raise ValueError(f"attrition must be in [0, 1), got {attrition}")
     if not 0 < reporting <= 1:
         raise ValueError(f"reporting must be in (0, 1], got {reporting}")
-    reference, treated = pair(population, months, seed if sim_seed is None else sim_seed,
-                               staffing=staffing)
-    people = persons(reference, treated, outcome)
-    cohort = people[people["enrolled"] == 1]
+    cohort = enrolled(population, months, seed if sim_seed is None else sim_seed, staffing,
+                      outcome)
     if len(cohort) < 20:
         raise ValueError(f"only {len(cohort)} participants: raise population or staffing")
     rng = np.random.default_rng([seed, 1])
