@@ -115,7 +115,8 @@ def test_bench_command_reports_every_ratio():
     from typer.testing import CliRunner
 
     from passerelle.apps.cli import app
-    from passerelle.bench import harness
+    from passerelle.bench import harness, sweeps
+    from passerelle.config.scenario import load
 
     result = CliRunner().invoke(app, ["bench", "--json", "--people", "20000", "--months", "6",
                                       "--no-belgium", "--repeats", "1"])
@@ -127,8 +128,15 @@ def test_bench_command_reports_every_ratio():
                 "reference: engine time / numpy time", "reference: starsim time / engine time",
                 "reference: engine speed / mesa speed", harness.REALISM,
                 "memory: population columns, bytes per person",
-                "memory: cascade columns, bytes per person"):
+                "memory: cascade columns, bytes per person", sweeps.SPEED_UP,
+                sweeps.EFFICIENCY):
         assert report[key] > 0, key
+    # The profile gives every module of the baseline its share of the run, and the rest.
+    shares = {key.removeprefix("profile: ").removesuffix(" share of the full model's time"):
+              value for key, value in report.items() if key.startswith("profile: ")}
+    assert set(shares) == {*load("baseline").modules, "other"}
+    assert all(0 <= share <= 1 for share in shares.values()), shares
+    assert sum(shares.values()) == pytest.approx(1)
     # Every goal but Belgium's (left out here) is reported with its value.
     assert set(goals) == {g.figure for g in harness.GOALS} - {"belgium: wall seconds",
                                                               "belgium: peak GB"}

@@ -16,7 +16,9 @@ def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
     """Two identical parameter sets give the same runs (common random numbers): every row's
     parameter spread is exactly zero and only Monte Carlo noise remains; two very different
     reach penalties give generalised tiers payant's effect on unmet needs a parameter
-    spread."""
+    spread. The second is 5 (beyond the prior's 3): at 3,000 people and two seeds, the
+    prior's own ends (0 and 3) leave the spread within Monte Carlo noise on some model
+    versions, so the test would pass or fail by the seed's luck."""
     same = compare_over_sets(["baseline", "tiers-payant"],
                              pd.DataFrame({"cascade.reach_brussels": [1.4, 1.4]}), PRIORS,
                              seeds=2, overrides_=SMALL)
@@ -29,7 +31,7 @@ def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
     assert unmet["monte_carlo_sd"] > 0
 
     apart = compare_over_sets(["baseline", "tiers-payant"],
-                              pd.DataFrame({"cascade.reach_brussels": [0.0, 3.0]}), PRIORS,
+                              pd.DataFrame({"cascade.reach_brussels": [0.0, 5.0]}), PRIORS,
                               seeds=2, overrides_=SMALL)
     rows = apart[(apart["section"] == "measure") & (apart["quantity"] == "unmet_12m")]
     assert (rows["parameter_sd"] > 0).any()

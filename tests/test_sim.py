@@ -59,7 +59,8 @@ def test_needs_of_people_who_die_or_leave_are_given_up():
     died or left; raised death and departure rates make them many. The balance still holds
     exactly, so none of them leaks."""
     results = Sim(small("run.burn_in=0", "escalation.forgo_per_month=0",
-                        "demography.death_by_age=[0.3, 0.3, 0.3, 0.3, 0.3, 0.3]",
+                        "demography.death_by_age=[0.3, 0.3, 0.3, 0.3]",
+                        "demography.death_at_65=0.3", "demography.death_ageing=0.01",
                         "demography.undocumented_departure=0.2")).run()
     forgone = monthly(results, "forgone")
     leaving = monthly(results, "deaths") + monthly(results, "departures")

@@ -46,6 +46,24 @@ def test_command_line_module_loads_neither_the_model_nor_heavy_libraries():
     assert not loaded & {*HEAVY, "numba"}
 
 
+def test_only_the_version_option_reads_the_package_metadata():
+    # importlib.metadata brings email, zipfile and csv: a tenth of the time of --help.
+    code = ("import sys\nfrom passerelle.apps.cli import main\n"
+            "sys.argv = ['passerelle', '--help']\ntry:\n    main()\nexcept SystemExit:\n"
+            "    pass\nprint('importlib.metadata' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines()[-1] == "False"
+    from importlib.metadata import version
+
+    from typer.testing import CliRunner
+
+    from passerelle.apps.cli import app
+
+    shown = CliRunner().invoke(app, ["--version"])
+    assert shown.exit_code == 0 and shown.stdout.split() == ["passerelle", version("passerelle")]
+
+
 def test_lazy_names_resolve_to_the_model():
     import passerelle
     from passerelle.engine.sim import Sim

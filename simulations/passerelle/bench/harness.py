@@ -11,7 +11,8 @@
     engine over them (goal: at least 2 over Starsim). Mesa runs on fewer people (one
     Python object each) and is compared by agent-months per second.
 (d) The cost of realism: the full model's time per agent-month over plain numpy's on the
-    reference model (goal: at most 8), and bytes per person of each module's columns.
+    reference model (goal: at most 8), each module's share of the full model's time (where
+    to fuse passes next), and bytes per person of each module's columns.
 (e) Start-up (:mod:`passerelle.bench.startup`), sweeps and the store
     (:mod:`passerelle.bench.sweeps`), Belgium's full population (:mod:`passerelle.bench.belgium`,
     minutes; ``belgium=False`` leaves it out).
@@ -95,8 +96,19 @@ def full_model(people: int, months: int) -> dict[str, float]:
         "full model: agent-months per second": results.agent_months / results.seconds,
         "full model: peak bytes per person": per_person,
         "full model: peak MB beside people (result tables)": (peak - per_person * people) / 1e6,
+        **step_shares(sim),
         **column_bytes(traced, people),
     }
+
+
+def step_shares(sim: Sim) -> dict[str, float]:
+    """Each module's share (0-1) of the run's time, largest first; what is left (setup,
+    regrouping cells) is ``other``."""
+    shares = {name: seconds / sim.seconds for name, seconds in sorted(
+        sim.step_seconds.items(), key=lambda item: -item[1])}
+    shares["other"] = 1 - sum(shares.values())
+    return {f"profile: {name} share of the full model's time": share
+            for name, share in shares.items()}
 
 
 def traced_peak(people: int) -> tuple[int, Sim]:

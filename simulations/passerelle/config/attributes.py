@@ -29,6 +29,7 @@ from passerelle.engine.groups import (
 from passerelle.engine.people import People
 from passerelle.engine.random import Streams
 from passerelle.engine.sources import BRUSSELS, FLANDERS
+from passerelle.modules.regular_gp import maison_medicale_share
 
 if TYPE_CHECKING:
     from passerelle.config.population import PopulationSpec
@@ -72,7 +73,7 @@ def fill(spec: PopulationSpec, people: People, areas: tuple[sources.Commune, ...
     homeless = draw_homeless(d, brussels, quintile)
     coverage = draw_coverage(d, quintile, homeless)
     draw_bim(d, quintile, coverage, age)
-    draw_regular_gp(d, commune, brussels, coverage)
+    draw_regular_gp(d, commune, coverage)
     language = draw_language(d, brussels)
     draw_literacy_and_trust(d, quintile, language, homeless)
     draw_substance_use(d, age, homeless)
@@ -190,14 +191,14 @@ def draw_bim(d: Draw, quintile: np.ndarray, coverage: np.ndarray, age: np.ndarra
     d.people.bim[d.uids] = eligible & (coverage == INSURED) & (d.u("bim") < take_up)
 
 
-def draw_regular_gp(d: Draw, commune: np.ndarray, brussels: np.ndarray,
-                    coverage: np.ndarray) -> None:
-    """A maison médicale by region, else a DMG by region (half as often when lapsed)."""
+def draw_regular_gp(d: Draw, commune: np.ndarray, coverage: np.ndarray) -> None:
+    """A maison médicale by region and month (``maison_medicale_share``), else a DMG by
+    region (half as often when lapsed)."""
     spec = d.spec
     insured = coverage == INSURED
-    mm_share = np.where(brussels, spec.mm_brussels, spec.mm_elsewhere)
-    mm = insured & (d.u("mm") < mm_share)
     region_of = np.array([a.region for a in d.areas])[commune]
+    mm_share = maison_medicale_share(spec, region_of, d.month)
+    mm = insured & (d.u("mm") < mm_share)
     dmg_share = np.select(
         [region_of == BRUSSELS, region_of == FLANDERS], [spec.dmg_brussels, spec.dmg_flanders],
         spec.dmg_wallonia,

@@ -1,9 +1,12 @@
 """Calibration targets: the figures the free parameters are fitted to (``passerelle
 calibrate``), each compared with the model under the source's own definition.
 
-Three of them also seed the model (``seeded``): the uninsured share, undocumented people
-in Brussels and DMG coverage in Brussels are inputs or starting values, so they test the
-model's dynamics from that start and cannot identify its cascade (issue 13). AMU use is
+Five of them also seed the model (``seeded``): the uninsured share, undocumented people
+in Brussels and DMG coverage in the three regions are inputs or starting values, so they
+test the model's dynamics from that start and cannot identify its cascade (issue 13).
+DMG coverage in Flanders and Wallonia (INAMI, 2015) moved here from the validation set
+when the regions' odds of opening a DMG at a GP visit (``regular_gp.open_rr_*``) were
+fitted to them. AMU use is
 KCE 257's recourse over a year (people with a decision in force at some point in the
 last 12 months), not the share with a decision in force on a given day.
 """
@@ -24,7 +27,19 @@ from passerelle.config.target_model import (
     survey_band,
 )
 from passerelle.engine import sources
-from passerelle.engine.sources import BRUSSELS
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
+
+
+def _dmg(region: str) -> Target:
+    value, source = cited("dmg_coverage", region)
+    short = "flanders" if region == FLANDERS else "wallonia"
+    return Target(
+        f"residents with a DMG, {region}", "belgium", value, *points_band(value, 0.04),
+        "share 0-1", source, "±4 points, as for Brussels",
+        share_at_end("with_dmg", region=region, coverage=RESIDENTS), CALIBRATION,
+        "registered residents of the region with a global medical record (INAMI: DMG "
+        "holders per inhabitant) at the end of the run",
+        seeded=f"population.dmg_{short}")
 
 
 def targets() -> tuple[Target, ...]:
@@ -97,4 +112,5 @@ def targets() -> tuple[Target, ...]:
             "their definition; we keep the contact figure and accept ±15%",
             per_1000_a_year("ed_visits"), CALIBRATION,
             "ED visits in the last simulated year per 1,000 people present"),
+        *(_dmg(region) for region in (FLANDERS, WALLONIA)),
     )

@@ -25,6 +25,7 @@ from passerelle.engine.people import Column, People
 from passerelle.engine.random import Streams
 from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 from passerelle.engine.units import (
+    GrowthRate,
     LogOdds,
     Persons,
     RatePerYear,
@@ -112,8 +113,9 @@ class PopulationSpec(Params):
     )
     bim_eligible_by_quintile: vector(Share, 5) = assumption(
         (0.9, 0.45, 0.12, 0.03, 0.0), description="share entitled to BIM by quintile",
-        why="BIM is means-tested; with the take-up below gives about bim_beneficiaries "
-        "(21% of residents)",
+        why="BIM is means-tested; with the take-up below gives about a fifth of residents, "
+        "AIM's count for 2021 (2,137,000, 18.5%, note of bim_beneficiaries) and the Mutualité "
+        "chrétienne's 'a little under 20%' for 2022 (LUSS, 2023)",
     )
     bim_take_up_working_age: Share = sourced(
         "bim_non_take_up_18_64", description="share of entitled 18-64 year olds who have BIM",
@@ -127,11 +129,18 @@ class PopulationSpec(Params):
     dmg_flanders: Share = sourced("dmg_coverage", FLANDERS, description="share")
     dmg_wallonia: Share = sourced("dmg_coverage", WALLONIA, description="share")
     mm_brussels: Share = sourced(
-        "maison_medicale_enrolled_share", BRUSSELS, description="share of insured residents "
-        "enrolled in a maison médicale",
+        "maison_medicale_enrolled_share_2014", BRUSSELS, description="share of insured "
+        "residents enrolled in a flat-rate maison médicale at the end of 2014",
     )
-    mm_elsewhere: Share = sourced(
-        "maison_medicale_enrolled_share", description="share outside Brussels",
+    mm_flanders: Share = sourced(
+        "maison_medicale_enrolled_share_2014", FLANDERS, description="as mm_brussels",
+    )
+    mm_wallonia: Share = sourced(
+        "maison_medicale_enrolled_share_2014", WALLONIA, description="as mm_brussels",
+    )
+    mm_growth: GrowthRate = sourced(
+        "maison_medicale_enrolment_growth", description="yearly growth of the enrolled "
+        "share, every region (regular_gp enrols the insured to follow it)",
     )
     homeless_brussels: Share = sourced(
         "homeless_persons", BRUSSELS, description="share of Brussels' population",

@@ -73,6 +73,8 @@ class Sim:
         self._records: dict[str, np.ndarray] = {}
         self.agent_months = 0
         self.seconds = 0.0
+        # Seconds spent in each module's monthly step (what ``passerelle bench`` profiles).
+        self.step_seconds = dict.fromkeys(names, 0.0)
         self.ran = False
 
     def module(self, name: str) -> Module:
@@ -284,7 +286,9 @@ class Sim:
             self.encounters = Encounters()
             self.agent_months += int(np.count_nonzero(self.people.alive))
             for module in self.modules:
+                stepped = time.perf_counter()
                 module.step(self)
+                self.step_seconds[module.name] += time.perf_counter() - stepped
             if progress is not None:
                 progress(done, total)
             self.month += 1

@@ -1,4 +1,13 @@
-"""Coverage dynamics: mutuelle ruptures and reopening, BIM take-up, AMU, asylum decisions.
+"""Coverage dynamics: mutuelle ruptures and reopening, BIM entitlement and take-up, AMU,
+asylum decisions.
+
+BIM entitlement churns: each month an entitled person loses it (income above the ceiling
+at the yearly re-check, ``bim_loss_per_year``) and a registered resident of income quintile
+``q`` gains it at the rate that keeps the quintile's entitled share at
+``population.bim_eligible_by_quintile[q]``. An entitled insured person without BIM
+activates it at the rate that keeps the share of the entitled who have BIM at
+``population.bim_take_up_working_age`` (18-64) or ``bim_take_up_other_ages``: at loss
+rate ``l`` the stationary share is ``a / (a + l)``, so ``a = l · take_up / (1 - take_up)``.
 
 Values other modules may modify (``passerelle.engine.values``): per lapsed or entitled
 person, ``coverage.reopen.probability`` and ``coverage.bim.probability`` (monthly); for
@@ -12,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from passerelle.engine import sources
+from passerelle.engine.distributions import Uniform
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated, sourced
@@ -24,6 +34,7 @@ from passerelle.engine.units import (
     Probability,
     RelativeRisk,
     Share,
+    YearlyProbability,
     bounded,
 )
 
@@ -44,9 +55,13 @@ class CoverageParams(Params):
         10.0, description="relative risk of a rupture when homeless",
         why="losing one's address removes the person from the register (radiation d'office)",
     )
-    bim_take_up_per_month: MonthlyProbability = assumption(
-        0.01, description="monthly probability that an entitled person activates BIM",
-        why="slow: about 45% of entitled working-age people never do",
+    bim_loss_per_year: YearlyProbability = assumption(
+        0.10, description="yearly probability that a person entitled to BIM loses the "
+        "entitlement (and BIM with it): the household's income found above the ceiling at "
+        "the mutuelle's yearly re-check", why="pensioners on GRAPA and people on disability "
+        "allowances, a large part of BIM holders, rarely leave; low-income spells of working "
+        "age end more often (order of magnitude: a fifth a year for them, a tenth overall)",
+        uncertainty=Uniform(0.05, 0.2),
     )
     amu_apply: Probability = calibrated(
         0.06, description="probability that an undocumented person without AMU applies at "
@@ -98,6 +113,7 @@ class Coverage(Module):
         Measure("lapses", "persons", "insured residents whose rights lapsed"),
         Measure("rights_reopened", "persons", "lapsed rights reopened"),
         Measure("bim_activated", "persons", "BIM activated"),
+        Measure("bim_lost", "persons", "BIM lost with the entitlement"),
         Measure("amu_applications", "applications", "AMU applications at the CPAS"),
         Measure("amu_granted", "decisions", "AMU granted"),
         Measure("amu_refused", "decisions", "AMU refused"),
@@ -113,9 +129,14 @@ class Coverage(Module):
         sim.values.expose("coverage.reopen.probability",
                           lambda sim, uids: np.full(uids.size, self.pars.reopen_per_month),
                           by=self.name)
-        sim.values.expose("coverage.bim.probability",
-                          lambda sim, uids: np.full(uids.size, self.pars.bim_take_up_per_month),
-                          by=self.name)
+        self._bim_loss = 1 - (1 - self.pars.bim_loss_per_year) ** (1 / 12)
+        entitled = np.asarray(spec.bim_eligible_by_quintile)
+        self._bim_gain = np.minimum(
+            self._bim_loss * entitled / np.maximum(1 - entitled, 1e-12), 1)
+        self._bim_activation = tuple(
+            min(self._bim_loss * take_up / max(1 - take_up, 1e-12), 1.0)
+            for take_up in (spec.bim_take_up_working_age, spec.bim_take_up_other_ages))
+        sim.values.expose("coverage.bim.probability", self._bim_probability, by=self.name)
         for value, field in (("amu_apply.probability", "amu_apply"),
                              ("amu_refusal.probability", "amu_refusal"),
                              ("amu_validity.months", "amu_validity_months"),
@@ -147,8 +168,24 @@ class Coverage(Module):
         sim.record("lapses", lapsing)
         sim.record("rights_reopened", reopened)
 
+    def _bim_probability(self, sim, uids: np.ndarray) -> np.ndarray:
+        """Monthly activation of BIM for entitled ``uids``, by age (see the module doc)."""
+        age = sim.age_years(uids)
+        working, other = self._bim_activation
+        return np.where((age >= 18) & (age < 65), working, other)
+
     def _bim(self, sim) -> None:
         people = sim.people
+        entitled = np.flatnonzero(people.bim_eligible & people.alive)
+        losing = entitled[self.chance(sim, "bim_loss", self._bim_loss, entitled)]
+        people.bim_eligible[losing] = False
+        sim.record("bim_lost", losing[people.bim[losing]])
+        people.bim[losing] = False
+        residents = np.flatnonzero(~people.bim_eligible & people.alive
+                                   & (people.coverage <= LAPSED))
+        gaining = residents[self.chance(sim, "bim_entitled",
+                                        self._bim_gain[people.quintile[residents]], residents)]
+        people.bim_eligible[gaining] = True
         waiting = np.flatnonzero(people.bim_eligible & ~people.bim & people.alive
                                  & (people.coverage == INSURED))
         rate = np.minimum(sim.values("coverage.bim.probability", sim, waiting), 1)

@@ -65,7 +65,7 @@ class HealthParams(Params):
     )
     mortality_severity_hr: RelativeRisk = sourced(
         "uninsured_mortality_hr", "USA", description="hazard ratio of death at severity 1 "
-        "against severity 0 (on demography's death_by_age; linear in severity between)",
+        "against severity 0 (on demography's death_rates; linear in severity between)",
         how="the excess hazard of uninsured adults, assumed carried by the severity their "
         "unmet needs build up",
         uncertainty=LogNormal(_HR.value, _HR_LOW, _HR_HIGH),
@@ -129,7 +129,7 @@ class Health(Module):
         sim.record("avoidable_stays", avoidable)
 
         alive = np.flatnonzero(people.alive & (people.severity > 0))
-        excess = np.asarray(sim.module("demography").pars.death_by_age)[people.age_band[alive]]
+        excess = sim.module("demography").death_rates(sim, alive)
         excess /= 12
         excess *= max(p.mortality_severity_hr - 1, 0)
         excess *= people.severity[alive]

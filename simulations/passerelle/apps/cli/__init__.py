@@ -5,7 +5,6 @@ the modules beside this one; the model, pandas and the progress bar load inside 
 from __future__ import annotations
 
 import sys
-from importlib.metadata import version
 from typing import Annotated
 
 import typer
@@ -29,6 +28,9 @@ app.add_typer(course_app, name="course")
 
 
 def _version(shown: bool) -> None:
+    # importlib.metadata (with email and zipfile) would add a tenth of the time of --help.
+    from importlib.metadata import version
+
     if shown:
         console.print(f"passerelle {version('passerelle')}", highlight=False)
         raise typer.Exit()
