@@ -41,9 +41,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from passerelle.course.warm_cache import MATPLOTLIB, NUMBA
-
 KERNEL_NAME = "passerelle-bac-a-sable"
+# The warm caches' subfolders (see passerelle.course.warm_cache), as the kernel finds them
+# in its /tmp.
+NUMBA = "numba"
+MATPLOTLIB = "matplotlib"
 NUMBA_DIR = f"/tmp/{NUMBA}"
 MATPLOTLIB_DIR = f"/tmp/{MATPLOTLIB}"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt")

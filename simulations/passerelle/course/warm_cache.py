@@ -29,15 +29,13 @@ import nbformat
 from nbclient import NotebookClient
 
 from passerelle.course.assignments import MODULES
+from passerelle.course.sandbox import MATPLOTLIB, NUMBA
 
 # Seconds the warm-up may take: compiling every kernel of the simulator and running the
 # source notebook once take well under a few minutes on a 2-core laptop (assumption, from
 # the first run of ``passerelle run`` and the slowest source notebook, tp06-essai).
 TIMEOUT = 600
 KERNEL = "python3"
-# The warm folder's subfolders, named as the sandboxed kernel finds them in its /tmp.
-NUMBA = "numba"
-MATPLOTLIB = "matplotlib"
 
 
 def compute(notebooks: list[Path]) -> None:
