@@ -85,17 +85,18 @@ def targets() -> tuple[Target, ...]:
             *survey_band(unmet_bxl, 1_800), "share 0-1", unmet_bxl_source,
             "survey band (passerelle.config.target_model), about 1,800 adults interviewed in "
             "Brussels",
-            share_at_end("unmet_12m_reported", coverage=RESIDENTS, age_band=ADULTS),
+            share_at_end("unmet_12m_reported", "needed_12m", coverage=RESIDENTS,
+                         age_band=ADULTS),
             CALIBRATION, "registered residents aged 16+ who perceived a need that went unmet "
-                         "in the last 12 months, among all of them (Statbel divides by "
-                         "those who needed care, whom the model does not count)"),
+                         "in the last 12 months, among those who perceived a need in those "
+                         "months (Statbel: among those who needed care)"),
         Target(
             "adults with an unmet medical need in 12 months, lowest income quintile",
             "belgium", unmet_q1, *survey_band(unmet_q1, 2_400), "share 0-1", unmet_q1_source,
             "survey band (passerelle.config.target_model), about 2,400 adults in the lowest "
             "quintile",
-            share_at_end("unmet_12m_reported", coverage=RESIDENTS, age_band=ADULTS,
-                         quintile="Q1"),
+            share_at_end("unmet_12m_reported", "needed_12m", coverage=RESIDENTS,
+                         age_band=ADULTS, quintile="Q1"),
             CALIBRATION, "as for Brussels, in the lowest income quintile, Belgium"),
         Target(
             "residents with a DMG, Brussels", "brussels", dmg, *points_band(dmg, 0.04),

@@ -16,18 +16,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine import sources
+from passerelle.engine.distributions import Uniform
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED, coverage_group
 from passerelle.engine.module import Measure, Module
-from passerelle.engine.parameters import Params, assumption, calibrated
+from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
-from passerelle.engine.sources import BRUSSELS
+from passerelle.engine.sources import BRUSSELS, FLANDERS, WALLONIA
 from passerelle.engine.steps import STEPS
-from passerelle.engine.units import LogOdds, Share, vector
+from passerelle.engine.units import LogOdds, RelativeRisk, Share, vector
+
+
+def _non_admitted_per_admitted(admitted_share: float) -> float:
+    """ED passages sent home per passage admitted to a hospital bed."""
+    return (1 - admitted_share) / admitted_share
 
 
 class CascadeParams(Params):
     perceive_base: LogOdds = calibrated(
-        5.0, description="log-odds of perceiving a need at average literacy",
+        5.25, description="log-odds of perceiving a need at average literacy",
         target="unmet_need_medical@Brussels",
     )
     perceive_literacy: LogOdds = assumption(
@@ -37,7 +44,7 @@ class CascadeParams(Params):
     perceive_urgent: LogOdds = assumption(2.0, description="log-odds added for urgent needs",
                                         why="urgent symptoms are hard to ignore")
     seek_base: LogOdds = calibrated(
-        5.2, description="log-odds of seeking care at average trust",
+        5.45, description="log-odds of seeking care at average trust",
         target="unmet_need_medical@Brussels",
     )
     seek_trust: LogOdds = assumption(1.5, description="log-odds per unit of trust (0-1)",
@@ -51,7 +58,7 @@ class CascadeParams(Params):
     seek_substance: LogOdds = assumption(0.8, description="log-odds lost with problem substance "
                                        "use", why="stigma in regular care")
     reach_base: LogOdds = calibrated(
-        5.6, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
+        5.85, description="log-odds of reaching a provider", target="unmet_need_medical@Brussels"
     )
     reach_homeless: LogOdds = assumption(1.8, description="log-odds lost when homeless",
                                        why="no address, no transport, other priorities")
@@ -79,7 +86,7 @@ class CascadeParams(Params):
         0.8, description="log-odds added with a DMG or maison médicale (lower co-payment, "
         "tiers payant)", why="DMG lowers co-payments; maisons médicales are free at use",
     )
-    engage_base: LogOdds = calibrated(5.8, description="log-odds of completing care",
+    engage_base: LogOdds = calibrated(6.05, description="log-odds of completing care",
                                     target="unmet_need_medical@Brussels")
     engage_regular_gp: LogOdds = assumption(1.0, description="log-odds added with a regular GP",
                                           why="continuity of care")
@@ -94,6 +101,16 @@ class CascadeParams(Params):
     ed_with_regular_gp: Share = calibrated(
         0.02, description="same share for people with a regular GP",
         target="ed_contacts_per_1000@Brussels",
+    )
+    ed_flanders: RelativeRisk = sourced(
+        "ed_passages_admitted_share", FLANDERS, description="ratio of the three ED shares "
+        "above in Flanders to those in Brussels and Wallonia",
+        derive=lambda flanders: _non_admitted_per_admitted(flanders)
+        / _non_admitted_per_admitted(sources.value("ed_passages_admitted_share", WALLONIA)),
+        how="ED passages not admitted per admitted one, Flanders over Wallonia (2 over 4), "
+        "read as the ratio of non-admitted passages per inhabitant by assuming that admitted "
+        "ones (serious emergencies) are as frequent in every region",
+        uncertainty=Uniform(0.35, 0.75),
     )
     ed_newcomers: Share = assumption(
         0.25, description="same share for undocumented people and lapsed patients",
@@ -130,6 +147,8 @@ class Cascade(Module):
         p = self.pars
         self._reach_area = (p.reach_base - p.reach_deprivation * deprivation
                             - p.reach_brussels * brussels).astype(np.float32)
+        flanders = np.array([a.region == FLANDERS for a in areas] or [False])
+        self._ed_area = np.where(flanders, p.ed_flanders, 1.0)
 
     def logits(self, sim, uids: np.ndarray) -> np.ndarray:
         """Log-odds of passing each step (rows: ``STEPS``; columns: ``uids``), float32."""
@@ -174,6 +193,7 @@ class Cascade(Module):
         failed = sim.streams.first_failed(self.name, STEPS, sim.month, self.logits(sim, uids),
                                           uids, urgent)
         met = failed == len(STEPS)
+        people.last_perceived_need_month[uids[failed >= 1]] = sim.month
 
         served = np.zeros(uids.size, dtype=bool)
         offered = np.flatnonzero(~met & (failed >= 1))
@@ -200,7 +220,7 @@ class Cascade(Module):
         regular = people.dmg[uids] | mm
         outsiders = (coverage == LAPSED) | (coverage == UNDOCUMENTED)
         ed_share = np.select([outsiders, regular], [p.ed_newcomers, p.ed_with_regular_gp],
-                             p.ed_without_regular_gp)
+                             p.ed_without_regular_gp) * self._ed_area[people.commune[uids]]
         to_ed = urgent | (~mm & self.chance(sim, "ed", ed_share, uids))
         sim.encounters.add("ed_urgent", uids[to_ed & urgent])
         sim.encounters.add("ed_avoidable", uids[to_ed & ~urgent])
@@ -209,7 +229,6 @@ class Cascade(Module):
         sim.record("met_ed", uids[to_ed])
         sim.record("met_maison_medicale", uids[~to_ed & mm])
         sim.record("met_gp", uids[~to_ed & ~mm])
-
 
 
 def _no_shift(sim, uids: np.ndarray) -> np.ndarray:

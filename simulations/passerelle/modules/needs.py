@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine.distributions import LogNormal
 from passerelle.engine.module import Measure, Module
-from passerelle.engine.parameters import Params, assumption, calibrated
+from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
 from passerelle.engine.timeline import NEVER
 from passerelle.engine.units import MonthlyProbability, RelativeRisk, Share, vector
@@ -13,10 +14,19 @@ from passerelle.engine.units import MonthlyProbability, RelativeRisk, Share, vec
 
 class NeedsParams(Params):
     incidence_by_age: vector(MonthlyProbability, 6) = calibrated(
-        (0.16, 0.12, 0.14, 0.17, 0.22, 0.28), description="monthly probability of a new "
-        "care need by age band (0-15, 16-24, 25-44, 45-64, 65-74, 75+), no chronic condition",
+        (0.128, 0.096, 0.112, 0.136, 0.176, 0.224), description="monthly probability of a new "
+        "care need by age band (0-15, 16-24, 25-44, 45-64, 65-74, 75+), no chronic condition, "
+        "in the middle income quintile",
         target="ed_contacts_per_1000@Brussels (with the channels' ED shares); about 3 GP "
         "contacts a year per adult",
+    )
+    income_ratio: RelativeRisk = sourced(
+        "poor_self_rated_health_ratio_low_high_education", description="ratio of the "
+        "monthly rate of new needs in the lowest income quintile to that in the highest "
+        "(log-linear over the quintiles, 1 in the middle one); newcomers count as lowest",
+        how="the age-adjusted ratio of poor or fair self-rated health between the lowest "
+        "and highest education level, taken as the ratio of care needs between the lowest "
+        "and highest income quintile", uncertainty=LogNormal(2.2, 1.6, 3.0),
     )
     chronic_rr: RelativeRisk = assumption(
         0.5, description="added relative rate of needs per chronic condition",
@@ -37,7 +47,8 @@ class NeedsParams(Params):
 
 
 class Needs(Module):
-    """New needs by age, chronic conditions and severity; urgent ones flagged."""
+    """New needs by age, income quintile, chronic conditions and severity; urgent ones
+    flagged."""
 
     name = "needs"
     order = 40.0
@@ -50,12 +61,16 @@ class Needs(Module):
         Column("last_unmet_month", "int32", NEVER, "last month a need went unmet"),
         Column("last_unmet_perceived_month", "int32", NEVER,
                "last month a perceived need went unmet (what a survey would hear)"),
+        Column("last_perceived_need_month", "int32", NEVER,
+               "last month a need was perceived (it passed the cascade's first step): "
+               "the people a survey hears as having needed care"),
     )
     measures = (Measure("needs_new", "needs", "new care needs"),)
 
     def step(self, sim) -> None:
         people, pars = sim.people, self.pars
         rate = np.asarray(pars.incidence_by_age)[people.age_band]
+        rate *= income_multiplier(pars.income_ratio, people.quintile)
         rate *= 1 + pars.chronic_rr * people.chronic + pars.severity_rr * people.severity
         rate *= people.alive & ~people.need_open
         new = np.flatnonzero(self.chance(sim, "new", rate, people.n))
@@ -98,3 +113,16 @@ class Needs(Module):
         people.need_since_month[uids] = sim.month
         people.need_urgent[uids] = urgent
         sim.record("needs_new", uids)
+
+
+def income_multiplier(ratio: float, quintile: np.ndarray) -> np.ndarray:
+    """The relative rate of each income quintile (0: lowest, 4: highest) when the lowest
+    has ``ratio`` times the rate of the highest, log-linear over the quintiles and 1 in
+    the middle one.
+
+    Examples
+    --------
+    >>> [round(float(x), 3) for x in income_multiplier(4.0, np.arange(5))]
+    [2.0, 1.414, 1.0, 0.707, 0.5]
+    """
+    return np.float32(ratio) ** ((2 - quintile.astype(np.float32)) / np.float32(4))

@@ -34,6 +34,8 @@ class Outcomes(Module):
         Measure("unmet_12m_reported", "persons",
                 "people with a perceived need unmet in the last 12 months (as EU-SILC asks)",
                 "stock"),
+        Measure("needed_12m", "persons", "people who perceived a care need in the last 12 "
+                "months (EU-SILC's people who needed care)", "stock"),
         Measure("gp_12m", "persons", "people seen by a GP or a maison médicale in the last "
                 "12 months", "stock"),
         Measure("ed_12m", "persons", "people seen at the ED in the last 12 months", "stock"),
@@ -57,7 +59,8 @@ class Outcomes(Module):
         sim.record("needs_open", people.need_open & alive)
         sim.record("unmet_12m", (people.last_unmet_month >= since) & alive)
         sim.record("unmet_12m_reported", (people.last_unmet_perceived_month >= since) & alive)
-        for measure, column in (("gp_12m", people.last_gp_month),
+        for measure, column in (("needed_12m", people.last_perceived_need_month),
+                                ("gp_12m", people.last_gp_month),
                                 ("ed_12m", people.last_ed_month),
                                 ("amu_12m", people.last_amu_month)):
             sim.record(measure, (column >= since) & alive)

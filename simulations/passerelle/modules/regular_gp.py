@@ -1,10 +1,12 @@
-"""A regular GP: the global medical record (DMG) is opened at a GP visit and sometimes lost;
-enrolment in a flat-rate maison médicale grows, region by region, at a sourced yearly rate."""
+"""A regular GP: a need met at the GP brings follow-up contacts; the global medical record
+(DMG) is opened at a GP visit and sometimes lost; enrolment in a flat-rate maison médicale
+grows, region by region, at a sourced yearly rate."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from passerelle.engine.distributions import Uniform, poisson_ppf
 from passerelle.engine.groups import INSURED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated
@@ -15,6 +17,7 @@ from passerelle.engine.units import MonthlyProbability, Probability, RelativeRis
 # AIM's 2014 shares (population.mm_brussels...) read as at the end of 2014 (assumption:
 # AIM counts the insured enrolled at the year's end).
 MM_SHARES_AS_OF = parse_month("2014-12")
+FOLLOWED_UP = ("gp", "maison_medicale")  # the channels whose contacts bring follow-ups
 
 
 def maison_medicale_share(spec, regions: np.ndarray, month: int) -> np.ndarray:
@@ -75,11 +78,27 @@ class RegularGpParams(Params):
         0.004, description="monthly probability of losing one's DMG (moving, GP retiring)",
         why="about 5% of people move commune each year; GPs retire",
     )
+    followups_per_need: RelativeRisk = assumption(
+        1.0, description="mean number of follow-up contacts (Poisson) after a need met at a "
+        "GP or a maison médicale, without a chronic condition",
+        why="an episode of care in general practice runs from its first to its last "
+        "encounter, and most span more than one (Lamberts & Hofmans-Okkes 1996, Dutch "
+        "family practice): a return visit for results, a check or a prescription about "
+        "once an episode (order of magnitude)",
+        uncertainty=Uniform(0.5, 1.5),
+    )
+    followup_chronic_rr: RelativeRisk = assumption(
+        1.0, description="added relative number of follow-up contacts per chronic condition",
+        why="a managed chronic condition brings regular checks: people with chronic "
+        "conditions consult about twice as often (as needs.chronic_rr)",
+        uncertainty=Uniform(0.5, 2.0),
+    )
 
 
 class RegularGp(Module):
-    """DMG gained at GP visits, lost at a small monthly rate. A person has at most one open
-    need, hence at most one GP contact a month: the contacts are distinct people.
+    """Follow-up contacts after each need met at a GP or a maison médicale, in the same
+    month and channel (priced by costs as contacts); DMGs gained at first GP visits (the
+    follow-ups of a month come after), lost at a small monthly rate.
 
     Each month, insured people without a regular GP (no DMG, no maison médicale) enrol in
     a maison médicale of their region, as many as bring the region's enrolled share of the
@@ -97,6 +116,8 @@ class RegularGp(Module):
         Measure("dmg_opened", "persons", "DMGs opened"),
         Measure("dmg_lost", "persons", "DMGs lost"),
         Measure("mm_enrolments", "persons", "people enrolled in a maison médicale"),
+        Measure("gp_followups", "visits", "follow-up contacts at a GP or maison médicale "
+                "after a met need"),
     )
 
     def init(self, sim) -> None:
@@ -122,7 +143,18 @@ class RegularGp(Module):
         lost = holders[self.chance(sim, "loss", self.pars.loss_per_month, holders)]
         people.dmg[lost] = False
         sim.record("dmg_lost", lost)
+        for channel in FOLLOWED_UP:
+            self.follow_up(sim, channel, sim.encounters.get(channel))
         self._enrol(sim)
+
+    def follow_up(self, sim, channel: str, uids: np.ndarray) -> None:
+        """Add the follow-up contacts of the needs of ``uids`` met in ``channel`` this month."""
+        p = self.pars
+        mean = p.followups_per_need * (1 + p.followup_chronic_rr * sim.people.chronic[uids])
+        counts = poisson_ppf(self.uniform(sim, f"followups_{channel}", uids), mean)
+        followed = np.repeat(uids, counts)
+        sim.encounters.add(channel, followed)
+        sim.record("gp_followups", followed)
 
     def _enrol(self, sim) -> None:
         if self._regions.size == 0:
