@@ -20,8 +20,9 @@ from passerelle.course.incidents import export_folder
 # The default run: 50 students on the two assignments that run the simulator in every
 # submission (the costliest to grade, and the ones the warm numba cache is for). 50 students
 # x every assignment of MODULES (500 submissions): PASSERELLE_DRY_RUN=all. Measured on the
-# shared 2-core machine, 4-8 min an assignment (tp00-tp07 measured); estimated from CPU time
-# on 2 free cores, 20-25 min: more than the suite's share of CI (see course/README.md).
+# shared 2-core machine, 64 min; estimated from CPU time on 2 free cores, at most 28 min
+# (49 x 61 s of CPU a student / 2 cores + 173 s in series): more than the suite's share of
+# CI, 12 min (see course/README.md).
 DEFAULT = ["tp02-cascade", "projet-final"]
 ASSIGNMENTS = list(NAMES) if os.environ.get("PASSERELLE_DRY_RUN") == "all" else DEFAULT
 

@@ -1,6 +1,7 @@
-"""The sandbox's warm numba cache: compiled once before a batch, a sandboxed kernel started
-from it loads every kernel the assignment's runs need and compiles none; the kernel's copy is
-private (what a submission writes there never reaches the shared cache)."""
+"""The sandbox's warm caches: made once before a batch, a sandboxed kernel started from them
+loads every numba kernel the assignment's runs need and compiles none, and reads matplotlib's
+font list instead of building it; the kernel's copy is private (what a submission writes
+there never reaches the shared caches)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from passerelle.course.warm_cache import warm
 ASSIGNMENT = "tp02-cascade"
 SOURCE = Path(__file__).resolve().parents[2] / "course" / "source" / ASSIGNMENT
 CELL = """
+import glob, os
+fonts = glob.glob("/tmp/matplotlib/fontlist-*.json")
+stamps = [os.stat(path).st_mtime_ns for path in fonts]
+import matplotlib.font_manager
+rebuilt = [os.stat(path).st_mtime_ns for path in fonts] != stamps
 import json, pathlib, numba
 from passerelle.course.assignments import assignment
 from passerelle.engine import groups, random
@@ -24,17 +30,18 @@ module.run(module.BASELINE, module.seeded(12345))
 stats = [value.stats for m in (random, groups) for value in vars(m).values()
          if isinstance(value, numba.core.dispatcher.Dispatcher) and value.signatures]
 pathlib.Path("/tmp/numba/plante.txt").write_text("x")
-print(json.dumps({"kernels": len(stats),
+print(json.dumps({"fonts": len(fonts), "rebuilt": rebuilt, "kernels": len(stats),
                   "hits": sum(sum(s.cache_hits.values()) for s in stats),
                   "misses": sum(sum(s.cache_misses.values()) for s in stats)}))
 """
 
 
-def test_a_kernel_started_from_the_warm_cache_compiles_nothing(tmp_path: Path, monkeypatch):
-    cache = tmp_path / "numba"
+def test_a_kernel_started_from_the_warm_caches_compiles_nothing(tmp_path: Path, monkeypatch):
+    cache = tmp_path / "caches"
     assert warm(cache, ASSIGNMENT, [SOURCE / f"{ASSIGNMENT}.ipynb"])
     before = sorted(p.name for p in cache.rglob("*"))
     assert any(name.endswith(".nbi") for name in before)
+    assert any(name.startswith("fontlist-") for name in before)
     kernels = SandboxKernel(tmp_path / "noyaux", tmp_path / "cours", cache).install()
     monkeypatch.setenv("JUPYTER_PATH", str(kernels))
     work = tmp_path / "copie"
@@ -44,9 +51,10 @@ def test_a_kernel_started_from_the_warm_cache_compiles_nothing(tmp_path: Path, m
                    resources={"metadata": {"path": str(work)}}).execute()
     found = json.loads(notebook.cells[0].outputs[-1]["text"])
     assert found["kernels"] >= 4 and found["hits"] > 0 and found["misses"] == 0, found
+    assert found["fonts"] == 1 and not found["rebuilt"], found
     assert sorted(p.name for p in cache.rglob("*")) == before
 
 
 def test_an_assignment_outside_the_course_modules_gets_an_empty_cache(tmp_path: Path):
-    assert not warm(tmp_path / "numba", "tp-essai", [])
-    assert list((tmp_path / "numba").iterdir()) == []
+    assert not warm(tmp_path / "caches", "tp-essai", [])
+    assert list((tmp_path / "caches").iterdir()) == []

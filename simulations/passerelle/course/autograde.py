@@ -1,7 +1,8 @@
 """Autograde every collected submission with nbgrader, in parallel, each kernel in a sandbox.
 
 The simulator's numba kernels are compiled once before the batch, by a run of the source
-notebooks, and every sandboxed kernel starts from a private copy of that cache. One worker
+notebooks (which also writes matplotlib's font list), and every sandboxed kernel starts from
+a private copy of those caches. One worker
 process a core, each holding one nbgrader API for the whole batch (nbgrader costs about 2 s
 to start): workers take the next student as they finish, nbgrader writes the grades into the
 course's SQLite gradebook. A cell that runs past the per-cell timeout is interrupted and
@@ -49,8 +50,8 @@ class AutogradeSettings:
         Run each kernel under bubblewrap (see :mod:`passerelle.course.sandbox`).
     warm_numba
         Before the batch, run the source notebooks once to compile every numba kernel they
-        use, and start every sandboxed kernel from a copy of that cache (see
-        :mod:`passerelle.course.warm_cache`).
+        use (and list matplotlib's fonts), and start every sandboxed kernel from a copy of
+        those caches (see :mod:`passerelle.course.warm_cache`).
     """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -235,7 +236,7 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
     with tempfile.TemporaryDirectory(prefix="passerelle-noyaux-") as scratch:
         cache = None
         if settings.sandbox and settings.warm_numba:
-            cache = Path(scratch) / "numba"
+            cache = Path(scratch) / "caches"
             warm(cache, assignment, [course.source / assignment / f"{name}.ipynb"
                                      for name in course.notebooks(assignment)])
         kernels = (SandboxKernel(Path(scratch), course.root, cache).install()

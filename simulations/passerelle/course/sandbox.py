@@ -13,9 +13,10 @@ file system built from an allow-list:
   keeps the path nbgrader grades under, so the hidden tests read the graded id from it;
 - private and empty: ``/tmp`` and ``$HOME``; its own ``/proc`` (other kernels' working folders are
   not visible through ``/proc/<pid>/cwd``);
-- read-only, when given: a warm numba cache, compiled once before the batch (see
-  :mod:`passerelle.course.warm_cache`), copied into the kernel's private ``/tmp/numba`` as it
-  starts. numba loads compiled kernels only from a folder it can write to, and a shared
+- read-only, when given: the warm caches, made once before the batch (see
+  :mod:`passerelle.course.warm_cache`: the numba kernels and matplotlib's font list), copied
+  into the kernel's private ``/tmp`` (``/tmp/numba``, ``/tmp/matplotlib``) as it starts.
+  numba loads compiled kernels only from a folder it can write to, and a shared
   writable cache would let one submission plant a pickled kernel that runs in the next one's;
   the private copy gives each kernel the compiled code without that channel.
 
@@ -41,7 +42,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KERNEL_NAME = "passerelle-bac-a-sable"
-NUMBA_DIR = "/tmp/numba"
+# The warm caches' subfolders (see passerelle.course.warm_cache), as the kernel finds them
+# in its /tmp.
+NUMBA = "numba"
+MATPLOTLIB = "matplotlib"
+NUMBA_DIR = f"/tmp/{NUMBA}"
+MATPLOTLIB_DIR = f"/tmp/{MATPLOTLIB}"
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc", "/opt")
 
 
@@ -92,14 +98,14 @@ def readable_paths() -> list[Path]:
     return kept
 
 
-def launcher(hidden: Path, numba_cache: Path | None = None) -> list[str]:
+def launcher(hidden: Path, warm_caches: Path | None = None) -> list[str]:
     """The kernelspec ``argv``: a shell line that starts an IPython kernel under bubblewrap.
 
     The working folder (the submission nbgrader grades) is only known when the kernel starts,
     hence ``/bin/sh``: it binds ``$PWD`` and passes the connection file on. A readable folder
     that holds ``hidden`` (the course root) is left out, so the course stays invisible.
-    ``numba_cache``, a warm numba cache, is bound read-only and copied into the kernel's
-    private ``/tmp/numba`` before the kernel starts.
+    ``warm_caches``, the folder :func:`passerelle.course.warm_cache.warm` filled, is bound
+    read-only and copied into the kernel's private ``/tmp`` before the kernel starts.
 
     Examples
     --------
@@ -120,17 +126,17 @@ def launcher(hidden: Path, numba_cache: Path | None = None) -> list[str]:
         if Path(link).is_symlink():
             cmd += ["--symlink", os.readlink(link), link]
     cmd += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", str(hidden)]
-    cmd += ["--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib",
+    cmd += ["--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", MATPLOTLIB_DIR,
             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "NUMBA_CACHE_DIR", NUMBA_DIR,
             "--unsetenv", "JUPYTER_PATH",
             # bwrap is the parent (and --die-with-parent ends the kernel with nbgrader); the
             # kernel sees PID 1 as its parent and must not take that for a dead parent.
             "--unsetenv", "JPY_PARENT_PID"]
     kernel = f'{shlex.quote(sys.executable)} -m ipykernel_launcher -f "$0"'
-    if numba_cache is not None:
-        warm = shlex.quote(str(numba_cache.resolve()))
-        cmd += ["--ro-bind", str(numba_cache.resolve()), str(numba_cache.resolve())]
-        start = f'mkdir -p {NUMBA_DIR} && cp -R {warm}/. {NUMBA_DIR}/; exec {kernel}'
+    if warm_caches is not None:
+        warm = shlex.quote(str(warm_caches.resolve()))
+        cmd += ["--ro-bind", str(warm_caches.resolve()), str(warm_caches.resolve())]
+        start = f'cp -R {warm}/. /tmp/; exec {kernel}'
         kernel = f'/bin/sh -c {shlex.quote(start)} "$0"'
     fixed = " ".join(shlex.quote(part) for part in cmd)
     line = (f'exec {fixed} --bind "$PWD" "$PWD" --ro-bind "$0" "$0" --chdir "$PWD" '
@@ -148,20 +154,20 @@ class SandboxKernel:
         Where to write ``kernels/<KERNEL_NAME>/kernel.json``.
     hidden
         The course root: it appears empty to the kernel, except the graded folder itself.
-    numba_cache
-        A warm numba cache the kernels start from (read-only), or ``None``.
+    warm_caches
+        The warm caches the kernels start from (read-only), or ``None``.
     """
 
     folder: Path
     hidden: Path
-    numba_cache: Path | None = None
+    warm_caches: Path | None = None
 
     def install(self) -> Path:
         """Write the kernelspec; returns ``folder`` (to put first on ``JUPYTER_PATH``)."""
         spec = self.folder / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True, exist_ok=True)
         (spec / "kernel.json").write_text(json.dumps({
-            "argv": launcher(self.hidden, self.numba_cache),
+            "argv": launcher(self.hidden, self.warm_caches),
             "display_name": "Python 3 (bac à sable de correction)",
             "language": "python",
             # bwrap --new-session: a signal to its process group would miss the kernel.

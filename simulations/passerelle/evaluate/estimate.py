@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import ndtr, ndtri
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Estimate:
         >>> Estimate.normal(1.0, 0.5, "OLS", 40).conf_int[0] < 0.1
         True
         """
-        z = float(stats.norm.ppf(1 - alpha / 2))
+        z = float(ndtri(1 - alpha / 2))
         return cls(
             estimate=float(estimate),
             std_error=float(std_error),
@@ -127,7 +127,7 @@ class Estimate:
             return float(self.model.pvalues[self.term])
         if not np.isfinite(self.std_error) or self.std_error <= 0:
             return float("nan")
-        return float(2 * stats.norm.sf(abs(self.estimate) / self.std_error))
+        return float(2 * ndtr(-abs(self.estimate) / self.std_error))
 
     def summary(self) -> str:
         """One line: method, estimate, standard error, confidence interval, p-value and n.

@@ -6,9 +6,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy.spatial import cKDTree
 
+from passerelle.evaluate.deferred import kd_tree, statsmodels_api
 from passerelle.evaluate.estimate import Estimate, check_alpha, numeric_column, require_columns
 
 ESTIMANDS = ("ATE", "ATT")
@@ -221,7 +220,7 @@ def _treatment_and_covariates(
 
 def _logit(d: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Fitted logit probabilities and the inverse of the mean information matrix."""
-    fit = sm.Logit(d, x).fit(disp=0)
+    fit = statsmodels_api().Logit(d, x).fit(disp=0)
     return fit.predict(x), np.asarray(fit.cov_params()) * len(d)
 
 
@@ -271,7 +270,7 @@ def _match(
     number of distinct controls used.
     """
     treated, controls = np.flatnonzero(d == 1), np.flatnonzero(d == 0)
-    distance, nearest = cKDTree(score[controls, None]).query(score[treated, None], k=n_neighbors)
+    distance, nearest = kd_tree()(score[controls, None]).query(score[treated, None], k=n_neighbors)
     distance = distance.reshape(len(treated), n_neighbors)
     nearest = nearest.reshape(len(treated), n_neighbors)
     matched = np.ones(len(treated), dtype=bool)

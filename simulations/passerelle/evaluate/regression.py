@@ -6,11 +6,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
+from passerelle.evaluate.deferred import statsmodels_api
 from passerelle.evaluate.estimate import Estimate, check_alpha, numeric_column, require_columns
 
-FAMILIES = {"gaussian": sm.families.Gaussian, "binomial": sm.families.Binomial}
+# The GEE families: the name a caller gives, the class of statsmodels.genmod.families.
+FAMILIES = {"gaussian": "Gaussian", "binomial": "Binomial"}
 GEE_COVARIANCES = ("robust", "bias_reduced", "naive")
 
 
@@ -59,7 +60,7 @@ def ols(
     check_alpha(alpha)
     require_columns(df, [outcome, treatment, *covariates, cluster])
     exog = _design(df, treatment, covariates)
-    model = sm.OLS(numeric_column(df, outcome), exog)
+    model = statsmodels_api().OLS(numeric_column(df, outcome), exog)
     if cluster is not None:
         groups = _codes(df, cluster)
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
@@ -136,11 +137,12 @@ def gee(
     require_columns(df, [outcome, treatment, cluster, time, *covariates])
     exog = _design(df, treatment, [*covariates, *([time] if time else [])], categorical=time)
     groups = _codes(df, cluster)
+    sm = statsmodels_api()
     model = sm.GEE(
         numeric_column(df, outcome),
         exog,
         groups=groups,
-        family=FAMILIES[family](),
+        family=getattr(sm.families, FAMILIES[family])(),
         cov_struct=sm.cov_struct.Exchangeable(),
     )
     fit = model.fit(cov_type=cov_type)
@@ -202,7 +204,7 @@ def mixed(
     check_alpha(alpha)
     require_columns(df, [outcome, treatment, cluster, time, *covariates])
     exog = _design(df, treatment, [*covariates, time], categorical=time)
-    model = sm.MixedLM(numeric_column(df, outcome), exog, groups=_codes(df, cluster))
+    model = statsmodels_api().MixedLM(numeric_column(df, outcome), exog, groups=_codes(df, cluster))
     fit = model.fit(reml=True)
     cluster_var = float(fit.cov_re.iloc[0, 0])
     residual_var = float(fit.scale)
@@ -282,7 +284,7 @@ def segmented(
             "slope_change": (t - intervention_time) * post,
         }
     )
-    fit = sm.OLS(y, exog).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+    fit = statsmodels_api().OLS(y, exog).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
     low, high = fit.conf_int(alpha).loc["slope_change"]
     details = {
         "slope_change": float(fit.params["slope_change"]),

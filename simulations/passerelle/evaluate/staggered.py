@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
+from passerelle.evaluate.deferred import statsmodels_api
 from passerelle.evaluate.estimate import Estimate, check_alpha, numeric_column, require_columns
 from passerelle.evaluate.panel import Panel, balanced_panel
 
@@ -77,7 +77,7 @@ def twfe(
     d_within = _two_way_demean(d, unit_codes, time_codes)
     if np.allclose(d_within, 0.0):
         raise ValueError(f"column {treatment!r} has no variation left after the fixed effects")
-    fit = sm.OLS(y_within, d_within[:, None]).fit(
+    fit = statsmodels_api().OLS(y_within, d_within[:, None]).fit(
         cov_type="cluster", cov_kwds={"groups": unit_codes}
     )
     return Estimate.normal(
@@ -270,7 +270,7 @@ def _drdid_panel(
     n = len(change)
     if method == "reg":
         return _regression_did(change, treated, x)
-    fit = sm.Logit(treated, x).fit(disp=0)
+    fit = statsmodels_api().Logit(treated, x).fit(disp=0)
     score = np.minimum(fit.predict(x), 1 - 1e-6)
     score_influence = ((treated - score)[:, None] * x) @ (np.asarray(fit.cov_params()) * n)
     w_treat = treated
