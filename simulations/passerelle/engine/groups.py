@@ -131,22 +131,22 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     >>> count_in_cells(cell, cell == 2, 2.0, 3, each=np.array([1, 0.5, 0.25, 1])).tolist()
     [0.0, 0.0, 1.5]
     """
-    if each is not None:
-        return _weigh_in_cells(cell, who, weights, size, each)
+    all_people, masked, at, summed = _WEIGHED if each is not None else _COUNTED
+    extra = () if each is None else (each,)
     out = np.zeros(size, dtype=np.float64)
     if who is not None and who.dtype == np.bool_ and np.ndim(weights) == 1:
         who = np.flatnonzero(who)
     if who is None:
-        _count_all(cell, out)
+        all_people(cell, *extra, out)
     elif who.dtype == np.bool_:
-        _count_mask(cell, who, out)
+        masked(cell, who, *extra, out)
     elif weights is None or np.ndim(weights) == 0:
-        _count_at(cell, np.asarray(who, dtype=np.int64), out)
+        at(cell, np.asarray(who, dtype=np.int64), *extra, out)
     else:
         if len(weights) != len(who):
             raise ValueError(f"{len(weights)} weights for {len(who)} people")
-        _sum_at(cell, np.asarray(who, dtype=np.int64),
-                np.ascontiguousarray(weights, dtype=np.float64), out)
+        summed(cell, np.asarray(who, dtype=np.int64),
+               np.ascontiguousarray(weights, dtype=np.float64), *extra, out)
         return out
     if weights is not None:
         if np.ndim(weights) != 0:
@@ -180,29 +180,6 @@ def _sum_at(cell, uids, weights, out):
         out[cell[uids[i]]] += weights[i]
 
 
-def _weigh_in_cells(cell, who, weights, size, each):
-    out = np.zeros(size, dtype=np.float64)
-    if who is not None and who.dtype == np.bool_ and np.ndim(weights) == 1:
-        who = np.flatnonzero(who)
-    if who is None:
-        _weigh_all(cell, each, out)
-    elif who.dtype == np.bool_:
-        _weigh_mask(cell, who, each, out)
-    elif weights is None or np.ndim(weights) == 0:
-        _weigh_at(cell, np.asarray(who, dtype=np.int64), each, out)
-    else:
-        if len(weights) != len(who):
-            raise ValueError(f"{len(weights)} weights for {len(who)} people")
-        _weigh_sum_at(cell, np.asarray(who, dtype=np.int64),
-                      np.ascontiguousarray(weights, dtype=np.float64), each, out)
-        return out
-    if weights is not None:
-        if np.ndim(weights) != 0:
-            raise ValueError("weights for everyone must be one number")
-        out *= float(weights)
-    return out
-
-
 @numba.njit(cache=True, nogil=True)
 def _weigh_all(cell, each, out):
     for i in range(cell.size):
@@ -226,3 +203,9 @@ def _weigh_at(cell, uids, each, out):
 def _weigh_sum_at(cell, uids, weights, each, out):
     for i in range(uids.size):
         out[cell[uids[i]]] += weights[i] * each[uids[i]]
+
+
+# The kernels of count_in_cells: everyone, a mask, uids, uids with their own weights;
+# _WEIGHED's take each person's weight (``each``) before ``out``.
+_COUNTED = (_count_all, _count_mask, _count_at, _sum_at)
+_WEIGHED = (_weigh_all, _weigh_mask, _weigh_at, _weigh_sum_at)
