@@ -101,11 +101,16 @@ class RegularGp(Module):
     follow-ups of a month come after), lost at a small monthly rate.
 
     Each month, insured people without a regular GP (no DMG, no maison médicale) enrol in
-    a maison médicale of their region, as many as bring the region's enrolled share of the
-    insured to ``maison_medicale_share`` (assumption: enrolees are people without a GP of
+    a maison médicale of their region at a rate that grows the region's enrolled share of
+    the insured as ``maison_medicale_share`` does: the month's growth of that share over
+    the share not enrolled, divided by the region's share without a DMG among the insured
+    not enrolled at the start of the run (assumption: enrolees are people without a GP of
     their own, as the subscribers' profile, younger and poorer than average, suggests
     (UNMS, *Les maisons médicales à la loupe*, 2017); switching from one's GP and leaving
-    a maison médicale are not represented)."""
+    a maison médicale are not represented). The rate depends on the region and the month
+    only, never on how many others enrolled, so that an intervention that gives someone a
+    DMG or rights changes nobody else's enrolment (common random numbers hold person by
+    person)."""
 
     name = "regular_gp"
     order = 55.0
@@ -129,6 +134,13 @@ class RegularGp(Module):
                          [p.open_rr_flanders, p.open_rr_wallonia], 1.0)
         base = _odds(p.open_at_visit)
         self._open = np.append(base * odds / (1 + base * odds), p.open_at_visit)
+        people = sim.people
+        count = len(self._regions)
+        region = self._region_of_commune[people.commune]
+        open_ = people.alive & (people.coverage == INSURED) & ~people.mm_enrolled
+        self._free_share = np.maximum(
+            np.bincount(region[open_ & ~people.dmg], minlength=count), 1
+        ) / np.maximum(np.bincount(region[open_], minlength=count), 1)
 
     def step(self, sim) -> None:
         people = sim.people
@@ -160,17 +172,13 @@ class RegularGp(Module):
         if self._regions.size == 0:
             return
         people = sim.people
-        insured = np.flatnonzero(people.alive & (people.coverage == INSURED))
-        region = self._region_of_commune[people.commune[insured]]
-        enrolled = people.mm_enrolled[insured]
-        free = ~enrolled & ~people.dmg[insured]
-        count = len(self._regions)
-        wanted = maison_medicale_share(sim.scenario.population, self._regions, sim.month)
-        needed = np.maximum(wanted * np.bincount(region, minlength=count)
-                            - np.bincount(region[enrolled], minlength=count), 0)
-        waiting = region[free]
-        p = np.minimum(needed / np.maximum(np.bincount(waiting, minlength=count), 1), 1)
-        candidates = insured[free]
-        enrolling = candidates[self.chance(sim, "enrol", p[waiting], candidates)]
+        spec = sim.scenario.population
+        now = maison_medicale_share(spec, self._regions, sim.month)
+        growth = maison_medicale_share(spec, self._regions, sim.month + 1) - now
+        rate = np.clip(growth / (1 - now) / self._free_share, 0.0, 1.0)
+        candidates = np.flatnonzero(people.alive & (people.coverage == INSURED)
+                                    & ~people.mm_enrolled & ~people.dmg)
+        region = self._region_of_commune[people.commune[candidates]]
+        enrolling = candidates[self.chance(sim, "enrol", rate[region], candidates)]
         people.mm_enrolled[enrolling] = True
         sim.record("mm_enrolments", enrolling)
