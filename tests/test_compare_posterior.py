@@ -26,9 +26,10 @@ def test_identical_sets_carry_no_parameter_uncertainty_and_different_sets_do():
     defined = same["parameter_sd"].dropna()
     assert len(defined) > 0.9 * len(same) and (defined == 0).all()
     assert (same["sets"] == 2).all() and (same["seeds"] == 2).all()
-    unmet = same[(same["section"] == "measure") & (same["quantity"] == "unmet_12m")
-                 & (same["period"] == "run")].iloc[0]
-    assert unmet["monte_carlo_sd"] > 0
+    # Only Monte Carlo noise remains: most measures the intervention moves differ between
+    # the two seeds (one count alone may coincide at 3,000 people).
+    moved = same[(same["section"] == "measure") & (same["difference"] != 0)]
+    assert len(moved) > 0 and (moved["monte_carlo_sd"] > 0).mean() > 0.5
 
     apart = compare_over_sets(["baseline", "tiers-payant"],
                               pd.DataFrame({"cascade.reach_brussels": [0.0, 5.0]}), PRIORS,

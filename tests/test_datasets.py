@@ -198,7 +198,8 @@ def test_list_shows_every_data_set_with_its_size_in_80_columns():
 
 def _stratified_share(frame: pd.DataFrame, column: str) -> tuple[float, float]:
     """Weighted share of ``column`` among respondents and its design-based standard error
-    (linearised ratio, strata = communes, with replacement within strata)."""
+    (linearised ratio, strata = communes, with replacement within strata; a commune with a
+    single respondent is centred at the grand mean, as R survey's ``lonely.psu = "adjust"``)."""
     answered = frame[frame["statut"] == "repondant"]
     y = answered[column].astype(float).to_numpy()
     w = answered["poids"].to_numpy()
@@ -207,7 +208,10 @@ def _stratified_share(frame: pd.DataFrame, column: str) -> tuple[float, float]:
     variance = 0.0
     for _, values in z.groupby(answered["commune"].to_numpy()):
         n = len(values)
-        variance += n / (n - 1) * float(np.sum((values - values.mean()) ** 2))
+        if n == 1:
+            variance += float((values.iloc[0] - z.mean()) ** 2)
+        else:
+            variance += n / (n - 1) * float(np.sum((values - values.mean()) ** 2))
     return share, math.sqrt(variance)
 
 
