@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from passerelle.engine.distributions import Uniform
+from passerelle.engine.distributions import Uniform, poisson_ppf
 from passerelle.engine.groups import ASYLUM, LAPSED, NEWBORN, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
@@ -176,28 +176,10 @@ class Demography(Module):
 
     def _arrive(self, sim, measure: str, kind: str, expected: float) -> None:
         draw = self.uniform(sim, f"count_{kind}", np.zeros(1, dtype=np.int64))[0]
-        count = poisson_quantile(draw, expected) if expected > 0 else 0
+        count = int(poisson_ppf(draw, expected)) if expected > 0 else 0
         if count == 0:
             return
         uids = sim.people.grow(count)
         sim.population.fill(uids, kind, sim.streams, sim.month)
         sim.regroup(uids)
         sim.record(measure, uids)
-
-
-def poisson_quantile(q: float, mean: float) -> int:
-    """Smallest count k with P(K <= k) >= q for K ~ Poisson(``mean``), 0 < q < 1.
-
-    The same computation as ``scipy.stats.poisson.ppf`` (without loading scipy.stats, a
-    second of start-up): inverse of the regularised gamma function, then one check below.
-
-    Examples
-    --------
-    >>> poisson_quantile(0.5, 3.0)
-    3
-    """
-    from scipy.special import pdtr, pdtrik
-
-    count = float(np.ceil(pdtrik(q, mean)))
-    below = max(count - 1.0, 0.0)
-    return int(below if pdtr(below, mean) >= q else count)
