@@ -125,7 +125,7 @@ def test_validation_page_shows_the_cached_run(built, language):
     """Every target of the cached real run is on the page with the model's value as the
     page formats it, and the plot is published beside it."""
     from passerelle.apps.site.model_run import compute
-    from passerelle.apps.site.validation import PLOT, _value
+    from passerelle.apps.site.validation import PLOT, value
 
     run = cached(Path(__file__).resolve().parents[2] / "results" / "site-cache", "model-run",
                  compute)
@@ -133,7 +133,7 @@ def test_validation_page_shows_the_cached_run(built, language):
     text = Page((folder / "index.html").read_text(encoding="utf-8")).text
     for check in run["checks"]:
         assert check["target"] in text
-        assert _value(check["model"], check["unit"]) in text
+        assert value(check["model"], check["unit"]) in text
     plot = built.site / LANGUAGES[language] / PLOT
     assert plot.read_text(encoding="utf-8").startswith("<?xml")
 

@@ -16,14 +16,14 @@ A row without an interval over seeds (a ratio whose denominator is zero) has no 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.abc import locate_posterior, read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
 from passerelle.apps.compare import run_comparison
 
@@ -48,15 +48,18 @@ def draw_sets(posterior: pd.DataFrame, sets: int) -> pd.DataFrame:
 
 
 def compare_over_sets(scenarios: Sequence[str | Path], parameter_sets: pd.DataFrame,
-                      priors: Sequence[Prior], seeds: int = 2, overrides_: Sequence[str] = ()
-                      ) -> pd.DataFrame:
+                      priors: Sequence[Prior], seeds: int = 2, overrides_: Sequence[str] = (),
+                      progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """The comparison table of ``scenarios`` over each row of ``parameter_sets`` (columns:
-    the priors' names), with the uncertainty columns of the module docstring."""
+    the priors' names), with the uncertainty columns of the module docstring;
+    ``progress(sets done)`` after each set."""
     frames = []
-    for index, values in parameter_sets.iterrows():
+    for done, (index, values) in enumerate(parameter_sets.iterrows(), start=1):
         extra = overrides(values.to_dict(), priors)
         table = run_comparison(scenarios, seeds, (*overrides_, *extra)).table()
         frames.append(table.assign(parameter_set=index))
+        if progress is not None:
+            progress(done)
     table = pd.concat(frames, ignore_index=True)
     t = stats.t.ppf(0.975, seeds - 1) if seeds > 1 else np.nan
     table["se2"] = ((table["high"] - table["low"]) / (2 * t)) ** 2
@@ -73,9 +76,11 @@ def compare_over_sets(scenarios: Sequence[str | Path], parameter_sets: pd.DataFr
 
 
 def compare_posterior(scenarios: Sequence[str | Path], posterior: str | Path, sets: int = 20,
-                      seeds: int = 2, overrides_: Sequence[str] = ()) -> pd.DataFrame:
+                      seeds: int = 2, overrides_: Sequence[str] = (),
+                      progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """``compare_over_sets`` on ``sets`` parameter sets drawn from a posterior ensemble
-    file (``passerelle calibrate``'s ``posterior.parquet``)."""
-    ensemble, meta = read_posterior(Path(posterior))
+    file (``passerelle calibrate``'s ``posterior.parquet``, or ``"built-in"``)."""
+    ensemble, meta = read_posterior(locate_posterior(posterior))
     priors = [Prior(**p) for p in meta["priors"]]
-    return compare_over_sets(scenarios, draw_sets(ensemble, sets), priors, seeds, overrides_)
+    return compare_over_sets(scenarios, draw_sets(ensemble, sets), priors, seeds, overrides_,
+                             progress)

@@ -16,6 +16,10 @@ from passerelle.config.scenario_problems import shorten
 from passerelle.engine.plan import ScenarioError
 
 BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
+# The calibration of the built-in defaults (``passerelle calibrate``) and its posterior
+# predictive checks (``passerelle targets --posterior --record``), beside the scenarios.
+POSTERIOR_FILE = BUILTIN_DIR / "posterior.parquet"
+PREDICTIVE_FILE = BUILTIN_DIR / "predictive.json"
 
 
 def builtin() -> dict[str, Path]:

@@ -5,7 +5,8 @@ the populations the calibration targets need (Brussels, Belgium), on one seed fo
 particle (common random numbers: particles differ by their parameters only). The summary
 statistics are the targets' model values; the distance is the largest deviation from a
 published value in units of its band on that side, so a distance of at most 1 means every
-target lies in its band. Generations run one at a time (pyabc's own loop, reporting
+target lies in its band. Each generation's tolerance is the 30% quantile of the last one's
+distances (``QUANTILE``). Generations run one at a time (pyabc's own loop, reporting
 progress after each) until the tolerance reaches 1 (or ``Settings.tolerance``) or the
 generations or the simulations (``max_runs``) are spent; pyabc's SQLite history in the
 output folder makes an interrupted calibration resume at its last finished generation. On
@@ -35,6 +36,7 @@ from passerelle.apps.calibration.priors import Prior, by_name, overrides
 from passerelle.apps.sweep import dask_client
 from passerelle.config.record import Software
 from passerelle.config.scenario import load
+from passerelle.config.scenario_files import POSTERIOR_FILE
 from passerelle.config.target_model import CALIBRATION
 from passerelle.config.targets import Target, targets
 from passerelle.engine.sim import Sim
@@ -42,6 +44,13 @@ from passerelle.engine.sim import Sim
 DATABASE, POSTERIOR, SETTINGS = "abc.db", "posterior.parquet", "calibration.json"
 METADATA_KEY = b"passerelle.posterior"
 BUDGET = ("generations", "max_runs")
+# Each generation's tolerance is this quantile of the last generation's weighted distances
+# (pyabc's default is the median). Under the band distance (the worst of nine targets) and
+# fourteen free parameters, the median shrank the built-in calibration's tolerance by only
+# 0.69 and 0.84 in generations 1 and 2 while 43% and 67% of proposals were accepted: more
+# generations than the acceptance rate asked for.
+QUANTILE = 0.3
+BUILT_IN = "built-in"  # --posterior built-in: the built-in scenarios' calibration
 POPULATION_OVERRIDE = {"brussels": (), "belgium": ('population.region="belgium"',)}
 Progress = Callable[[int, int, float], None]
 
@@ -169,7 +178,7 @@ def calibrate(out: Path, settings: Settings = Settings(), scheduler=None,
     with _sampler(sampler, scheduler, workers) as used:
         abc = pyabc.ABCSMC(TargetModel(settings), _prior_distribution(settings.priors()),
                            band_distance(chosen), population_size=settings.particles,
-                           sampler=used)
+                           sampler=used, eps=pyabc.QuantileEpsilon(alpha=QUANTILE))
         if (out / DATABASE).exists():
             history = abc.load(database, 1)
         else:
@@ -259,9 +268,24 @@ def write_posterior(out: Path, history: pyabc.History, settings: Settings,
     return frame
 
 
+def locate_posterior(path: str | Path) -> Path:
+    """``path``, or the built-in scenarios' posterior for the word ``built-in``.
+
+    Examples
+    --------
+    >>> locate_posterior("built-in").name, str(locate_posterior("out/posterior.parquet"))
+    ('posterior.parquet', 'out/posterior.parquet')
+    """
+    return POSTERIOR_FILE if str(path) == BUILT_IN else Path(path)
+
+
 def read_posterior(path: Path) -> tuple[pd.DataFrame, dict]:
     """A posterior ensemble and its metadata (software, settings, priors, targets)."""
-    table = pq.read_table(path)
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise CalibrationError(f"{path}: not a posterior ensemble ({error}); write one with "
+                               "`passerelle calibrate`") from None
     meta = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
     if not meta:
         raise CalibrationError(f"{path}: not a posterior ensemble (no {METADATA_KEY.decode()} "

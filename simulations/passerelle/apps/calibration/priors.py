@@ -63,6 +63,13 @@ PRIORS = (
           "on average)", integer=True),
     Prior("cascade.ed_without_regular_gp", 0.02, 0.30, "share", "assumption: 2% to 30% of "
           "met non-urgent needs of people without a regular GP met at the ED"),
+    Prior("regular_gp.open_at_visit", 0.005, 0.10, "probability", "assumption: from one "
+          "GP visit in 200 to one in 10 opening a DMG for an insured person without one"),
+    Prior("regular_gp.open_rr_flanders", 1.0, 5.0, "ratio", "assumption: from no regional "
+          "difference to beyond the odds ratio 3.0 of the 2015 DMG shares (Flanders against "
+          "Brussels)"),
+    Prior("regular_gp.open_rr_wallonia", 0.5, 2.5, "ratio", "assumption: around the odds "
+          "ratio 1.3 of the 2015 DMG shares (Wallonia against Brussels)"),
 )
 
 

@@ -50,6 +50,28 @@ def weighted_summary(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def representative(posterior: pd.DataFrame, priors: list[dict]) -> pd.Series:
+    """The posterior's representative set: the particle nearest the weighted marginal
+    medians, distances in units of each prior's standard deviation (a particle, so that it
+    met the calibration's tolerance itself; the built-in defaults are this set).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"a": [0.1, 0.45, 0.9], "weight": [1, 1, 1]})
+    >>> float(representative(frame, [{"name": "a", "low": 0, "high": 1}])["a"])
+    0.45
+    """
+    weights = posterior["weight"].to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    distance = np.zeros(len(posterior))
+    for prior in priors:
+        values = posterior[prior["name"]].to_numpy(dtype=float)
+        order = np.argsort(values)
+        median = values[order][np.searchsorted(np.cumsum(weights[order]), 0.5)]
+        distance += ((values - median) / ((prior["high"] - prior["low"]) / np.sqrt(12))) ** 2
+    return posterior.iloc[int(np.argmin(distance))][[p["name"] for p in priors]]
+
+
 def correlated_pairs(posterior: pd.DataFrame, names: list[str], n: int = PAIRS
                      ) -> list[tuple[str, str, float]]:
     """The ``n`` pairs of parameters with the largest weighted correlation (absolute)."""
@@ -67,7 +89,8 @@ def correlated_pairs(posterior: pd.DataFrame, names: list[str], n: int = PAIRS
     return sorted(pairs, key=lambda p: -abs(p[2]))[:n]
 
 
-def _marginals(posterior: pd.DataFrame, priors: list[dict]) -> str:
+def marginals_svg(posterior: pd.DataFrame, priors: list[dict]) -> str:
+    """SVG: each parameter's weighted posterior histogram over its uniform prior (red)."""
     columns = 3
     rows = -(-len(priors) // columns)
     fig, _ = figure(9.0, 2.2 * rows)
@@ -83,7 +106,8 @@ def _marginals(posterior: pd.DataFrame, priors: list[dict]) -> str:
     return svg(fig)
 
 
-def _pairs(posterior: pd.DataFrame, pairs: list[tuple[str, str, float]]) -> str:
+def pairs_svg(posterior: pd.DataFrame, pairs: list[tuple[str, str, float]]) -> str:
+    """SVG: a scatter of the particles (size: weight) for each pair of parameters."""
     fig, _ = figure(3.2 * max(len(pairs), 1), 3.0)
     fig.clf()
     for index, (x, y, r) in enumerate(pairs):
@@ -107,8 +131,8 @@ def write_report(posterior: pd.DataFrame, meta: dict, folder: Path) -> Path:
     names = [p["name"] for p in priors]
     summary = weighted_summary(posterior, priors)
     pairs = correlated_pairs(posterior, names)
-    (folder / "marginals.svg").write_text(_marginals(posterior, priors), encoding="utf-8")
-    (folder / "pairs.svg").write_text(_pairs(posterior, pairs), encoding="utf-8")
+    (folder / "marginals.svg").write_text(marginals_svg(posterior, priors), encoding="utf-8")
+    (folder / "pairs.svg").write_text(pairs_svg(posterior, pairs), encoding="utf-8")
     provenance = {p["name"]: p["provenance"] for p in priors}
     bounds = {p["name"]: (p["low"], p["high"]) for p in priors}
     rows = [[r.parameter, f"{bounds[r.parameter][0]:g} – {bounds[r.parameter][1]:g}",
@@ -133,6 +157,11 @@ def write_report(posterior: pd.DataFrame, meta: dict, folder: Path) -> Path:
                "identified", "prior's provenance"], rows), "",
         "Not identified by these targets (posterior spread above "
         f"{UNIDENTIFIED} of the prior's): " + (", ".join(unidentified) or "none") + ".", "",
+        "## Representative set", "",
+        "The particle nearest the weighted marginal medians (in prior standard deviations); "
+        "the built-in defaults are this set:", "",
+        table(["parameter", "value"], [[name, f"{value:.6g}"] for name, value
+                                       in representative(posterior, priors).items()]), "",
         "## Marginal posteriors", "", "![marginals](marginals.svg)", "",
         "*Weighted histograms; the red line is the uniform prior's density.*", "",
         "## Most correlated pairs", "", "![pairs](pairs.svg)", "",

@@ -32,22 +32,57 @@ def targets(
         "fitted, out of sample) or all")] = Role.all,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="also write the plot of model against bands to this SVG file")] = None,
+    posterior: Annotated[Path | None, typer.Option(
+        "--posterior", help="a posterior ensemble (passerelle calibrate's "
+        "posterior.parquet, or built-in: the built-in defaults' calibration): the model's "
+        "value is the median over parameter sets drawn from it, with its 95% posterior "
+        "predictive interval")] = None,
+    sets: Annotated[int, typer.Option(
+        "--sets", min=2, help="with --posterior: parameter sets drawn, each on its own "
+        "seed")] = 40,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="with --posterior: address of a Dask scheduler (default: a "
+        "local cluster)")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, help="with --posterior: processes of the local cluster "
+        "(default: one per core)")] = None,
+    record: Annotated[Path | None, typer.Option(
+        "--record", help="with --posterior: also write the checks, with the software and "
+        "the posterior's settings, to this JSON file (the site's calibration page)")] = None,
 ) -> None:
     """Run the baseline and compare it with the Belgian targets, in and out of sample.
 
     Exits 1 when a calibration target misses its band; validation targets are reported
-    (with the model's reason for each miss) and do not change the exit code."""
+    (with the model's reason for each miss) and do not change the exit code. With
+    --posterior, the baseline runs over parameter sets of a calibration (on a local Dask
+    cluster) and a target passes when the median over sets lies in its band."""
     from passerelle.config.targets import CALIBRATION, GAP_KINDS, baseline_runs, check
     from passerelle.engine.plan import ScenarioError
 
-    if plot is not None and not plot.parent.is_dir():
-        fail(f"--plot {plot}: the folder {plot.parent} does not exist")
+    for option, path in (("--plot", plot), ("--record", record)):
+        if path is not None and not path.parent.is_dir():
+            fail(f"{option} {path}: the folder {path.parent} does not exist")
+    if record is not None and posterior is None:
+        fail("--record needs --posterior: it records the checks over a posterior")
+    if posterior is not None:
+        from passerelle.apps.calibration.abc import locate_posterior
+
+        posterior = locate_posterior(posterior)
+    chosen = None if role is Role.all else role.value
     try:
-        runs = baseline_runs("baseline", tuple(assignments or ()))
+        if posterior is None:
+            checks = check(baseline_runs("baseline", tuple(assignments or ())), chosen)
+        else:
+            checks = _predictive(posterior, sets, chosen, tuple(assignments or ()), scheduler,
+                                 workers)
     except ScenarioError as error:
         invalid(error)
-    checks = check(runs, None if role is Role.all else role.value)
     rows = [c.as_dict() for c in checks]
+    if record is not None:
+        from passerelle.apps.calibration.abc import read_posterior
+        from passerelle.apps.calibration.predictive import write_record
+
+        write_record(record, checks, read_posterior(posterior)[1], tuple(assignments or ()))
     if plot is not None:
         from passerelle.apps.site.validation import plot as draw
 
@@ -55,14 +90,19 @@ def targets(
     if as_json:
         print(json.dumps(rows, indent=2))
     else:
-        table = Table(title="targets (baseline, at each source's reference year)")
-        for column in ("target", "set", "compared", "model", "target value", "band",
+        title = "targets (baseline, at each source's reference year)" if posterior is None \
+            else f"targets (baseline over {sets} parameter sets of {posterior})"
+        table = Table(title=title)
+        spread = ("95% predictive", "sets in band") if posterior is not None else ()
+        for column in ("target", "set", "compared", "model", *spread, "target value", "band",
                        "source", "result", "reason for a miss"):
             table.add_column(column)
-        for c in checks:
+        for c, row in zip(checks, rows, strict=True):
             t = c.target
+            extra = () if posterior is None else (
+                f"{row['ppi_low']:,.4g} – {row['ppi_high']:,.4g}", f"{row['in_band']:.0%}")
             table.add_row(t.name, "in sample" if t.role == CALIBRATION else "out of sample",
-                          c.compared, f"{c.model:,.4g}", f"{t.value:,.4g}",
+                          c.compared, f"{c.model:,.4g}", *extra, f"{t.value:,.4g}",
                           f"{t.low:,.4g} – {t.high:,.4g}", t.source,
                           "[green]pass[/green]" if c.passed else "[red]fail[/red]",
                           "" if c.passed else GAP_KINDS.get(t.gap_kind, ""))
@@ -73,6 +113,28 @@ def targets(
                               f"{c.target.gap}", soft_wrap=True)
     if not all(c.passed for c in checks if c.target.role == CALIBRATION):
         raise typer.Exit(1)
+
+
+def _predictive(posterior: Path, sets: int, role: str | None, assignments: tuple[str, ...],
+                scheduler: str | None, workers: int | None) -> list:
+    """The posterior predictive checks, with a progress bar and one-line errors."""
+    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.calibration.predictive import predictive_checks
+    from passerelle.apps.cli.terminal import progress_bar
+    from passerelle.apps.sweep import SchedulerError
+
+    if not posterior.is_file():
+        fail(f"--posterior {posterior}: no such file; write one with `passerelle calibrate`, "
+             "or give built-in")
+    with progress_bar("parameter sets") as bar:
+        task = bar.add_task("parameter sets", total=sets)
+        try:
+            return predictive_checks(posterior, sets, role, assignments, scheduler=scheduler,
+                                     workers=workers,
+                                     progress=lambda done, total: bar.update(
+                                         task, completed=done, total=total))
+        except (CalibrationError, SchedulerError) as error:
+            fail(str(error))
 
 
 def bench(

@@ -99,8 +99,9 @@ def compare(
     out: Annotated[Path, typer.Option("--out", help="report folder")] = Path(
         "results/compare"),
     posterior: Annotated[Path | None, typer.Option(
-        "--posterior", help="a posterior ensemble (passerelle calibrate's posterior.parquet): "
-        "run every scenario over parameter sets drawn from it")] = None,
+        "--posterior", help="a posterior ensemble (passerelle calibrate's posterior.parquet, "
+        "or built-in: the built-in defaults' calibration): run every scenario over "
+        "parameter sets drawn from it")] = None,
     sets: Annotated[int, typer.Option("--sets", min=2, help="with --posterior: parameter "
                                       "sets drawn from the ensemble")] = 20,
 ) -> None:
@@ -142,16 +143,20 @@ def compare(
 
 def _compare_posterior(scenarios: list[str], posterior: Path, sets: int, seeds: int,
                        given: list[str], out: Path) -> None:
-    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.calibration.abc import CalibrationError, locate_posterior
     from passerelle.apps.compare_posterior import compare_posterior
 
+    posterior = locate_posterior(posterior)
     if not posterior.is_file():
         fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
-             "posterior.parquet")
-    try:
-        table = compare_posterior(scenarios, posterior, sets, seeds, given)
-    except (CalibrationError, ValueError, OSError) as error:
-        fail(str(error).splitlines()[0])
+             "posterior.parquet, or built-in")
+    with progress_bar("posterior sets") as bar:
+        task = bar.add_task("posterior sets", total=sets)
+        try:
+            table = compare_posterior(scenarios, posterior, sets, seeds, given,
+                                      progress=lambda done: bar.update(task, completed=done))
+        except (CalibrationError, ValueError, OSError) as error:
+            fail(str(error).splitlines()[0])
     with staged(out) as folder:
         table.to_csv(folder / "posterior_comparison.csv", index=False)
     shown = table[table["section"] == "person"][

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from passerelle.apps.site import (
+    calibration,
     cite,
     cli_reference,
     course,
@@ -81,6 +82,7 @@ def generated(language: str, places: Places) -> Generated:
                                 + evaluation.summary_table(
                                     language, evaluation.replications(places.cache)) + "\n"),
         "datasets/index.md": datasheets.index(places.root / "datasets", language),
+        **calibration.files(language),
         "cite.md": cite.page(places.root, language),
         STYLESHEET: (places.root / "docs" / STYLESHEET).read_text(encoding="utf-8"),
     })

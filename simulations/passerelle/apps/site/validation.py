@@ -108,17 +108,26 @@ def _colour(check: dict) -> str:
     return PASS_COLOUR if check["passed"] else KIND_COLOURS.get(check["gap_kind"], "#555555")
 
 
-def _value(value: float, unit: str) -> str:
+def value(number: float, unit: str) -> str:
+    """A target's number as the pages print it: shares in per cent, two decimals under
+    100, whole numbers with a thin space between thousands above.
+
+    Examples
+    --------
+    >>> value(0.084, "share 0-1"), value(9.35, "per 1,000"), value(52000.0, "persons")
+    ('8.40 %', '9.35', '52 000')
+    """
     if unit.startswith("share"):
-        return f"{100 * value:.2f} %"
-    if abs(value) < 100:
-        return f"{value:.2f}"
-    return f"{value:,.0f}".replace(",", " ")
+        return f"{100 * number:.2f} %"
+    if abs(number) < 100:
+        return f"{number:.2f}"
+    return f"{number:,.0f}".replace(",", " ")
 
 
 def plot(language: str, run: dict) -> str:
-    """SVG: for each target the band and the model's value, relative to the published value
-    (calibration targets first, then validation targets)."""
+    """SVG: for each target the band and the model's value (with its 95% posterior
+    predictive interval as a line when the checks carry one), relative to the published
+    value (calibration targets first, then validation targets)."""
     words = WORDS[language]
     checks = [c for role in ROLES for c in run["checks"] if c["role"] == role]
     fig, ax = figure(7.5, 0.32 * len(checks) + 1.0)
@@ -126,6 +135,9 @@ def plot(language: str, run: dict) -> str:
     for row, check in zip(y, checks, strict=True):
         low, high = check["low"] / check["value"], check["high"] / check["value"]
         ax.plot([low, high], [row, row], color="#9fb8d8", linewidth=7, solid_capstyle="butt")
+        if "ppi_low" in check:  # over a posterior: its 95% predictive interval
+            ax.plot([check["ppi_low"] / check["value"], check["ppi_high"] / check["value"]],
+                    [row, row], color=_colour(check), linewidth=1.2)
         marker = "o" if check["role"] == "calibration" else "D"
         ax.plot(check["model"] / check["value"], row, marker, color=_colour(check),
                 markersize=6)
@@ -155,9 +167,9 @@ def _tables(words: dict, checks: list[dict]) -> list[str]:
                                  "result", "kind", "seeded", "source")]
     lines = []
     for role in ROLES:
-        rows = [[c["target"], c["population"], c["compared"], _value(c["model"], c["unit"]),
-                 _value(c["value"], c["unit"]),
-                 f"{_value(c['low'], c['unit'])} – {_value(c['high'], c['unit'])}",
+        rows = [[c["target"], c["population"], c["compared"], value(c["model"], c["unit"]),
+                 value(c["value"], c["unit"]),
+                 f"{value(c['low'], c['unit'])} – {value(c['high'], c['unit'])}",
                  words["pass"] if c["passed"] else words["fail"],
                  words["kinds"][c["gap_kind"]] if c["gap_kind"] else "–",
                  c["seeded"] or "–", c["source"]] for c in checks if c["role"] == role]
