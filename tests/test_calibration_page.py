@@ -60,9 +60,12 @@ def test_the_page_shows_the_posterior_and_its_predictive_checks(tmp_path, langua
     assert words["summary"].format(role=words["out"], passed=validated - 1,
                                    total=validated) in page
     assert page.count(f"| {words['fail']} |") == 1
-    # The representative set is the particle nearest the medians: 1.4 (or 1.5) and 0.06.
-    row = next(line for line in page.splitlines() if "`cascade.reach_brussels`" in line)
-    assert "| 1.4 |" in row or "| 1.5 |" in row
+    # The representative set is the particle nearest the medians (1.4 and 0.06, or 1.5
+    # and 0.07), shown beside the default; the page says whether the defaults are it.
+    row = next(line for line in page.splitlines() if "`coverage.amu_apply`" in line)
+    assert "| 0.06 | 0.06 |" in row or "| 0.07 | 0.06 |" in row
+    same = "| 0.06 | 0.06 |" in row
+    assert (words["are_defaults"] in page) == same and (words["not_defaults"] in page) != same
     for figure in (calibration.MARGINALS, calibration.PAIRS, calibration.PREDICTIVE):
         assert files[figure].startswith("<?xml") and figure in page
 

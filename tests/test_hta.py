@@ -143,3 +143,43 @@ def test_sensitivity_names_the_drivers_of_each_intervention_even_where_a_ratio_i
     assert first.startswith("facilitators: its cost per qaly is undefined")
     assert first.endswith("module.p6, module.p5, module.p4, module.p3, module.p2.")
     assert second.startswith("centres: the 5 parameters that drive its cost per qaly")
+
+
+def test_psa_draws_the_calibrated_parameters_jointly_from_a_posterior(tmp_path):
+    """Each draw takes one particle of the posterior by weight (never one of weight 0),
+    keeps the other parameters' own draws, and its runs set a vector's element and a whole
+    number of months as the calibration's priors write them."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from passerelle.apps.calibration.abc import METADATA_KEY
+    from passerelle.apps.calibration.priors import by_name
+    from passerelle.apps.psa import with_posterior
+
+    priors = by_name(["cascade.pay_by_coverage[2]", "coverage.amu_validity_months"])
+    ensemble = pd.DataFrame({"cascade.pay_by_coverage[2]": [-2.0, 0.5, 1.5],
+                             "coverage.amu_validity_months": [2.2, 5.6, 9.4],
+                             "weight": [0.0, 0.5, 0.5]})
+    path = tmp_path / "posterior.parquet"
+    table = pa.Table.from_pandas(ensemble, preserve_index=False)
+    meta = {"priors": [p.as_dict() for p in priors]}
+    pq.write_table(table.replace_schema_metadata({METADATA_KEY: json.dumps(meta).encode()}),
+                   path)
+    own = draws(uncertain(["baseline", "centres"]), 6, seed=1)
+    drawn = with_posterior(own, path, seed=3)
+    assert drawn.index.equals(own.index) and drawn[own.columns].equals(own)
+    particles = {tuple(row) for row in ensemble.iloc[1:, :2].to_numpy()}
+    assert {tuple(row) for row in drawn[ensemble.columns[:2]].to_numpy()} <= particles
+    assert drawn.equals(with_posterior(own, path, seed=3))
+    plan = PsaPlan(("baseline", "centres"), drawn.head(2), SMALL)
+    for run, (_, row) in zip(plan.runs()[::2], drawn.head(2).iterrows(), strict=True):
+        scenario = run.resolve()
+        assert scenario.params["cascade"].pay_by_coverage[2] == row["cascade.pay_by_coverage[2]"]
+        assert scenario.params["coverage"].amu_validity_months == round(
+            row["coverage.amu_validity_months"])
+    result = CliRunner().invoke(app, ["psa", "baseline", "centres", "--posterior",
+                                      str(tmp_path / "none.parquet"), "--out",
+                                      str(tmp_path / "p")])
+    assert result.exit_code == 2 and "no such file" in result.output

@@ -39,7 +39,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from passerelle.apps.psa_draws import Uncertain, draws, uncertain
+from passerelle.apps.calibration.priors import PRIORS
+from passerelle.apps.calibration.priors import overrides as calibration_overrides
+from passerelle.apps.psa_draws import Uncertain, draws, uncertain, with_posterior
 from passerelle.apps.sweep import SweepRun, run_id, sweep
 from passerelle.config.labels import COST
 from passerelle.config.scenario import Scenario, load
@@ -55,9 +57,22 @@ PARAMETERS_FILE = "parameters.csv"
 
 
 def overrides_of(row: pd.Series, modules: Sequence[str]) -> tuple[str, ...]:
-    """The ``--set`` overrides of one draw for a scenario running ``modules``."""
-    return tuple(f"{key}={float(value)!r}" for key, value in row.items()
-                 if key.partition(".")[0] in modules)
+    """The ``--set`` overrides of one draw for a scenario running ``modules`` (a free
+    parameter of the calibration is written as its prior says: a vector's element into
+    the vector, a whole number rounded).
+
+    Examples
+    --------
+    >>> row = pd.Series({"health.utility_severity": 0.1, "coverage.amu_validity_months": 5.6})
+    >>> overrides_of(row, ["health", "coverage"])
+    ('health.utility_severity=0.1', 'coverage.amu_validity_months=6')
+    """
+    known = {p.name: p for p in PRIORS}
+    chosen = {key: value for key, value in row.items()
+              if key.partition(".")[0] in modules}
+    free = {key: value for key, value in chosen.items() if key in known}
+    return (*(f"{key}={float(value)!r}" for key, value in chosen.items() if key not in free),
+            *calibration_overrides(free, [known[key] for key in free]))
 
 
 def totals(scenario: Scenario) -> dict[str, bytes]:
@@ -305,4 +320,5 @@ def outcomes(folder: str | Path) -> pd.DataFrame:
     return table.sort_values(["seed", "scenario"], kind="stable").reset_index(drop=True)
 
 
-__all__ = ["PsaPlan", "Uncertain", "draws", "outcomes", "run_psa", "totals", "uncertain"]
+__all__ = ["PsaPlan", "Uncertain", "draws", "outcomes", "run_psa", "totals", "uncertain",
+           "with_posterior"]

@@ -4,6 +4,9 @@
 distribution written next to their provenance) in the modules the scenarios run;
 ``draws(parameters, n, seed)`` lays out ``n`` Latin-hypercube points of the unit cube and
 reads each parameter's value at its quantile (``passerelle.apps.psa`` runs them).
+``with_posterior(table, posterior, seed)`` adds the free parameters of a calibration,
+drawn jointly from its posterior ensemble (one weighted particle a draw, so that their
+correlations are kept), in place of any distribution of their own.
 """
 
 from __future__ import annotations
@@ -127,3 +130,40 @@ def draws(parameters: Sequence[Uncertain], n: int, seed: int = 1) -> pd.DataFram
     table = values(parameters, unit_draws(len(parameters), n, seed))
     table.index.name = "draw"
     return table
+
+
+def with_posterior(table: pd.DataFrame, posterior: str | Path, seed: int = 1) -> pd.DataFrame:
+    """``table``'s draws with a calibration's free parameters drawn jointly from its
+    posterior ensemble: draw ``k`` takes one particle, chosen by weight (with replacement,
+    fixed by ``seed``), in place of the parameters' own columns if ``table`` had them.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Draws (``draws``), one row a draw.
+    posterior : str or Path
+        ``passerelle calibrate``'s ``posterior.parquet``, or ``"built-in"``.
+    seed : int, optional
+        Fixes which particle each draw takes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table``'s other columns, then a column per free parameter (its prior's name,
+        ``section.field`` or ``section.field[index]``), in the parameters' units.
+
+    Examples
+    --------
+    >>> table = with_posterior(draws(uncertain(["baseline"]), 4, seed=1), "built-in")
+    >>> len(table), "coverage.amu_apply" in table, table.index.name
+    (4, True, 'draw')
+    """
+    from passerelle.apps.calibration.abc import locate_posterior, read_posterior  # pyabc
+
+    ensemble, meta = read_posterior(locate_posterior(posterior))
+    names = [p["name"] for p in meta["priors"]]
+    weights = ensemble["weight"].to_numpy(dtype=float)
+    rows = np.random.default_rng(seed).choice(len(ensemble), size=len(table),
+                                              p=weights / weights.sum())
+    drawn = ensemble.iloc[rows][names].set_axis(table.index)
+    return pd.concat([table.drop(columns=[n for n in names if n in table]), drawn], axis=1)

@@ -105,3 +105,24 @@ def overrides(values: Mapping[str, float], priors: Sequence[Prior]) -> tuple[str
     vector_overrides = [f"{field}=[{','.join(repr(float(v)) for v in vector)}]"
                         for field, vector in vectors.items()]
     return (*scalars, *vector_overrides)
+
+
+def defaults(priors: Sequence[Prior], scenario: str = "baseline") -> dict[str, float]:
+    """Each free parameter's value in ``scenario`` (the built-in defaults).
+
+    Examples
+    --------
+    >>> defaults(by_name(["cascade.pay_by_coverage[4]"]))
+    {'cascade.pay_by_coverage[4]': -1.5}
+    """
+    from passerelle.config.scenario import load
+
+    params = load(scenario).params
+    found = {}
+    for prior in priors:
+        match = ELEMENT.match(prior.name)
+        field = match["field"] if match else prior.name
+        section, _, name = field.partition(".")
+        value = getattr(params[section], name)
+        found[prior.name] = float(value[int(match["index"])] if match else value)
+    return found

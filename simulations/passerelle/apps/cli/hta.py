@@ -67,9 +67,13 @@ def psa(
     workers: Annotated[int | None, typer.Option(
         "--workers", min=1, help="processes of the local cluster (default: one per core)")
     ] = None,
+    posterior: Annotated[Path | None, typer.Option(
+        "--posterior", help="also draw the calibration's free parameters jointly from this "
+        "posterior ensemble (passerelle calibrate's posterior.parquet, or built-in)")] = None,
 ) -> None:
     """Probabilistic sensitivity analysis: every uncertain parameter drawn from its
-    distribution, every scenario on each draw (common random numbers within a draw), on
+    distribution (and, with --posterior, the calibrated ones from a calibration's
+    posterior), every scenario on each draw (common random numbers within a draw), on
     Dask; writes the CE plane, acceptability curves, frontier, EVPI and EVPPI (tables and
     plots) from each perspective to OUT/health_care_payer and OUT/societal. Resumable: runs
     already in OUT are kept."""
@@ -90,7 +94,10 @@ def psa(
     settings = _settings(population, months, start)
     chosen = _checked(scenarios, settings)
     checked_output(out, replace=False)
-    plan = PsaPlan(tuple(chosen), draw_table(uncertain(chosen), draws, seed), tuple(settings))
+    table = draw_table(uncertain(chosen), draws, seed)
+    if posterior is not None:
+        table = _with_posterior(table, posterior, seed)
+    plan = PsaPlan(tuple(chosen), table, tuple(settings))
     began = time.perf_counter()
     with progress_bar("runs") as bar:
         task = bar.add_task("runs", total=None)
@@ -116,6 +123,21 @@ def psa(
         _print_psa(frames, perspective)
     console.print(f"{len(plan.draws)} draws × {len(chosen)} scenarios in {seconds:.0f} s; "
                   f"tables and plots in {out}/<perspective>", highlight=False)
+
+
+def _with_posterior(table, posterior: Path, seed: int):
+    """The draws with the posterior's parameters, or a one-line error."""
+    from passerelle.apps.calibration.abc import CalibrationError, locate_posterior
+    from passerelle.apps.psa import with_posterior
+
+    path = locate_posterior(posterior)
+    if not path.is_file():
+        fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
+             "posterior.parquet, or built-in")
+    try:
+        return with_posterior(table, path, seed)
+    except CalibrationError as error:
+        fail(str(error))
 
 
 def _print_psa(frames, perspective) -> None:

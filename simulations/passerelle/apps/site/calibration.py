@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.priors import Prior, defaults
 from passerelle.apps.calibration.report import (
     correlated_pairs,
     marginals_svg,
@@ -35,14 +36,20 @@ WORDS = {
             "posteriori de {particles} jeux de paramètres pondérés, après {generations} "
             "générations et {simulations} simulations de {population} personnes sur {months} "
             "mois (graine {seed}) ; tolérance finale {epsilon}. Passerelle {version}, "
-            "commit `{commit}`. Les valeurs par défaut des scénarios intégrés sont le jeu "
-            "représentatif de cet ensemble (la particule la plus proche des médianes "
-            "marginales), noté `calibrated` dans les [paramètres](parameters.md)."),
+            "commit `{commit}`. Le jeu représentatif de l'ensemble est la particule la plus "
+            "proche des médianes marginales."),
+        "are_defaults": ("Les valeurs par défaut des scénarios intégrés sont ce jeu "
+                         "représentatif (provenance `calibrated` dans les "
+                         "[paramètres](parameters.md))."),
+        "not_defaults": ("**Les valeurs par défaut des scénarios intégrés ne sont pas ce jeu "
+                         "représentatif** (colonne « valeur par défaut ») : elles restent "
+                         "ajustées à la main tant que la calibration n'a pas convergé."),
         "unconverged": ("**Non convergée** : la tolérance dépasse 1, des jeux de cet "
                         "ensemble peuvent placer une cible hors de sa bande."),
         "parameters": "Paramètres",
         "head": ["paramètre", "a priori", "moyenne a posteriori", "intervalle à 90 %",
-                 "é.-t. / é.-t. a priori", "identifié", "jeu représentatif", "provenance"],
+                 "é.-t. / é.-t. a priori", "identifié", "jeu représentatif",
+                 "valeur par défaut", "provenance"],
         "yes": "oui", "no": "**non**",
         "unidentified": "Non identifiés par ces cibles (écart-type a posteriori au-delà de "
                         "0,7 fois celui de la loi a priori) : {names}.",
@@ -82,14 +89,18 @@ WORDS = {
             "(1: every target in its band). Posterior ensemble of {particles} weighted "
             "parameter sets, after {generations} generations and {simulations} simulations "
             "of {population} people over {months} months (seed {seed}); final tolerance "
-            "{epsilon}. Passerelle {version}, commit `{commit}`. The built-in scenarios' "
-            "defaults are this ensemble's representative set (the particle nearest the "
-            "marginal medians), marked `calibrated` in the [parameters](parameters.md)."),
+            "{epsilon}. Passerelle {version}, commit `{commit}`. The ensemble's "
+            "representative set is the particle nearest the marginal medians."),
+        "are_defaults": ("The built-in scenarios' defaults are this representative set "
+                         "(provenance `calibrated` in the [parameters](parameters.md))."),
+        "not_defaults": ("**The built-in scenarios' defaults are not this representative "
+                         "set** (column 'default'): they stay fitted by hand until the "
+                         "calibration converges."),
         "unconverged": ("**Not converged**: the tolerance is above 1, so sets of this "
                         "ensemble may put a target outside its band."),
         "parameters": "Parameters",
         "head": ["parameter", "prior", "posterior mean", "90% interval", "sd / prior sd",
-                 "identified", "representative set", "provenance"],
+                 "identified", "representative set", "default", "provenance"],
         "yes": "yes", "no": "**no**",
         "unidentified": "Not identified by these targets (posterior sd above 0.7 of the "
                         "prior's): {names}.",
@@ -133,7 +144,10 @@ def _number(value: float) -> str:
 def _parameters(words: dict, posterior, meta: dict) -> list[str]:
     priors = meta["priors"]
     summary = weighted_summary(posterior, priors)
-    chosen = representative(posterior, priors)
+    integer = {p["name"]: p["integer"] for p in priors}
+    chosen = {name: round(value) if integer[name] else value
+              for name, value in representative(posterior, priors).items()}
+    built_in = defaults([Prior(**p) for p in priors])
     provenance = {p["name"]: (p["low"], p["high"], p["unit"], p["provenance"]) for p in priors}
     rows = []
     for r in summary.itertuples():
@@ -141,10 +155,12 @@ def _parameters(words: dict, posterior, meta: dict) -> list[str]:
         rows.append([f"`{r.parameter}`", f"{low:g} – {high:g} ({unit})", _number(r.mean),
                      f"{_number(r.q05)} – {_number(r.q95)}", f"{r.sd_ratio:.2f}",
                      words["yes"] if r.identified else words["no"],
-                     f"{chosen[r.parameter]:.4g}", why])
+                     f"{chosen[r.parameter]:.4g}", f"{built_in[r.parameter]:.4g}", why])
     unidentified = [f"`{r.parameter}`" for r in summary.itertuples() if not r.identified]
     pairs = correlated_pairs(posterior, [p["name"] for p in priors])
-    return [f"## {words['parameters']}", "", table(words["head"], rows), "",
+    same = all(f"{chosen[name]:.4g}" == f"{built_in[name]:.4g}" for name in built_in)
+    return [words["are_defaults" if same else "not_defaults"], "",
+            f"## {words['parameters']}", "", table(words["head"], rows), "",
             words["unidentified"].format(names=", ".join(unidentified) or words["none"]), "",
             f"## {words['marginals']}", "", f"![]({MARGINALS})", "",
             f"*{words['marginals_caption']}*", "",
