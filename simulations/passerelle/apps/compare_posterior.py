@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from passerelle.apps.calibration.abc import locate_posterior, read_posterior
+from passerelle.apps.calibration.abc import read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
 from passerelle.apps.compare import run_comparison
+from passerelle.config.scenario_files import locate_posterior
 
 KEYS = ["section", "scenario", "reference", "quantity", "group", "period", "unit"]
 DRAW_SEED = 20_260_101  # the fixed draw of parameter sets from the ensemble (any value)

@@ -158,7 +158,8 @@ def with_posterior(table: pd.DataFrame, posterior: str | Path, seed: int = 1) ->
     >>> len(table), "coverage.amu_apply" in table, table.index.name
     (4, True, 'draw')
     """
-    from passerelle.apps.calibration.abc import locate_posterior, read_posterior  # pyabc
+    from passerelle.apps.calibration.abc import read_posterior  # imports pyabc
+    from passerelle.config.scenario_files import locate_posterior
 
     ensemble, meta = read_posterior(locate_posterior(posterior))
     names = [p["name"] for p in meta["priors"]]

@@ -20,6 +20,7 @@ BUILTIN_DIR = Path(__file__).parents[1] / "scenarios"
 # predictive checks (``passerelle targets --posterior --record``), beside the scenarios.
 POSTERIOR_FILE = BUILTIN_DIR / "posterior.parquet"
 PREDICTIVE_FILE = BUILTIN_DIR / "predictive.json"
+BUILT_IN = "built-in"  # --posterior built-in: the built-in scenarios' calibration
 
 
 def builtin() -> dict[str, Path]:
@@ -168,3 +169,12 @@ def apply_overrides(data: dict[str, Any], overrides: list[str], source: str) -> 
         raise ScenarioError(source, problems)
 
 
+def locate_posterior(path: str | Path) -> Path:
+    """``path``, or the built-in scenarios' posterior for the word ``built-in``.
+
+    Examples
+    --------
+    >>> locate_posterior("built-in").name, str(locate_posterior("out/posterior.parquet"))
+    ('posterior.parquet', 'out/posterior.parquet')
+    """
+    return POSTERIOR_FILE if str(path) == BUILT_IN else Path(path)

@@ -36,7 +36,6 @@ from passerelle.apps.calibration.priors import Prior, by_name, overrides
 from passerelle.apps.sweep import dask_client
 from passerelle.config.record import Software
 from passerelle.config.scenario import load
-from passerelle.config.scenario_files import POSTERIOR_FILE
 from passerelle.config.target_model import CALIBRATION
 from passerelle.config.targets import Target, targets
 from passerelle.engine.sim import Sim
@@ -50,7 +49,6 @@ BUDGET = ("generations", "max_runs")
 # 0.69 and 0.84 in generations 1 and 2 while 43% and 67% of proposals were accepted: more
 # generations than the acceptance rate asked for.
 QUANTILE = 0.3
-BUILT_IN = "built-in"  # --posterior built-in: the built-in scenarios' calibration
 POPULATION_OVERRIDE = {"brussels": (), "belgium": ('population.region="belgium"',)}
 Progress = Callable[[int, int, float], None]
 
@@ -266,17 +264,6 @@ def write_posterior(out: Path, history: pyabc.History, settings: Settings,
     pq.write_table(table, partial)
     partial.replace(path)
     return frame
-
-
-def locate_posterior(path: str | Path) -> Path:
-    """``path``, or the built-in scenarios' posterior for the word ``built-in``.
-
-    Examples
-    --------
-    >>> locate_posterior("built-in").name, str(locate_posterior("out/posterior.parquet"))
-    ('posterior.parquet', 'out/posterior.parquet')
-    """
-    return POSTERIOR_FILE if str(path) == BUILT_IN else Path(path)
 
 
 def read_posterior(path: Path) -> tuple[pd.DataFrame, dict]:

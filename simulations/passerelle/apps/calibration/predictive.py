@@ -21,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.apps.calibration.abc import locate_posterior, read_posterior
+from passerelle.apps.calibration.abc import read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
 from passerelle.config.scenario import load
+from passerelle.config.scenario_files import locate_posterior
 from passerelle.config.targets import Check, Target, baseline_runs, check, targets
 
 INTERVAL = (2.5, 97.5)  # percentiles of the posterior predictive interval

@@ -94,3 +94,15 @@ def sweep_failures() -> Iterator[None]:
         fail(str(error))
     except SweepError as error:
         fail(str(error), code=1)
+
+
+def checked_posterior(posterior: Path) -> Path:
+    """The posterior ensemble file ``--posterior`` names (the word ``built-in``: the built-in
+    scenarios' calibration), or a one-line error when there is no such file."""
+    from passerelle.config.scenario_files import locate_posterior
+
+    path = locate_posterior(posterior)
+    if not path.is_file():
+        fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
+             "posterior.parquet, or built-in")
+    return path

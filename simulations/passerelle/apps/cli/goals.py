@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from passerelle.apps.cli.failures import fail, invalid
+from passerelle.apps.cli.failures import checked_posterior, fail, invalid
 from passerelle.apps.cli.options import Set
 from passerelle.apps.cli.terminal import console, errors
 
@@ -65,9 +65,7 @@ def targets(
     if record is not None and posterior is None:
         fail("--record needs --posterior: it records the checks over a posterior")
     if posterior is not None:
-        from passerelle.apps.calibration.abc import locate_posterior
-
-        posterior = locate_posterior(posterior)
+        posterior = checked_posterior(posterior)
     chosen = None if role is Role.all else role.value
     try:
         if posterior is None:
@@ -123,9 +121,6 @@ def _predictive(posterior: Path, sets: int, role: str | None, assignments: tuple
     from passerelle.apps.cli.terminal import progress_bar
     from passerelle.apps.sweep import SchedulerError
 
-    if not posterior.is_file():
-        fail(f"--posterior {posterior}: no such file; write one with `passerelle calibrate`, "
-             "or give built-in")
     with progress_bar("parameter sets") as bar:
         task = bar.add_task("parameter sets", total=sets)
         try:

@@ -8,7 +8,12 @@ from typing import Annotated
 
 import typer
 
-from passerelle.apps.cli.failures import checked_output, checked_scenario, sweep_failures
+from passerelle.apps.cli.failures import (
+    checked_output,
+    checked_posterior,
+    checked_scenario,
+    sweep_failures,
+)
 from passerelle.apps.cli.options import Months, Population, overrides
 from passerelle.apps.cli.terminal import console, progress_bar, text_table
 from passerelle.datasets.cli import fail
@@ -127,13 +132,10 @@ def psa(
 
 def _with_posterior(table, posterior: Path, seed: int):
     """The draws with the posterior's parameters, or a one-line error."""
-    from passerelle.apps.calibration.abc import CalibrationError, locate_posterior
+    from passerelle.apps.calibration.abc import CalibrationError
     from passerelle.apps.psa import with_posterior
 
-    path = locate_posterior(posterior)
-    if not path.is_file():
-        fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
-             "posterior.parquet, or built-in")
+    path = checked_posterior(posterior)
     try:
         return with_posterior(table, path, seed)
     except CalibrationError as error:

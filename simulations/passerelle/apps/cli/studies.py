@@ -11,6 +11,7 @@ from rich.table import Table
 
 from passerelle.apps.cli.failures import (
     checked_output,
+    checked_posterior,
     checked_scenario,
     invalid,
     sweep_failures,
@@ -143,13 +144,10 @@ def compare(
 
 def _compare_posterior(scenarios: list[str], posterior: Path, sets: int, seeds: int,
                        given: list[str], out: Path) -> None:
-    from passerelle.apps.calibration.abc import CalibrationError, locate_posterior
+    from passerelle.apps.calibration.abc import CalibrationError
     from passerelle.apps.compare_posterior import compare_posterior
 
-    posterior = locate_posterior(posterior)
-    if not posterior.is_file():
-        fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
-             "posterior.parquet, or built-in")
+    posterior = checked_posterior(posterior)
     with progress_bar("posterior sets") as bar:
         task = bar.add_task("posterior sets", total=sets)
         try:
