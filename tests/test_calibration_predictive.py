@@ -101,3 +101,21 @@ def test_targets_command_over_a_posterior(posterior, tmp_path):
     done = subprocess.run([str(PASSERELLE), "targets", "--record", str(record)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "--record needs --posterior" in done.stderr
+
+
+def test_an_unconverged_posterior_is_used_with_a_warning(tmp_path, capsys):
+    """A posterior whose calibration stopped above tolerance 1 is accepted, with a warning
+    on stderr that names its tolerance; a converged one is accepted silently."""
+    from passerelle.apps.cli.failures import checked_posterior
+
+    frame = pd.DataFrame({"cascade.reach_brussels": [1.4, 1.5], "weight": [1.0, 1.0]})
+    for epsilon, warned in ((2.61, True), (0.93, False)):
+        meta = {"priors": [by_name(["cascade.reach_brussels"])[0].as_dict()],
+                "epsilon": epsilon}
+        path = tmp_path / f"posterior-{epsilon}.parquet"
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        pq.write_table(table.replace_schema_metadata(
+            {METADATA_KEY: json.dumps(meta).encode()}), path)
+        assert checked_posterior(path) == path
+        err = capsys.readouterr().err
+        assert ("did not converge (tolerance 2.61 > 1)" in err) == warned, err

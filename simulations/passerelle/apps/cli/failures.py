@@ -98,11 +98,21 @@ def sweep_failures() -> Iterator[None]:
 
 def checked_posterior(posterior: Path) -> Path:
     """The posterior ensemble file ``--posterior`` names (the word ``built-in``: the built-in
-    scenarios' calibration), or a one-line error when there is no such file."""
+    scenarios' calibration), or a one-line error when there is no such file or it is not a
+    posterior; a warning on stderr when its calibration did not converge."""
+    from passerelle.apps.calibration.abc import CalibrationError, read_posterior
     from passerelle.config.scenario_files import locate_posterior
 
     path = locate_posterior(posterior)
     if not path.is_file():
         fail(f"--posterior {posterior}: no such file; give passerelle calibrate's "
              "posterior.parquet, or built-in")
+    try:
+        _, meta = read_posterior(path)
+    except CalibrationError as error:
+        fail(str(error))
+    if meta.get("epsilon", 0.0) > 1:
+        errors.print(f"warning: {path}: the calibration did not converge (tolerance "
+                     f"{meta['epsilon']:.2f} > 1): its parameter sets may put a calibration "
+                     "target outside its band", markup=False, highlight=False, soft_wrap=True)
     return path
