@@ -72,6 +72,32 @@ def representative(posterior: pd.DataFrame, priors: list[dict]) -> pd.Series:
     return posterior.iloc[int(np.argmin(distance))][[p["name"] for p in priors]]
 
 
+def against_defaults(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFrame:
+    """The representative set (a whole-number parameter rounded, as a run takes it) beside
+    the built-in defaults; ``same`` when they agree to four significant digits.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"coverage.amu_apply": [0.06], "weight": [1.0]})
+    >>> prior = {"name": "coverage.amu_apply", "low": 0.01, "high": 1.0, "unit": "p",
+    ...          "provenance": "", "integer": False}
+    >>> row = against_defaults(frame, [prior]).iloc[0]
+    >>> float(row["representative"]), bool(row["same"])
+    (0.06, True)
+    """
+    from passerelle.apps.calibration.priors import Prior, defaults
+
+    chosen = representative(posterior, priors)
+    built_in = defaults([Prior(**p) for p in priors])
+    rows = []
+    for prior in priors:
+        name = prior["name"]
+        value = round(chosen[name]) if prior["integer"] else float(chosen[name])
+        rows.append({"parameter": name, "representative": value, "default": built_in[name],
+                     "same": f"{value:.4g}" == f"{built_in[name]:.4g}"})
+    return pd.DataFrame(rows)
+
+
 def correlated_pairs(posterior: pd.DataFrame, names: list[str], n: int = PAIRS
                      ) -> list[tuple[str, str, float]]:
     """The ``n`` pairs of parameters with the largest weighted correlation (absolute)."""
@@ -140,6 +166,7 @@ def write_report(posterior: pd.DataFrame, meta: dict, folder: Path) -> Path:
              "yes" if r.identified else "**no**", provenance[r.parameter]]
             for r in summary.itertuples()]
     unidentified = [r.parameter for r in summary.itertuples() if not r.identified]
+    compared = against_defaults(posterior, priors)
     software = meta["software"]
     page = "\n".join([
         "# Calibration", "",
@@ -158,10 +185,12 @@ def write_report(posterior: pd.DataFrame, meta: dict, folder: Path) -> Path:
         "Not identified by these targets (posterior spread above "
         f"{UNIDENTIFIED} of the prior's): " + (", ".join(unidentified) or "none") + ".", "",
         "## Representative set", "",
-        "The particle nearest the weighted marginal medians (in prior standard deviations); "
-        "the built-in defaults are this set:", "",
-        table(["parameter", "value"], [[name, f"{value:.6g}"] for name, value
-                                       in representative(posterior, priors).items()]), "",
+        "The particle nearest the weighted marginal medians (in prior standard deviations), "
+        "beside the built-in defaults, which "
+        + ("are this set." if compared["same"].all() else "**are not this set**."), "",
+        table(["parameter", "representative set", "built-in default"],
+              [[r.parameter, f"{r.representative:.6g}", f"{r.default:.6g}"]
+               for r in compared.itertuples()]), "",
         "## Marginal posteriors", "", "![marginals](marginals.svg)", "",
         "*Weighted histograms; the red line is the uniform prior's density.*", "",
         "## Most correlated pairs", "", "![pairs](pairs.svg)", "",

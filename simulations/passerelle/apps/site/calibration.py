@@ -10,12 +10,11 @@ import json
 from pathlib import Path
 
 from passerelle.apps.calibration.abc import read_posterior
-from passerelle.apps.calibration.priors import Prior, defaults
 from passerelle.apps.calibration.report import (
+    against_defaults,
     correlated_pairs,
     marginals_svg,
     pairs_svg,
-    representative,
     weighted_summary,
 )
 from passerelle.apps.site import validation
@@ -144,10 +143,7 @@ def _number(value: float) -> str:
 def _parameters(words: dict, posterior, meta: dict) -> list[str]:
     priors = meta["priors"]
     summary = weighted_summary(posterior, priors)
-    integer = {p["name"]: p["integer"] for p in priors}
-    chosen = {name: round(value) if integer[name] else value
-              for name, value in representative(posterior, priors).items()}
-    built_in = defaults([Prior(**p) for p in priors])
+    compared = against_defaults(posterior, priors).set_index("parameter")
     provenance = {p["name"]: (p["low"], p["high"], p["unit"], p["provenance"]) for p in priors}
     rows = []
     for r in summary.itertuples():
@@ -155,11 +151,11 @@ def _parameters(words: dict, posterior, meta: dict) -> list[str]:
         rows.append([f"`{r.parameter}`", f"{low:g} – {high:g} ({unit})", _number(r.mean),
                      f"{_number(r.q05)} – {_number(r.q95)}", f"{r.sd_ratio:.2f}",
                      words["yes"] if r.identified else words["no"],
-                     f"{chosen[r.parameter]:.4g}", f"{built_in[r.parameter]:.4g}", why])
+                     f"{compared.loc[r.parameter, 'representative']:.4g}",
+                     f"{compared.loc[r.parameter, 'default']:.4g}", why])
     unidentified = [f"`{r.parameter}`" for r in summary.itertuples() if not r.identified]
     pairs = correlated_pairs(posterior, [p["name"] for p in priors])
-    same = all(f"{chosen[name]:.4g}" == f"{built_in[name]:.4g}" for name in built_in)
-    return [words["are_defaults" if same else "not_defaults"], "",
+    return [words["are_defaults" if compared["same"].all() else "not_defaults"], "",
             f"## {words['parameters']}", "", table(words["head"], rows), "",
             words["unidentified"].format(names=", ".join(unidentified) or words["none"]), "",
             f"## {words['marginals']}", "", f"![]({MARGINALS})", "",
