@@ -93,3 +93,26 @@ def test_unknown_targets_are_refused():
     with pytest.raises(CalibrationError, match="no calibration target"):
         Settings(targets=("nosuch",)).chosen_targets()
     assert len(Settings().chosen_targets()) == len(targets(CALIBRATION))
+
+
+def test_the_shipped_posterior_and_its_predictive_record_match_the_code():
+    """The built-in posterior was fitted to today's calibration targets with today's
+    priors, and its recorded predictive checks were made from it and cover every target:
+    a change of priors or targets without a new calibration fails here."""
+    import json
+
+    from passerelle.config.scenario_files import POSTERIOR_FILE, PREDICTIVE_FILE, locate_posterior
+
+    assert locate_posterior("built-in") == POSTERIOR_FILE
+    ensemble, meta = read_posterior(POSTERIOR_FILE)
+    assert meta["priors"] == [p.as_dict() for p in by_name([p["name"] for p in meta["priors"]])]
+    assert [t["name"] for t in meta["targets"]] == [t.name for t in targets(CALIBRATION)]
+    assert len(ensemble) == meta["settings"]["particles"]
+    assert np.isclose(ensemble["weight"].sum(), 1.0) and (ensemble["weight"] >= 0).all()
+    for prior in meta["priors"]:
+        assert ensemble[prior["name"]].between(prior["low"], prior["high"]).all()
+    record = json.loads(PREDICTIVE_FILE.read_text(encoding="utf-8"))
+    assert {k: record["posterior"][k] for k in ("epsilon", "simulations", "generations")} == {
+        k: meta[k] for k in ("epsilon", "simulations", "generations")}
+    assert [c["target"] for c in record["checks"]] == [t.name for t in targets()]
+    assert {c["sets"] for c in record["checks"]} == {record["sets"]}
