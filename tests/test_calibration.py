@@ -11,13 +11,12 @@ import pytest
 
 from passerelle.apps.calibration.abc import (
     POSTERIOR,
-    CalibrationError,
     Settings,
     TargetModel,
     band_distance,
     calibrate,
-    read_posterior,
 )
+from passerelle.apps.calibration.ensemble import CalibrationError, read_posterior
 from passerelle.apps.calibration.priors import PRIORS, by_name, overrides
 from passerelle.apps.calibration.report import weighted_summary, write_report
 from passerelle.config.scenario import load

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from passerelle.apps.calibration.abc import METADATA_KEY
+from passerelle.apps.calibration.ensemble import METADATA_KEY
 from passerelle.apps.calibration.predictive import PredictiveCheck, write_record
 from passerelle.apps.calibration.priors import by_name
 from passerelle.apps.site import calibration

@@ -154,7 +154,7 @@ def test_psa_draws_the_calibrated_parameters_jointly_from_a_posterior(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from passerelle.apps.calibration.abc import METADATA_KEY
+    from passerelle.apps.calibration.ensemble import METADATA_KEY
     from passerelle.apps.calibration.priors import by_name
     from passerelle.apps.psa import with_posterior
 

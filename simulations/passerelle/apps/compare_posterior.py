@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.ensemble import read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
 from passerelle.apps.compare import run_comparison
 from passerelle.config.scenario_files import locate_posterior

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from passerelle.apps.calibration.ensemble import read_posterior
 from passerelle.config.scenario import load
+from passerelle.config.scenario_files import locate_posterior
 from passerelle.engine.distributions import Distribution, from_description
 from passerelle.engine.parameters import provenance
 from passerelle.modules import registry
@@ -158,9 +160,6 @@ def with_posterior(table: pd.DataFrame, posterior: str | Path, seed: int = 1) ->
     >>> len(table), "coverage.amu_apply" in table, table.index.name
     (4, True, 'draw')
     """
-    from passerelle.apps.calibration.abc import read_posterior  # imports pyabc
-    from passerelle.config.scenario_files import locate_posterior
-
     ensemble, meta = read_posterior(locate_posterior(posterior))
     names = [p["name"] for p in meta["priors"]]
     weights = ensemble["weight"].to_numpy(dtype=float)

@@ -32,6 +32,7 @@ import pyabc
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from passerelle.apps.calibration.ensemble import METADATA_KEY, CalibrationError
 from passerelle.apps.calibration.priors import Prior, by_name, overrides
 from passerelle.apps.sweep import dask_client
 from passerelle.config.record import Software
@@ -41,7 +42,6 @@ from passerelle.config.targets import Target, targets
 from passerelle.engine.sim import Sim
 
 DATABASE, POSTERIOR, SETTINGS = "abc.db", "posterior.parquet", "calibration.json"
-METADATA_KEY = b"passerelle.posterior"
 BUDGET = ("generations", "max_runs")
 # Each generation's tolerance is this quantile of the last generation's weighted distances
 # (pyabc's default is the median). Under the band distance (the worst of nine targets) and
@@ -51,10 +51,6 @@ BUDGET = ("generations", "max_runs")
 QUANTILE = 0.3
 POPULATION_OVERRIDE = {"brussels": (), "belgium": ('population.region="belgium"',)}
 Progress = Callable[[int, int, float], None]
-
-
-class CalibrationError(ValueError):
-    """A calibration that cannot start or resume (one-line message)."""
 
 
 @dataclass(frozen=True)
@@ -264,17 +260,3 @@ def write_posterior(out: Path, history: pyabc.History, settings: Settings,
     pq.write_table(table, partial)
     partial.replace(path)
     return frame
-
-
-def read_posterior(path: Path) -> tuple[pd.DataFrame, dict]:
-    """A posterior ensemble and its metadata (software, settings, priors, targets)."""
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as error:
-        raise CalibrationError(f"{path}: not a posterior ensemble ({error}); write one with "
-                               "`passerelle calibrate`") from None
-    meta = json.loads((table.schema.metadata or {}).get(METADATA_KEY, b"{}"))
-    if not meta:
-        raise CalibrationError(f"{path}: not a posterior ensemble (no {METADATA_KEY.decode()} "
-                               "metadata); write one with `passerelle calibrate`")
-    return table.to_pandas(), meta

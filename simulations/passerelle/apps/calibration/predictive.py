@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from distributed import as_completed
 
-from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.ensemble import read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
+from passerelle.apps.compare_posterior import draw_sets
+from passerelle.apps.sweep import dask_client
+from passerelle.config.record import Software
 from passerelle.config.scenario import load
 from passerelle.config.scenario_files import locate_posterior
 from passerelle.config.targets import Check, Target, baseline_runs, check, targets
@@ -144,10 +148,6 @@ def over_sets(parameter_sets: pd.DataFrame, priors: Sequence[Prior], role: str |
     >>> len(checks) == len(targets("calibration")), len(checks[0].values)
     (True, 2)
     """
-    from distributed import as_completed
-
-    from passerelle.apps.sweep import dask_client
-
     if len(parameter_sets) < 2:
         raise ValueError(f"{len(parameter_sets)} parameter set(s): a predictive interval "
                          "needs at least 2")
@@ -172,8 +172,6 @@ def predictive_checks(posterior: str | Path, sets: int = 40, role: str | None = 
                       progress: Progress | None = None) -> list[PredictiveCheck]:
     """``over_sets`` on ``sets`` parameter sets drawn from a posterior ensemble file
     (``passerelle calibrate``'s ``posterior.parquet``, or ``"built-in"``)."""
-    from passerelle.apps.compare_posterior import draw_sets
-
     if sets < 2:
         raise ValueError(f"sets={sets}: a predictive interval needs at least 2 parameter sets")
     ensemble, meta = read_posterior(locate_posterior(posterior))
@@ -200,10 +198,6 @@ def write_record(path: str | Path, checks: Sequence[PredictiveCheck], meta: dict
     >>> record["sets"], record["posterior"]["epsilon"], record["checks"][0]["passed"]
     (2, 0.9, True)
     """
-    from dataclasses import asdict
-
-    from passerelle.config.record import Software
-
     record = {"software": asdict(Software.now()),
               "posterior": {k: meta[k] for k in ("settings", "generations", "epsilon",
                                                  "simulations", "software") if k in meta},

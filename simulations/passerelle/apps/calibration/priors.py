@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from passerelle.config.scenario import load
 from passerelle.modules.cascade import CascadeParams
 
 ELEMENT = re.compile(r"^(?P<field>[a-z_.]+)\[(?P<index>\d+)\]$")
@@ -115,8 +116,6 @@ def defaults(priors: Sequence[Prior], scenario: str = "baseline") -> dict[str, f
     >>> defaults(by_name(["cascade.pay_by_coverage[4]"]))
     {'cascade.pay_by_coverage[4]': -1.5}
     """
-    from passerelle.config.scenario import load
-
     params = load(scenario).params
     found = {}
     for prior in priors:

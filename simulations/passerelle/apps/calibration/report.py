@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from passerelle.apps.calibration.priors import Prior, defaults
 from passerelle.apps.site.figures import figure, svg
 from passerelle.apps.site.markdown import table
 
@@ -85,8 +86,6 @@ def against_defaults(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFram
     >>> float(row["representative"]), bool(row["same"])
     (0.06, True)
     """
-    from passerelle.apps.calibration.priors import Prior, defaults
-
     chosen = representative(posterior, priors)
     built_in = defaults([Prior(**p) for p in priors])
     rows = []

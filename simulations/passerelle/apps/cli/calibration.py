@@ -39,13 +39,9 @@ def calibrate(
     Writes OUT/posterior.parquet (the posterior ensemble with the code version, targets and
     priors in its metadata) and OUT/report/index.md (marginals, correlated pairs, which
     parameters are not identified). An interrupted calibration resumes from OUT/abc.db."""
-    from passerelle.apps.calibration.abc import (
-        POSTERIOR,
-        CalibrationError,
-        Settings,
-        read_posterior,
-    )
+    from passerelle.apps.calibration.abc import POSTERIOR, Settings
     from passerelle.apps.calibration.abc import calibrate as run_calibration
+    from passerelle.apps.calibration.ensemble import CalibrationError, read_posterior
     from passerelle.apps.calibration.report import write_report
     from passerelle.apps.sweep import SchedulerError
 

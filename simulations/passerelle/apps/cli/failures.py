@@ -100,7 +100,7 @@ def checked_posterior(posterior: Path) -> Path:
     """The posterior ensemble file ``--posterior`` names (the word ``built-in``: the built-in
     scenarios' calibration), or a one-line error when there is no such file or it is not a
     posterior; a warning on stderr when its calibration did not converge."""
-    from passerelle.apps.calibration.abc import CalibrationError, read_posterior
+    from passerelle.apps.calibration.ensemble import CalibrationError, read_posterior
     from passerelle.config.scenario_files import locate_posterior
 
     path = locate_posterior(posterior)

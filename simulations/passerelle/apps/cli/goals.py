@@ -77,7 +77,7 @@ def targets(
         invalid(error)
     rows = [c.as_dict() for c in checks]
     if record is not None:
-        from passerelle.apps.calibration.abc import read_posterior
+        from passerelle.apps.calibration.ensemble import read_posterior
         from passerelle.apps.calibration.predictive import write_record
 
         write_record(record, checks, read_posterior(posterior)[1], tuple(assignments or ()))
@@ -116,7 +116,7 @@ def targets(
 def _predictive(posterior: Path, sets: int, role: str | None, assignments: tuple[str, ...],
                 scheduler: str | None, workers: int | None) -> list:
     """The posterior predictive checks, with a progress bar and one-line errors."""
-    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.calibration.ensemble import CalibrationError
     from passerelle.apps.calibration.predictive import predictive_checks
     from passerelle.apps.cli.terminal import progress_bar
     from passerelle.apps.sweep import SchedulerError

@@ -132,7 +132,7 @@ def psa(
 
 def _with_posterior(table, posterior: Path, seed: int):
     """The draws with the posterior's parameters, or a one-line error."""
-    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.calibration.ensemble import CalibrationError
     from passerelle.apps.psa import with_posterior
 
     path = checked_posterior(posterior)

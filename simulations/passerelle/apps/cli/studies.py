@@ -144,7 +144,7 @@ def compare(
 
 def _compare_posterior(scenarios: list[str], posterior: Path, sets: int, seeds: int,
                        given: list[str], out: Path) -> None:
-    from passerelle.apps.calibration.abc import CalibrationError
+    from passerelle.apps.calibration.ensemble import CalibrationError
     from passerelle.apps.compare_posterior import compare_posterior
 
     posterior = checked_posterior(posterior)

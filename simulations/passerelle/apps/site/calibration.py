@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from passerelle.apps.calibration.abc import read_posterior
+from passerelle.apps.calibration.ensemble import read_posterior
 from passerelle.apps.calibration.report import (
     against_defaults,
     correlated_pairs,
