@@ -111,12 +111,6 @@ def _extra(source: str, uncertainty: Distribution | None) -> dict[str, Any]:
     return extra
 
 
-# The target of the parameters fitted together by ``passerelle calibrate``: their defaults
-# are the representative set of the built-in posterior (``scenarios/posterior.parquet``).
-JOINTLY = ("set jointly (ABC-SMC, passerelle calibrate): the representative set of the "
-           "built-in posterior, scenarios/posterior.parquet")
-
-
 def calibrated(default: Any, *, description: str, target: str,
                uncertainty: Distribution | None = None, **constraints: Any) -> Any:
     """A field set so that the baseline lands on a calibration target.
