@@ -15,10 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from passerelle.apps.calibration.ensemble import METADATA_KEY
+from passerelle.apps.calibration.ensemble import METADATA_KEY, draw_sets
 from passerelle.apps.calibration.predictive import over_sets, predictive_checks, set_values
 from passerelle.apps.calibration.priors import by_name, overrides
-from passerelle.apps.compare_posterior import draw_sets
 from passerelle.config.targets import CALIBRATION, targets
 
 PASSERELLE = Path(sys.executable).parent / "passerelle"

@@ -23,31 +23,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from passerelle.apps.calibration.ensemble import read_posterior
+from passerelle.apps.calibration.ensemble import draw_sets, read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
 from passerelle.apps.compare import run_comparison
 from passerelle.config.scenario_files import locate_posterior
 
 KEYS = ["section", "scenario", "reference", "quantity", "group", "period", "unit"]
-DRAW_SEED = 20_260_101  # the fixed draw of parameter sets from the ensemble (any value)
-
-
-def draw_sets(posterior: pd.DataFrame, sets: int) -> pd.DataFrame:
-    """``sets`` parameter sets drawn from the ensemble by weight, with replacement, always
-    the same for the same ensemble.
-
-    Examples
-    --------
-    >>> ensemble = pd.DataFrame({"a": [1.0, 2.0], "weight": [1.0, 0.0]})
-    >>> draw_sets(ensemble, 3)["a"].tolist()
-    [1.0, 1.0, 1.0]
-    """
-    weights = posterior["weight"].to_numpy(dtype=float)
-    rows = np.random.default_rng(DRAW_SEED).choice(len(posterior), size=sets,
-                                                    p=weights / weights.sum())
-    return posterior.iloc[rows].drop(columns="weight").reset_index(drop=True)
-
-
 def compare_over_sets(scenarios: Sequence[str | Path], parameter_sets: pd.DataFrame,
                       priors: Sequence[Prior], seeds: int = 2, overrides_: Sequence[str] = (),
                       progress: Callable[[int], None] | None = None) -> pd.DataFrame:

@@ -54,6 +54,7 @@ COST_MEASURES = tuple(f"cost_{payer}" for payer in PAYER_NAMES)
 EFFECT_MEASURES = ("qalys", "life_years")
 DRAWS_FOLDER, MONTE_CARLO_FOLDER = "draws", "monte-carlo"
 PARAMETERS_FILE = "parameters.csv"
+FREE = {prior.name: prior for prior in PRIORS}  # the calibration's free parameters by name
 
 
 def overrides_of(row: pd.Series, modules: Sequence[str]) -> tuple[str, ...]:
@@ -67,12 +68,11 @@ def overrides_of(row: pd.Series, modules: Sequence[str]) -> tuple[str, ...]:
     >>> overrides_of(row, ["health", "coverage"])
     ('health.utility_severity=0.1', 'coverage.amu_validity_months=6')
     """
-    known = {p.name: p for p in PRIORS}
     chosen = {key: value for key, value in row.items()
               if key.partition(".")[0] in modules}
-    free = {key: value for key, value in chosen.items() if key in known}
+    free = {key: value for key, value in chosen.items() if key in FREE}
     return (*(f"{key}={float(value)!r}" for key, value in chosen.items() if key not in free),
-            *calibration_overrides(free, [known[key] for key in free]))
+            *calibration_overrides(free, [FREE[key] for key in free]))
 
 
 def totals(scenario: Scenario) -> dict[str, bytes]:

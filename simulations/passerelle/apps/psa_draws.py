@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.apps.calibration.ensemble import read_posterior
+from passerelle.apps.calibration.ensemble import draw_sets, read_posterior
 from passerelle.config.scenario import load
 from passerelle.config.scenario_files import locate_posterior
 from passerelle.engine.distributions import Distribution, from_description
@@ -162,8 +162,5 @@ def with_posterior(table: pd.DataFrame, posterior: str | Path, seed: int = 1) ->
     """
     ensemble, meta = read_posterior(locate_posterior(posterior))
     names = [p["name"] for p in meta["priors"]]
-    weights = ensemble["weight"].to_numpy(dtype=float)
-    rows = np.random.default_rng(seed).choice(len(ensemble), size=len(table),
-                                              p=weights / weights.sum())
-    drawn = ensemble.iloc[rows][names].set_axis(table.index)
+    drawn = draw_sets(ensemble, len(table), seed)[names].set_axis(table.index)
     return pd.concat([table.drop(columns=[n for n in names if n in table]), drawn], axis=1)

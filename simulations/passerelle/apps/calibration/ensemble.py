@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 METADATA_KEY = b"passerelle.posterior"
+DRAW_SEED = 20_260_101  # the fixed draw of parameter sets from the ensemble (any value)
 
 
 class CalibrationError(ValueError):
@@ -38,3 +40,19 @@ def read_posterior(path: Path) -> tuple[pd.DataFrame, dict]:
         raise CalibrationError(f"{path}: not a posterior ensemble (no {METADATA_KEY.decode()} "
                                "metadata); write one with `passerelle calibrate`")
     return table.to_pandas(), meta
+
+
+def draw_sets(posterior: pd.DataFrame, sets: int, seed: int = DRAW_SEED) -> pd.DataFrame:
+    """``sets`` parameter sets drawn from the ensemble by weight, with replacement, always
+    the same for the same ensemble and ``seed``.
+
+    Examples
+    --------
+    >>> ensemble = pd.DataFrame({"a": [1.0, 2.0], "weight": [1.0, 0.0]})
+    >>> draw_sets(ensemble, 3)["a"].tolist()
+    [1.0, 1.0, 1.0]
+    """
+    weights = posterior["weight"].to_numpy(dtype=float)
+    rows = np.random.default_rng(seed).choice(len(posterior), size=sets,
+                                              p=weights / weights.sum())
+    return posterior.iloc[rows].drop(columns="weight").reset_index(drop=True)

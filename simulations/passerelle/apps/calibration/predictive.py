@@ -2,7 +2,7 @@
 from a calibration's posterior.
 
 Each of ``sets`` parameter sets drawn from the posterior ensemble (by weight, the fixed
-draw of ``passerelle.apps.compare_posterior.draw_sets``) runs the baseline on the Brussels
+draw of ``passerelle.apps.calibration.ensemble.draw_sets``) runs the baseline on the Brussels
 and Belgian populations (``passerelle.config.targets.baseline_runs``) on its own seed (set
 ``i`` on seed ``seed + i``), so that the spread over sets holds parameter and Monte Carlo
 uncertainty together, as a new run of the calibrated model would. Each target is read as
@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 from distributed import as_completed
 
-from passerelle.apps.calibration.ensemble import read_posterior
+from passerelle.apps.calibration.ensemble import draw_sets, read_posterior
 from passerelle.apps.calibration.priors import Prior, overrides
-from passerelle.apps.compare_posterior import draw_sets
 from passerelle.apps.sweep import dask_client
 from passerelle.config.record import Software
 from passerelle.config.scenario import load

@@ -22,6 +22,24 @@ UNIDENTIFIED = 0.7
 PAIRS = 3
 
 
+def _normalised(posterior: pd.DataFrame) -> np.ndarray:
+    weights = posterior["weight"].to_numpy(dtype=float)
+    return weights / weights.sum()
+
+
+def _prior_sd(prior: dict) -> float:
+    """The standard deviation of a uniform prior given as a dict (``Prior.sd``)."""
+    return (prior["high"] - prior["low"]) / np.sqrt(12)
+
+
+def _quantiles(values: np.ndarray, weights: np.ndarray, levels) -> list[float]:
+    """The weighted quantiles of ``values`` at ``levels``: the smallest value whose
+    cumulative weight reaches each level."""
+    order = np.argsort(values)
+    found = np.searchsorted(np.cumsum(weights[order]), levels)
+    return [float(values[order][min(k, len(values) - 1)]) for k in found]
+
+
 def weighted_summary(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFrame:
     """Per parameter: weighted mean, 5% and 95% quantiles, and the ratio of the posterior's
     standard deviation to the prior's; ``identified`` when that ratio is at most 0.7.
@@ -33,20 +51,15 @@ def weighted_summary(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFram
     >>> bool(row["identified"]), round(float(row["mean"]), 2)
     (True, 0.5)
     """
-    weights = posterior["weight"].to_numpy(dtype=float)
-    weights = weights / weights.sum()
+    weights = _normalised(posterior)
     rows = []
     for prior in priors:
         values = posterior[prior["name"]].to_numpy(dtype=float)
-        order = np.argsort(values)
-        cumulative = np.cumsum(weights[order])
         mean = float(weights @ values)
         sd = float(np.sqrt(weights @ (values - mean) ** 2))
-        ratio = sd / ((prior["high"] - prior["low"]) / np.sqrt(12))
-        rows.append({"parameter": prior["name"], "mean": mean,
-                     "q05": float(values[order][np.searchsorted(cumulative, 0.05)]),
-                     "q95": float(values[order][min(np.searchsorted(cumulative, 0.95),
-                                                    len(values) - 1)]),
+        ratio = sd / _prior_sd(prior)
+        q05, q95 = _quantiles(values, weights, (0.05, 0.95))
+        rows.append({"parameter": prior["name"], "mean": mean, "q05": q05, "q95": q95,
                      "sd_ratio": ratio, "identified": ratio <= UNIDENTIFIED})
     return pd.DataFrame(rows)
 
@@ -54,7 +67,8 @@ def weighted_summary(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFram
 def representative(posterior: pd.DataFrame, priors: list[dict]) -> pd.Series:
     """The posterior's representative set: the particle nearest the weighted marginal
     medians, distances in units of each prior's standard deviation (a particle, so that it
-    met the calibration's tolerance itself; the built-in defaults are this set).
+    met the calibration's tolerance itself; ``against_defaults`` sets it beside the
+    built-in defaults).
 
     Examples
     --------
@@ -62,14 +76,12 @@ def representative(posterior: pd.DataFrame, priors: list[dict]) -> pd.Series:
     >>> float(representative(frame, [{"name": "a", "low": 0, "high": 1}])["a"])
     0.45
     """
-    weights = posterior["weight"].to_numpy(dtype=float)
-    weights = weights / weights.sum()
+    weights = _normalised(posterior)
     distance = np.zeros(len(posterior))
     for prior in priors:
         values = posterior[prior["name"]].to_numpy(dtype=float)
-        order = np.argsort(values)
-        median = values[order][np.searchsorted(np.cumsum(weights[order]), 0.5)]
-        distance += ((values - median) / ((prior["high"] - prior["low"]) / np.sqrt(12))) ** 2
+        (median,) = _quantiles(values, weights, (0.5,))
+        distance += ((values - median) / _prior_sd(prior)) ** 2
     return posterior.iloc[int(np.argmin(distance))][[p["name"] for p in priors]]
 
 
