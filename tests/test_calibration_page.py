@@ -15,7 +15,7 @@ import pytest
 from passerelle.apps.calibration.ensemble import METADATA_KEY
 from passerelle.apps.calibration.predictive import PredictiveCheck, write_record
 from passerelle.apps.calibration.priors import by_name
-from passerelle.apps.site import calibration
+from passerelle.apps.site import calibration, validation
 from passerelle.config.targets import targets
 
 PRIORS = by_name(["cascade.reach_brussels", "coverage.amu_apply"])
@@ -60,6 +60,10 @@ def test_the_page_shows_the_posterior_and_its_predictive_checks(tmp_path, langua
     assert words["summary"].format(role=words["out"], passed=validated - 1,
                                    total=validated) in page
     assert page.count(f"| {words['fail']} |") == 1
+    # The one miss is explained with its kind and reason, as on the validation page.
+    shared = validation.WORDS[language]
+    assert page.count(f"## {shared['misses']}") == 1
+    assert f"| {last.name} | {shared['kinds'][last.gap_kind]} | {last.gap} |" in page
     # The representative set is the particle nearest the medians (1.4 and 0.06, or 1.5
     # and 0.07), shown beside the default; the page says whether the defaults are it.
     row = next(line for line in page.splitlines() if "`coverage.amu_apply`" in line)

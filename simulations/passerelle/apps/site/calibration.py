@@ -165,7 +165,7 @@ def _parameters(words: dict, posterior, meta: dict) -> list[str]:
             ""]
 
 
-def _predictive(words: dict, record: dict) -> list[str]:
+def _predictive(words: dict, record: dict, language: str) -> list[str]:
     checks = record["checks"]
     lines = [f"## {words['predictive']}", "", words["predictive_intro"].format(
         sets=record["sets"], version=record["software"]["version"],
@@ -184,8 +184,14 @@ def _predictive(words: dict, record: dict) -> list[str]:
              f"{validation.value(c['low'], c['unit'])} – {validation.value(c['high'], c['unit'])}",
              f"{c['in_band']:.0%}", words["pass"] if c["passed"] else words["fail"]]
             for c in checks]
+    shared = validation.WORDS[language]
+    misses = [[c["target"], shared["kinds"].get(c["gap_kind"], "–"), c["gap"] or "–"]
+              for c in checks if not c["passed"]]
+    explained = ([f"## {shared['misses']}", "", shared["misses_intro"], "",
+                  table([shared["target"], shared["kind"], shared["reason"]], misses), ""]
+                 if misses else [])
     return [*lines, f"![]({PREDICTIVE})", "", f"*{words['plot_caption']}*", "",
-            table(words["predictive_head"], rows), ""]
+            table(words["predictive_head"], rows), "", *explained]
 
 
 def files(language: str, posterior: Path = POSTERIOR_FILE, predictive: Path = PREDICTIVE_FILE
@@ -211,7 +217,7 @@ def files(language: str, posterior: Path = POSTERIOR_FILE, predictive: Path = PR
                                                                   meta["priors"]]))}
     if Path(predictive).exists():
         record = json.loads(Path(predictive).read_text(encoding="utf-8"))
-        lines += _predictive(words, record)
+        lines += _predictive(words, record, language)
         out[PREDICTIVE] = validation.plot(language, {"checks": record["checks"]})
     else:
         lines += [words["no_predictive"], ""]
