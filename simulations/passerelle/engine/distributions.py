@@ -104,11 +104,18 @@ def from_description(described: dict) -> Distribution:
     return KINDS[described["kind"]](**fields)
 
 
+# Above this many distinct means, poisson_ppf inverts each count instead of tabulating.
+TABULATED_MEANS = 16
+
+
 def poisson_ppf(u: ArrayLike, mean: ArrayLike) -> np.ndarray:
     """Poisson counts at quantiles ``u`` (0 <= u < 1): for each, the smallest ``k`` with
     P(K <= k) >= u for K ~ Poisson(``mean``), as ``scipy.stats.poisson.ppf`` computes it
-    (without loading scipy.stats, a second of start-up): the inverse of the regularised
-    gamma function, then one check below.
+    (without loading scipy.stats, a second of start-up).
+
+    When the means take few distinct values (a module's rate by a flag, say), each one's
+    cumulative probabilities are tabulated and ``u`` looked up in them; otherwise the
+    inverse of the regularised gamma function gives each count, then one check below.
 
     Examples
     --------
@@ -118,6 +125,18 @@ def poisson_ppf(u: ArrayLike, mean: ArrayLike) -> np.ndarray:
     from scipy.special import pdtr, pdtrik
 
     u, mean = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float))
-    count = np.ceil(pdtrik(u, mean))
-    below = np.maximum(count - 1, 0)
-    return np.where(pdtr(below, mean) >= u, below, count).astype(np.int64)
+    levels, level_of = np.unique(mean, return_inverse=True)
+    if levels.size > TABULATED_MEANS:
+        count = np.ceil(pdtrik(u, mean))
+        below = np.maximum(count - 1, 0)
+        return np.where(pdtr(below, mean) >= u, below, count).astype(np.int64)
+    counts = np.empty(u.shape, dtype=np.int64)
+    level_of = level_of.reshape(u.shape)
+    for level, rate in enumerate(levels):
+        chosen = level_of == level
+        wanted = u[chosen]
+        cumulative = pdtr(np.arange(int(rate + 8 * np.sqrt(rate)) + 9), rate)
+        while wanted.size and cumulative[-1] < wanted.max():
+            cumulative = pdtr(np.arange(2 * cumulative.size), rate)
+        counts[chosen] = np.searchsorted(cumulative, wanted, side="left")
+    return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numba
 import numpy as np
@@ -60,11 +61,12 @@ class Grouping:
             "age_band": AGE_BANDS,
         }
 
-    @property
+    @cached_property
     def shape(self) -> tuple[int, ...]:
+        """The number of labels of each dimension."""
         return tuple(len(labels) for labels in self.dimensions.values())
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Number of cells (a further cell, ``size``, holds the people who left)."""
         return int(np.prod(self.shape))
