@@ -6,7 +6,9 @@ particle (common random numbers: particles differ by their parameters only). The
 statistics are the targets' model values; the distance is the largest deviation from a
 published value in units of its band on that side, so a distance of at most 1 means every
 target lies in its band. Each generation's tolerance is the 30% quantile of the last one's
-distances (``QUANTILE``). Generations run one at a time (pyabc's own loop, reporting
+distances (``QUANTILE``), but never below ``Settings.tolerance`` (1: every target in its
+band), so that the last generation asks for what the calibration is for and no more
+(``TolerancePath``). Generations run one at a time (pyabc's own loop, reporting
 progress after each) until the tolerance reaches 1 (or ``Settings.tolerance``) or the
 generations or the simulations (``max_runs``) are spent; pyabc's SQLite history in the
 output folder makes an interrupted calibration resume at its last finished generation. On
@@ -49,6 +51,31 @@ BUDGET = ("generations", "max_runs")
 # 0.69 and 0.84 in generations 1 and 2 while 43% and 67% of proposals were accepted: more
 # generations than the acceptance rate asked for.
 QUANTILE = 0.3
+
+
+class TolerancePath(pyabc.QuantileEpsilon):
+    """pyabc's quantile tolerance (``alpha``, weighted), held at ``floor`` once the quantile
+    falls below it: the last generation runs at the calibration's own tolerance instead of
+    a stricter one it would pay for in simulations.
+
+    Examples
+    --------
+    >>> distances = pd.DataFrame({"distance": [0.5, 0.7, 0.9, 3.0], "w": [1.0] * 4})
+    >>> path = TolerancePath(alpha=0.5, floor=1.0)
+    >>> path.update(3, lambda: distances, None, 0.5, None)
+    >>> path(3)
+    1.0
+    """
+
+    def __init__(self, alpha: float, floor: float) -> None:
+        super().__init__(alpha=alpha)
+        self.floor = floor
+
+    def _update(self, t: int, weighted_distances: pd.DataFrame) -> None:
+        super()._update(t, weighted_distances)
+        self._look_up[t] = max(self._look_up[t], self.floor)
+
+
 POPULATION_OVERRIDE = {"brussels": (), "belgium": ('population.region="belgium"',)}
 Progress = Callable[[int, int, float], None]
 
@@ -172,7 +199,7 @@ def calibrate(out: Path, settings: Settings = Settings(), scheduler=None,
     with _sampler(sampler, scheduler, workers) as used:
         abc = pyabc.ABCSMC(TargetModel(settings), _prior_distribution(settings.priors()),
                            band_distance(chosen), population_size=settings.particles,
-                           sampler=used, eps=pyabc.QuantileEpsilon(alpha=QUANTILE))
+                           sampler=used, eps=TolerancePath(QUANTILE, settings.tolerance))
         if (out / DATABASE).exists():
             history = abc.load(database, 1)
         else:
