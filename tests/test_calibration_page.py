@@ -40,9 +40,11 @@ def _posterior(folder, epsilon: float):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_page_shows_the_posterior_and_its_predictive_checks(tmp_path, language):
     posterior, meta = _posterior(tmp_path, 0.9)
-    # Every target in its band on both sets, but the last one, whose sets are all above.
+    # Every target in its band on both sets, but the first (a calibration target) and the
+    # last (a validation target), whose sets are all above.
     checks = [PredictiveCheck(t, (t.value, t.value)) for t in targets()]
-    last = targets()[-1]
+    first, last = targets()[0], targets()[-1]
+    checks[0] = PredictiveCheck(first, (first.high * 2, first.high * 3))
     checks[-1] = PredictiveCheck(last, (last.high * 2, last.high * 3))
     record = write_record(tmp_path / "predictive.json", checks, meta, ("population.size=9",))
     files = calibration.files(language, posterior, record)
@@ -55,15 +57,19 @@ def test_the_page_shows_the_posterior_and_its_predictive_checks(tmp_path, langua
     assert words["unconverged"] not in page
     calibrated = len(targets("calibration"))
     validated = len(targets("validation"))
-    assert words["summary"].format(role=words["in"], passed=calibrated,
+    assert words["summary"].format(role=words["in"], passed=calibrated - 1,
                                    total=calibrated) in page
     assert words["summary"].format(role=words["out"], passed=validated - 1,
                                    total=validated) in page
-    assert page.count(f"| {words['fail']} |") == 1
-    # The one miss is explained with its kind and reason, as on the validation page.
+    assert page.count(f"| {words['fail']} |") == 2
+    # Each miss is explained: the validation target with its kind and reason, as on the
+    # validation page; the calibration target as a fitted target the ensemble misses at
+    # its tolerance.
     shared = validation.WORDS[language]
     assert page.count(f"## {shared['misses']}") == 1
     assert f"| {last.name} | {shared['kinds'][last.gap_kind]} | {last.gap} |" in page
+    unmet = words["unmet"].format(epsilon="0.90")
+    assert f"| {first.name} | {words['fitted']} | {unmet} |" in page
     # The representative set is the particle nearest the medians (1.4 and 0.06, or 1.5
     # and 0.07), shown beside the default; the page says whether the defaults are it.
     row = next(line for line in page.splitlines() if "`coverage.amu_apply`" in line)

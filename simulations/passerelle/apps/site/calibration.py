@@ -77,6 +77,10 @@ WORDS = {
         "missing": ("Aucun ensemble a posteriori n'est livré avec cette version "
                     "(`passerelle calibrate` l'écrit)."),
         "no_predictive": "Aucun contrôle prédictif n'est enregistré pour cet ensemble.",
+        "fitted": "cible ajustée",
+        "unmet": ("l'ensemble a posteriori ne l'atteint pas (tolérance {epsilon} ; 1 : toutes "
+                  "les cibles de calibration dans leur bande sur les simulations de la "
+                  "calibration)"),
     },
     "en": {
         "title": "Calibration",
@@ -128,6 +132,9 @@ WORDS = {
         "missing": ("No posterior ensemble ships with this version (`passerelle calibrate` "
                     "writes one)."),
         "no_predictive": "No predictive check is recorded for this ensemble.",
+        "fitted": "fitted target",
+        "unmet": ("the posterior ensemble does not meet it (tolerance {epsilon}; 1: every "
+                  "calibration target in its band on the calibration's own simulations)"),
     },
 }
 
@@ -185,7 +192,9 @@ def _predictive(words: dict, record: dict, language: str) -> list[str]:
              f"{c['in_band']:.0%}", words["pass"] if c["passed"] else words["fail"]]
             for c in checks]
     shared = validation.WORDS[language]
-    misses = [[c["target"], shared["kinds"].get(c["gap_kind"], "–"), c["gap"] or "–"]
+    unmet = words["unmet"].format(epsilon=f"{record['posterior'].get('epsilon', 0):.2f}")
+    misses = [[c["target"], words["fitted"], unmet] if c["role"] == "calibration" else
+              [c["target"], shared["kinds"].get(c["gap_kind"], "–"), c["gap"] or "–"]
               for c in checks if not c["passed"]]
     explained = ([f"## {shared['misses']}", "", shared["misses_intro"], "",
                   table([shared["target"], shared["kind"], shared["reason"]], misses), ""]
