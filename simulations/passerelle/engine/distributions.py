@@ -126,7 +126,7 @@ def poisson_ppf(u: ArrayLike, mean: ArrayLike) -> np.ndarray:
 
     u, mean = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float))
     levels, level_of = np.unique(mean, return_inverse=True)
-    if levels.size > TABULATED_MEANS:
+    if levels.size > TABULATED_MEANS or not np.isfinite(levels).all():
         count = np.ceil(pdtrik(u, mean))
         below = np.maximum(count - 1, 0)
         return np.where(pdtr(below, mean) >= u, below, count).astype(np.int64)
