@@ -18,6 +18,17 @@ from passerelle.modules.cascade import CascadeParams
 ELEMENT = re.compile(r"^(?P<field>[a-z_.]+)\[(?P<index>\d+)\]$")
 
 
+def uniform_sd(low: float, high: float) -> float:
+    """Standard deviation of a uniform distribution on [``low``, ``high``].
+
+    Examples
+    --------
+    >>> round(uniform_sd(0.0, 12 ** 0.5), 12)
+    1.0
+    """
+    return (high - low) / math.sqrt(12)
+
+
 @dataclass(frozen=True)
 class Prior:
     """A uniform prior on ``[low, high]`` for the override ``name`` (``integer``: rounded
@@ -33,7 +44,7 @@ class Prior:
     @property
     def sd(self) -> float:
         """Standard deviation of the uniform prior."""
-        return (self.high - self.low) / math.sqrt(12)
+        return uniform_sd(self.low, self.high)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "low": self.low, "high": self.high, "unit": self.unit,

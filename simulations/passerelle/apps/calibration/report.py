@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from passerelle.apps.calibration.priors import Prior, defaults
+from passerelle.apps.calibration.priors import Prior, defaults, uniform_sd
 from passerelle.apps.site.figures import figure, svg
 from passerelle.apps.site.markdown import table
 
@@ -25,11 +25,6 @@ PAIRS = 3
 def _normalised(posterior: pd.DataFrame) -> np.ndarray:
     weights = posterior["weight"].to_numpy(dtype=float)
     return weights / weights.sum()
-
-
-def _prior_sd(prior: dict) -> float:
-    """The standard deviation of a uniform prior given as a dict (``Prior.sd``)."""
-    return (prior["high"] - prior["low"]) / np.sqrt(12)
 
 
 def _quantiles(values: np.ndarray, weights: np.ndarray, levels) -> list[float]:
@@ -57,7 +52,7 @@ def weighted_summary(posterior: pd.DataFrame, priors: list[dict]) -> pd.DataFram
         values = posterior[prior["name"]].to_numpy(dtype=float)
         mean = float(weights @ values)
         sd = float(np.sqrt(weights @ (values - mean) ** 2))
-        ratio = sd / _prior_sd(prior)
+        ratio = sd / uniform_sd(prior["low"], prior["high"])
         q05, q95 = _quantiles(values, weights, (0.05, 0.95))
         rows.append({"parameter": prior["name"], "mean": mean, "q05": q05, "q95": q95,
                      "sd_ratio": ratio, "identified": ratio <= UNIDENTIFIED})
@@ -81,7 +76,7 @@ def representative(posterior: pd.DataFrame, priors: list[dict]) -> pd.Series:
     for prior in priors:
         values = posterior[prior["name"]].to_numpy(dtype=float)
         (median,) = _quantiles(values, weights, (0.5,))
-        distance += ((values - median) / _prior_sd(prior)) ** 2
+        distance += ((values - median) / uniform_sd(prior["low"], prior["high"])) ** 2
     return posterior.iloc[int(np.argmin(distance))][[p["name"] for p in priors]]
 
 
