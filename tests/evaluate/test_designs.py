@@ -18,6 +18,7 @@ from passerelle.evaluate.designs import (
     individual_rct,
     observational,
 )
+from passerelle.evaluate.designs import replicate as rows
 from passerelle.evaluate.designs.replicate import replicate
 
 
@@ -94,9 +95,28 @@ def test_naive_comparison_biased_as_selection_predicts_and_adjustment_reduces_it
 
 
 def test_replications_identical_whatever_the_parallelism():
+    rows._ROWS.clear()
     serial = replicate("did-staggered", seeds=[1, 2], workers=1)
+    rows._ROWS.clear()  # the parallel run must draw its rows, not recall the serial ones
     parallel = replicate("did-staggered", seeds=[1, 2], workers=2)
     assert serial.table.equals(parallel.table)
+
+
+def test_a_replication_drawn_once_is_recalled_not_simulated_again(monkeypatch):
+    options = {"population": 2000, "months": 19, "opening": 12}
+    rows._ROWS.clear()
+    first = replicate("its", seeds=[1, 2], workers=1, **options)
+    drawn, analysed = [], rows._analysed
+    monkeypatch.setattr(rows, "_analysed", lambda *args: drawn.append(args) or analysed(*args))
+    again = replicate("its", seeds=[2, 1], workers=1, **options)
+    assert drawn == []
+    assert again.table.set_index("seed").sort_index().equals(first.table.set_index("seed"))
+    row = rows.one("its", 1, options)
+    row["estimate"] = None  # a caller's change to its row does not reach the cache
+    assert rows.one("its", 1, options)["estimate"] == first.table["estimate"].iloc[0]
+    # Other options are another replication: drawn, not recalled.
+    replicate("its", seeds=[1], workers=1, **{**options, "population": 3000})
+    assert drawn == [("its", 1, {**options, "population": 3000})]
 
 
 def test_study_data_and_truth():

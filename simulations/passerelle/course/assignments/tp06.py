@@ -78,12 +78,10 @@ def difference(frame: pd.DataFrame, group: str, outcome: str = "y") -> float:
 
 
 class SeedStudy:
-    """What one seed of ``POOL`` gives: each compared design's row of ``replicate``'s
-    table (the seed's pair of runs is made once), the two studies, and every number the
+    """What the first seed of a student gives: the two studies, and every number the
     questions read from them (computed once: the audit grades many students per seed)."""
 
     def __init__(self, seed: int):
-        self.rows = {design: one(design, seed, OPTIONS) for design in COMPARED}
         self.observation = obs = DESIGNS[NAIVE].draw(seed, **OPTIONS).data
         self.trial = trial = DESIGNS[TRIAL].draw(seed, **OPTIONS).data
         self.naive = difference(obs, "treated")
@@ -105,8 +103,8 @@ class SeedStudy:
 
 @lru_cache(maxsize=len(POOL))
 def seed_study(seed: int) -> SeedStudy:
-    """The studies and replication rows of ``seed`` (cached: the audit reads them for
-    every student who drew the seed)."""
+    """The studies of ``seed`` (cached: the audit reads them for every student who drew
+    the seed first)."""
     return SeedStudy(seed)
 
 
@@ -120,9 +118,10 @@ class EssaiData:
 
     @cached_property
     def replications(self) -> dict[str, pd.DataFrame]:
-        """Per design, the table of the student's replications (one row a seed)."""
-        rows = [seed_study(seed).rows for seed in self.seeds]
-        return {design: pd.DataFrame([r[design] for r in rows]) for design in COMPARED}
+        """Per design, the table of the student's replications (one row a seed; rows the
+        student's notebook drew in this process are recalled, not simulated again)."""
+        return {design: pd.DataFrame([one(design, seed, OPTIONS) for seed in self.seeds])
+                for design in COMPARED}
 
     @cached_property
     def summary(self) -> pd.DataFrame:
