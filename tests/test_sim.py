@@ -168,3 +168,22 @@ def test_progress_is_reported_after_every_month(small_scenario):
     Sim(small_scenario).run(lambda done, total: seen.append((done, total)))
     total = small_scenario.run.burn_in + small_scenario.run.months
     assert seen == [(done, total) for done in range(1, total + 1)]
+
+
+def test_a_column_read_after_growth_or_a_copy_is_the_live_column():
+    """People keeps each column's view as a plain attribute until it grows: a read after
+    grow() sees the new rows, and a copy or pickle of People shares nothing stale."""
+    import copy
+    import pickle
+
+    from passerelle.engine.people import Column, People
+
+    people = People(3, capacity=4)
+    people.add(Column("visits", "int16", 0))
+    before = people.visits
+    people.grow(3)  # past the capacity: the storage moves
+    people.visits[5] = 7
+    assert people.visits.tolist() == [0, 0, 0, 0, 0, 7] and before.size == 3
+    for twin in (pickle.loads(pickle.dumps(people)), copy.deepcopy(people)):
+        twin.visits[0] = 1
+        assert twin._data["visits"][0] == 1 and people.visits[0] == 0

@@ -95,7 +95,18 @@ class People:
         data = self.__dict__.get("_data")
         if data is None or name not in data:
             raise AttributeError(f"People has no column {name!r}")
-        return data[name][: self.n]
+        # The view of the first n rows is kept as a plain attribute, so the next reads of
+        # the column (tens of thousands a run) skip this method; grow() drops the views.
+        view = self.__dict__[name] = data[name][: self.n]
+        return view
+
+    def __getstate__(self) -> dict:
+        # A copied or pickled view would no longer share the column's storage.
+        return {key: value for key, value in self.__dict__.items() if key not in self._data}
+
+    def _forget_views(self) -> None:
+        for name in self._data:
+            self.__dict__.pop(name, None)
 
     def __contains__(self, name: str) -> bool:
         return name in self._data
@@ -136,6 +147,7 @@ class People:
             self._capacity = capacity
         uids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
+        self._forget_views()
         return uids
 
     @property
