@@ -23,7 +23,7 @@ demo: env
 
 test: env-all
 	.venv/bin/ruff check .
-	.venv/bin/pytest -n 2
+	.venv/bin/pytest -n 2 --dist loadfile
 
 lint: env
 	.venv/bin/ruff check .

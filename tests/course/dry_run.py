@@ -23,8 +23,11 @@ give exactly that.
 from __future__ import annotations
 
 import copy
+import csv
+import os
 import re
 import shutil
+import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,9 +38,11 @@ from faker import Faker
 from typer.testing import CliRunner
 
 from passerelle.apps.cli import app
+from passerelle.course.assignments import NAMES
 from passerelle.course.assignments import assignment as find_assignment
 from passerelle.course.gates import generate
 from passerelle.course.grading import grade
+from passerelle.course.incidents import export_folder
 from passerelle.course.nbgrader_course import CONFIG_FILE, Course
 
 REPO_COURSE = Path(__file__).resolve().parents[2] / "course"
@@ -50,6 +55,14 @@ VERIFY = re.compile(r'verifier\("([^"]+)", "([^"]+)", ([A-Za-z_][A-Za-z_0-9]*)\)
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 # A wrong number, as an expression of the right answer ``_juste``: the same text runs in the
 # student's kernel and, through ``eval``, here to compute what the student is due.
+# The dry run of the test suite: the whole class on DEFAULT, the students of SAMPLE (one of
+# each rotating profile, and the hostile ones) on every other assignment;
+# PASSERELLE_DRY_RUN=all: the whole class on every assignment.
+DEFAULT = ["tp02-cascade", "projet-final"]
+EVERYTHING = os.environ.get("PASSERELLE_DRY_RUN") == "all"
+WHOLE_CLASS = list(NAMES) if EVERYTHING else DEFAULT
+SAMPLED = [] if EVERYTHING else [name for name in NAMES if name not in DEFAULT]
+SAMPLE = [*range(len(PROFILES)), *sorted(HOSTILE)]
 HALVED = ("type(_juste)(v * 0.5 - 1 for v in _juste) if isinstance(_juste, (tuple, list)) "
           "else _juste * 0.5 - 1")
 
@@ -177,7 +190,7 @@ def submission(assignment: str, release, source, student: Student, kind: str,
     data = module.data(me)
     right = {t.question: module.QUESTIONS[t.question].reference(data) for t in tests}
     if kind == "copie":
-        other = everybody[(student.index + 1) % len(everybody)].student_id
+        other = everybody[(everybody.index(student) + 1) % len(everybody)].student_id
         theirs = module.data(other)
         answers = {t.question: module.QUESTIONS[t.question].reference(theirs) for t in tests}
         notebook = _solved(release, source, other)
@@ -220,13 +233,16 @@ class DryRun:
     outputs: dict[str, dict[str, str]]
 
 
-def run(root: Path, assignments: list[str]) -> DryRun:
-    """Build the course, the 50 students' submissions of ``assignments``, and grade them
-    through the command line (collect, autograde, grades)."""
+def run(root: Path, assignments: list[str], chosen: list[int] | None = None) -> DryRun:
+    """Build the course, the submissions of ``assignments`` by the 50 students (or by those
+    of ``chosen``, indices into ``students()``), and grade them through the command line
+    (collect, autograde, grades)."""
     course = Course(root / "cours")
     course.source.mkdir(parents=True)
     shutil.copy(REPO_COURSE / CONFIG_FILE, course.root / CONFIG_FILE)
     people = students()
+    if chosen is not None:
+        people = [people[i] for i in chosen]
     roster = root / "roster.csv"
     roster.write_text("participant,student_id,nom\n" + "".join(
         f"Participant {p.participant},{p.student_id},{p.name}\n" for p in people),
@@ -257,3 +273,62 @@ def run(root: Path, assignments: list[str]) -> DryRun:
                                "--langue", "en", *common]),
         }
     return DryRun(course.root, people, handed, outputs)
+
+
+def graded(root: Path, assignments: list[str], chosen: list[int] | None) -> DryRun:
+    started = time.perf_counter()
+    result = run(root, assignments, chosen)
+    print(f"dry run: {len(result.students)} students x {len(assignments)} assignments in "
+          f"{time.perf_counter() - started:.0f} s")
+    for assignment, outputs in result.outputs.items():
+        print(assignment, outputs["autograde"].strip().replace("\n", " "))
+    return result
+
+
+def _worksheet(dry: DryRun, assignment: str) -> dict[str, str]:
+    path = export_folder(dry.course, assignment) / f"notes-moodle-{assignment}.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {r["Identifier"]: r["Grade"] for r in csv.DictReader(handle)}
+
+
+def check_grades(dry: DryRun, assignment: str) -> None:
+    """Every student's worksheet grade is what they were built to score; the profiles and
+    at least three distinct grades are there."""
+    grades = _worksheet(dry, assignment)
+    wrong = []
+    for person in dry.students:
+        handed = dry.submissions[assignment][person.student_id]
+        got = grades[f"Participant {person.participant}"]
+        if handed.due is None:
+            ok = got in ("", "0", "0.0", "0.00")
+        else:
+            ok = got != "" and abs(float(got) - handed.due) <= 1e-9
+        if not ok:
+            wrong.append((person.student_id, handed.profile, handed.wrong, got, handed.due))
+    assert not wrong, wrong
+    kinds = {s.profile for s in dry.submissions[assignment].values()}
+    assert set(PROFILES) <= kinds
+    assert len({s.due for s in dry.submissions[assignment].values()}) >= 3
+
+
+def check_hints(dry: DryRun, assignment: str) -> None:
+    """A misconception's hint shows in the graded notebook, unless the answer passed anyway."""
+    module = find_assignment(assignment)
+    shown = 0
+    for student_id, handed in dry.submissions[assignment].items():
+        if handed.profile != "idee-fausse":
+            continue
+        (question, label), = handed.wrong.items()
+        hint = module.QUESTIONS[question].misconceptions[label].hint
+        notebook = nbformat.read(
+            dry.course / "autograded" / student_id / assignment / f"{assignment}.ipynb", 4)
+        text = "\n".join(str(o.get("evalue", "")) for c in notebook.cells
+                         for o in c.get("outputs", []))
+        passed_anyway = handed.due == sum(
+            float(c.metadata["nbgrader"]["points"]) for c in notebook.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+            and not c.metadata["nbgrader"].get("solution"))
+        if not passed_anyway:
+            assert hint in text, (student_id, question, label)
+            shown += 1
+    assert shown > 0
