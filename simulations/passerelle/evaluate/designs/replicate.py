@@ -320,7 +320,7 @@ def _recall(design: str, seed: int, options: dict) -> dict | None:
     if key not in _ROWS:
         return None
     _ROWS.move_to_end(key)
-    return dict(_ROWS[key])
+    return _ROWS[key]
 
 
 def one(design: str, seed: int, options: dict) -> dict:
