@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from passerelle.apps.cli import app
 from passerelle.apps.psa import DRAWS_FOLDER, PsaPlan, draws, outcomes, run_psa, totals, uncertain
-from passerelle.apps.psa_analysis import evppi, report
+from passerelle.apps.psa_analysis import evppi, matrices, monte_carlo_error, report
 from passerelle.apps.sensitivity import drivers, ranked, sobol_indices
 from passerelle.apps.sweep import run_id
 from passerelle.config.scenario import load
@@ -96,15 +96,18 @@ SMALL = ("population.size=1500", "run.months=6", "run.burn_in=3", 'run.start="20
 def test_psa_runs_on_dask_are_bit_identical_to_serial_runs_and_feed_the_report(tmp_path):
     scenarios = ("baseline", "facilitators+centres")
     plan = PsaPlan(scenarios, draws(uncertain(scenarios), 3, seed=5), SMALL)
-    run_psa(plan, tmp_path, seeds=2, workers=2)
+    run_psa(plan, tmp_path, replicates=2, workers=2)
     for run in plan.runs():
         scenario = run.resolve()
         written = (tmp_path / DRAWS_FOLDER / run_id(scenario) / RESULTS_FILE).read_bytes()
         assert written == totals(scenario)[RESULTS_FILE]
     found = outcomes(tmp_path / DRAWS_FOLDER)
     assert sorted(found.seed.unique()) == [1, 2, 3]
-    frames = report(plan.draws, found, list(scenarios), outcomes(tmp_path / "monte-carlo"))
+    again = outcomes(tmp_path / "monte-carlo")
+    assert sorted(again.seed.unique()) == [4, 5]  # draws 0 and 1 on seeds past the draws'
+    frames = report(plan.draws, found, list(scenarios), again)
     assert set(frames) == {"strategies", "plane", "acceptability", "evpi", "evppi", "error"}
+    assert (frames["error"]["replicated draws"] == 2).all()
     assert np.allclose(frames["acceptability"].sum(axis=1), 1.0)
     assert (frames["evpi"].evpi >= -1e-6).all()
     assert len(frames["plane"]) == 3
@@ -115,6 +118,52 @@ def test_psa_runs_on_dask_are_bit_identical_to_serial_runs_and_feed_the_report(t
     by_name = {name: frame.set_index("name").cost for name, frame in
                (("payer", frames["strategies"]), ("societal", societal["strategies"]))}
     assert np.allclose(by_name["societal"] - by_name["payer"], unpaid[by_name["payer"].index])
+
+
+def test_a_replicated_draw_keeps_its_parameters_and_changes_only_its_seed():
+    plan = PsaPlan(("baseline", "facilitators"), draws(uncertain(["facilitators"]), 5, seed=2))
+    first, again = plan.runs()[:6], plan.replicates(3)
+    assert [run.overrides for run in again] == [run.overrides for run in first]
+    assert [run.seed for run in again] == [6, 6, 7, 7, 8, 8]
+    assert len(plan.replicates(99)) == len(plan.runs())
+
+
+def _outcomes(seeds: np.ndarray, increments: np.ndarray) -> pd.DataFrame:
+    """PSA outcomes of a reference with nothing and one scenario with these QALYs gained."""
+    n = len(seeds)
+    return pd.DataFrame({"scenario": np.repeat(["baseline", "new"], n),
+                         "seed": np.tile(seeds, 2), HEALTH_CARE_PAYER.measure: 0.0,
+                         "qalys": np.r_[np.zeros(n), increments]})
+
+
+def test_the_monte_carlo_error_is_the_mean_noise_at_the_draws_parameters():
+    """Noise whose variance depends on the parameter, exp(theta) with theta ~ N(0, 1): the
+    Monte Carlo variance of one draw is E[exp(theta)] = exp(1/2), not the noise at the
+    reference theta = 0 (1); the parameter variance is var(theta) = 1."""
+    rng = np.random.default_rng(11)
+    n, m = 20_000, 10_000
+    theta = rng.normal(size=n)
+    sd = np.exp(theta / 2)
+    seeds = np.arange(1, n + 1)
+    first = theta + sd * rng.normal(size=n)
+    again = theta[:m] + sd[:m] * rng.normal(size=m)
+    costs, effects = matrices(_outcomes(seeds, first), ["baseline", "new"])
+    error = monte_carlo_error(costs, effects, seeds, _outcomes(seeds[:m] + n, again),
+                              ["baseline", "new"], n).set_index("measure")
+    row = error.loc["incremental QALYs"]
+    half_squares = (first[:m] - again) ** 2 / 2
+    tolerance = 4 * half_squares.std() / np.sqrt(m)  # four standard errors of the mean
+    assert row["monte carlo sd of one draw"] ** 2 == pytest.approx(np.exp(0.5), abs=tolerance)
+    total = np.var(first, ddof=1)
+    assert row["sd over draws"] ** 2 == pytest.approx(total)
+    # var(theta + noise) = 1 + exp(1/2); the difference's error adds both estimates' errors
+    # (a sample variance's standard error is sqrt((mu4 - sigma^4) / n))
+    fourth = np.mean((first - first.mean()) ** 4)
+    assert row["parameter sd"] ** 2 == pytest.approx(
+        1.0, abs=tolerance + 4 * np.sqrt((fourth - total ** 2) / n))
+    assert row["monte carlo share of variance"] == pytest.approx(
+        row["monte carlo sd of one draw"] ** 2 / total)
+    assert error.loc["incremental cost (EUR)", "monte carlo sd of one draw"] == 0
 
 
 def test_psa_and_sensitivity_refuse_bad_input_in_one_line(tmp_path):

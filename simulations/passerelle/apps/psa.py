@@ -12,9 +12,10 @@ each run streamed to Parquet as it finishes) with a ``compute`` that keeps only 
 economic evaluation needs: each month's total of the QALY, life-year and cost measures.
 ``outcomes(out)`` reads them back with DuckDB into one row per draw and scenario:
 discounted costs by payer, in total and from each perspective (EUR) and discounted QALYs,
-at the KCE rates of the run's health module. ``monte_carlo`` runs the reference parameters
-on several seeds, so that the Monte Carlo error of one draw can be set beside the spread
-over draws (``passerelle.apps.psa_analysis``).
+at the KCE rates of the run's health module. ``replicates`` runs the first draws a second
+time, every scenario on a seed no draw uses, so that the Monte Carlo error of one draw is
+measured at the draws' own parameters and set beside the spread over draws
+(``passerelle.apps.psa_analysis``).
 
 Examples
 --------
@@ -187,34 +188,59 @@ class PsaPlan:
             found.setdefault(run_id(run.resolve()), []).append(int(k))
         return found
 
-    def monte_carlo(self, seeds: int) -> list[SweepRun]:
-        """Every scenario at its reference parameters on seeds 1..``seeds``.
+    def replicate_seed(self, k: int) -> int:
+        """The seed of draw ``k``'s second run: past every draw's seed.
 
         Parameters
         ----------
-        seeds : int
-            How many seeds.
+        k : int
+            The draw (0 first).
+
+        Returns
+        -------
+        int
+            ``len(draws) + k + 1``.
+
+        Examples
+        --------
+        >>> PsaPlan(("baseline",), draws(uncertain(["baseline"]), 3)).replicate_seed(0)
+        4
+        """
+        return len(self.draws) + k + 1
+
+    def replicates(self, count: int) -> list[SweepRun]:
+        """The first ``count`` draws again, each scenario with the draw's parameters, on
+        ``replicate_seed(k)``: two runs of one draw differ only by their random numbers.
+
+        Parameters
+        ----------
+        count : int
+            How many draws to run again (at most all of them).
 
         Returns
         -------
         list of SweepRun
-            Seed by seed, the scenarios in order, with the settings only.
+            Draw by draw, the scenarios in order.
 
         Examples
         --------
-        >>> plan = PsaPlan(("baseline", "centres"), draws(uncertain(["centres"]), 1))
-        >>> [(run.scenario, run.seed) for run in plan.monte_carlo(2)]
-        [('baseline', 1), ('centres', 1), ('baseline', 2), ('centres', 2)]
+        >>> plan = PsaPlan(("baseline", "centres"), draws(uncertain(["centres"]), 3))
+        >>> [(run.scenario, run.seed) for run in plan.replicates(2)]
+        [('baseline', 4), ('centres', 4), ('baseline', 5), ('centres', 5)]
+        >>> plan.replicates(1)[1].overrides == plan.runs()[1].overrides
+        True
         """
-        return [SweepRun(name, self.settings, seed) for seed in range(1, seeds + 1)
-                for name in self.scenarios]
+        first = self.runs()[:min(count, len(self.draws)) * len(self.scenarios)]
+        return [SweepRun(run.scenario, run.overrides, self.replicate_seed(k // len(self.scenarios)))
+                for k, run in enumerate(first)]
 
 
-def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
+def run_psa(plan: PsaPlan, out: str | Path, replicates: int = 0, client=None,
             workers: int | None = None, progress=None) -> Path:
-    """Run ``plan``'s draws into ``out/draws`` and, with ``seeds`` > 0, its reference
-    parameters on that many seeds into ``out/monte-carlo``; write the draws' parameters to
-    ``out/parameters.csv``. Resumable: runs already in ``out`` are kept.
+    """Run ``plan``'s draws into ``out/draws`` and, with ``replicates`` > 0, that many of
+    its first draws again on other seeds into ``out/monte-carlo`` (``PsaPlan.replicates``);
+    write the draws' parameters to ``out/parameters.csv``. Resumable: runs already in
+    ``out`` are kept.
 
     Parameters
     ----------
@@ -222,8 +248,8 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
         What to run.
     out : str or Path
         The folder to fill (made if missing).
-    seeds : int, optional
-        Monte Carlo seeds of the reference parameters (0: none).
+    replicates : int, optional
+        Draws run a second time, to measure the Monte Carlo error of one draw (0: none).
     client : distributed.Client or str, optional
         A Dask client or a scheduler's address; by default a local cluster of
         ``workers`` processes (``passerelle.apps.sweep.sweep``).
@@ -245,7 +271,7 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
     ...                settings=("population.size=2000", "run.months=12", "run.burn_in=0"))
     >>> with tempfile.TemporaryDirectory() as out, Client(
     ...         processes=False, dashboard_address=":0") as client:
-    ...     folder = run_psa(plan, out, seeds=1, client=client)
+    ...     folder = run_psa(plan, out, replicates=1, client=client)
     ...     written = sorted(path.name for path in folder.iterdir())
     >>> written
     ['draws', 'monte-carlo', 'parameters.csv', 'plan.json']
@@ -255,9 +281,9 @@ def run_psa(plan: PsaPlan, out: str | Path, seeds: int = 0, client=None,
     plan.draws.to_csv(out / PARAMETERS_FILE)
     (out / "plan.json").write_text(json.dumps(
         {"scenarios": list(plan.scenarios), "settings": list(plan.settings),
-         "draws": len(plan.draws), "monte_carlo_seeds": seeds}, indent=2) + "\n",
+         "draws": len(plan.draws), "replicated_draws": replicates}, indent=2) + "\n",
         encoding="utf-8")
-    runs = plan.runs() + (plan.monte_carlo(seeds) if seeds else [])
+    runs = plan.runs() + plan.replicates(replicates)
     folders = [out / DRAWS_FOLDER] * len(plan.runs()) + [out / MONTE_CARLO_FOLDER] * (
         len(runs) - len(plan.runs()))
     for folder in dict.fromkeys(folders):

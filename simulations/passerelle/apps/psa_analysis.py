@@ -11,13 +11,21 @@ EVPPI are therefore population values over that period (EUR).
 The EVPPI of a group of parameters is estimated by regression (Strong, Oakley & Brennan,
 Med Decis Making 2014): each strategy's net benefit is regressed on the group's drawn
 values (a quadratic polynomial with pairwise products, by least squares), and
-EVPPI = E[max fitted] − max E[fitted]. The Monte Carlo error of a draw is the standard
-deviation, over seeds at the reference parameters, of a scenario's incremental cost and
-QALYs: it is what a single draw adds to the spread that the parameters cause.
+EVPPI = E[max fitted] − max E[fitted].
+
+The Monte Carlo error of a draw is measured at the draws' own parameters, by a one-way
+analysis of variance (O'Hagan, Stevenson & Madan, Health Econ 2007): each of the first
+``m`` draws ran twice on independent seeds, and the Monte Carlo variance of one draw's
+incremental cost or QALYs is the mean over those draws of half their squared difference.
+The variance over draws is the sum of that and the variance the parameters cause, which is
+estimated as their difference. (Seeds at one reference parameter set would measure the
+noise where the reference sits, which can be far from its mean over the draws: the
+facilitators' QALYs gained vary by several-fold across the draws.)
 """
 
 from __future__ import annotations
 
+import math
 from itertools import combinations_with_replacement
 from pathlib import Path
 
@@ -80,7 +88,8 @@ def report(draws: pd.DataFrame, outcomes: pd.DataFrame, scenarios: list[str],
     ranges, frontier status and ICERs), ``plane`` (incremental cost and QALYs of each
     draw), ``acceptability`` (one column per scenario), ``evpi`` (by willingness to pay),
     ``evppi`` (by group of parameters at each willingness to pay) and, given
-    ``monte_carlo`` outcomes, ``error`` (Monte Carlo against parameter spread); each but
+    ``monte_carlo`` outcomes (the second runs of ``PsaPlan.replicates``), ``error`` (Monte
+    Carlo against parameter spread, ``monte_carlo_error``); each but
     ``acceptability`` has a ``perspective`` column."""
     frames = _report(draws, outcomes, scenarios, monte_carlo, wtps, perspective)
     for name, frame in frames.items():
@@ -123,19 +132,79 @@ def _report(draws, outcomes, scenarios, monte_carlo, wtps, perspective):
                          "evppi": evppi(parameters[columns].to_numpy(), nmb)})
     frames["evppi"] = pd.DataFrame(rows)
     if monte_carlo is not None and len(monte_carlo):
-        mc_costs, mc_effects = matrices(monte_carlo, scenarios, perspective)
-        rows = []
-        for k, name in enumerate(scenarios[1:], start=1):
-            for measure, psa, mc in (("incremental cost (EUR)", costs, mc_costs),
-                                     ("incremental QALYs", effects, mc_effects)):
-                spread = float(np.std(psa[:, k] - psa[:, 0], ddof=1))
-                error = float(np.std(mc[:, k] - mc[:, 0], ddof=1))
-                rows.append({"scenario": name, "measure": measure,
-                             "sd over draws": spread, "monte carlo sd of one draw": error,
-                             "monte carlo share of variance": (error / spread) ** 2,
-                             "seeds": len(mc)})
-        frames["error"] = pd.DataFrame(rows)
+        frames["error"] = monte_carlo_error(costs, effects, seeds, monte_carlo, scenarios,
+                                            len(draws), perspective)
     return frames
+
+
+def monte_carlo_error(costs: np.ndarray, effects: np.ndarray, seeds: np.ndarray,
+                      replicates: pd.DataFrame, scenarios: list[str], n_draws: int,
+                      perspective: Perspective = HEALTH_CARE_PAYER) -> pd.DataFrame:
+    """The Monte Carlo error of one draw against the spread over draws, by analysis of
+    variance over the draws that ran twice.
+
+    Parameters
+    ----------
+    costs, effects : numpy.ndarray
+        Draws × scenarios discounted costs (EUR) and QALYs, rows in the order of ``seeds``.
+    seeds : numpy.ndarray
+        The seed of each row: draw ``k`` ran on seed ``k + 1``.
+    replicates : pandas.DataFrame
+        ``outcomes`` of the second runs: draw ``k``'s on seed ``n_draws + k + 1``
+        (``PsaPlan.replicate_seed``).
+    scenarios : list of str
+        The scenarios, the reference first.
+    n_draws : int
+        How many draws the plan has.
+    perspective : Perspective, optional
+        Whose costs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        For each scenario and measure (incremental cost, EUR; incremental QALYs): ``sd over
+        draws``, ``monte carlo sd of one draw``, ``parameter sd`` (the square root of their
+        variances' difference, 0 where it is negative), ``monte carlo share of variance``
+        and ``replicated draws``.
+
+    Examples
+    --------
+    Incremental QALYs that are a parameter's effect (sd 3) plus noise (sd 1):
+
+    >>> rng = np.random.default_rng(2)
+    >>> theta = rng.normal(10, 3, size=400)
+    >>> def table(seed0, noise):
+    ...     return pd.DataFrame({"scenario": np.repeat(["baseline", "new"], 400),
+    ...                          "seed": np.tile(np.arange(seed0, seed0 + 400), 2),
+    ...                          "cost_health_care_payer": 0.0,
+    ...                          "qalys": np.r_[np.zeros(400), theta + noise]})
+    >>> first = table(1, rng.normal(size=400))
+    >>> cost, qalys = matrices(first, ["baseline", "new"])
+    >>> error = monte_carlo_error(cost, qalys, np.arange(1, 401), table(401, rng.normal(size=400)),
+    ...                           ["baseline", "new"], 400)
+    >>> row = error.set_index("measure").loc["incremental QALYs"]
+    >>> float(row["monte carlo sd of one draw"].round(1)), float(row["parameter sd"].round(1))
+    (1.0, 3.0)
+    """
+    again_costs, again_effects = matrices(replicates, scenarios, perspective)
+    again_draws = np.sort(replicates.seed.unique()) - n_draws - 1
+    position = {int(seed) - 1: row for row, seed in enumerate(seeds)}
+    rows_first = [position[int(k)] for k in again_draws]
+    rows = []
+    for k, name in enumerate(scenarios[1:], start=1):
+        for measure, first, again in (("incremental cost (EUR)", costs, again_costs),
+                                      ("incremental QALYs", effects, again_effects)):
+            increments = first[:, k] - first[:, 0]
+            twice = increments[rows_first] - (again[:, k] - again[:, 0])
+            total = float(np.var(increments, ddof=1))
+            noise = float(np.mean(twice ** 2) / 2)
+            rows.append({"scenario": name, "measure": measure,
+                         "sd over draws": math.sqrt(total),
+                         "monte carlo sd of one draw": math.sqrt(noise),
+                         "parameter sd": math.sqrt(max(total - noise, 0.0)),
+                         "monte carlo share of variance": noise / total if total else np.nan,
+                         "replicated draws": len(rows_first)})
+    return pd.DataFrame(rows)
 
 
 def plot(frames: dict[str, pd.DataFrame], out: Path) -> list[Path]:

@@ -29,12 +29,15 @@ Start = Annotated[str, typer.Option("--start", help="first reported month, YYYY-
 # years of running, their earlier years in the burn-in. The 2016-2020 months would add 70%
 # to each run and nothing to the facilitators' differences.
 HORIZON_START, HORIZON_MONTHS = "2021-01", 60
-# People simulated per PSA draw, chosen by measurement (40 draws, 10 Monte Carlo seeds at
-# 5,000, 10,000 and 20,000, machine shared): at 10,000 the Monte Carlo share of the variance
-# over draws of the centres' incremental cost falls from 37% to 18% (QALYs 2.5% to 0.8%)
-# for 1.22 times the CPU time of a run, and 1,000 draws project to 24-30 minutes on 2
-# cores; 20,000 (share 8%) would project to 31-37 minutes (docs/*/economics.md).
+# People simulated per PSA draw: at 10,000 the 1,000-draw PSA took 27 minutes on 2 cores
+# (one run, 2026-12-02) and the Monte Carlo share of the variance over draws is 1% for the
+# centres' QALYs gained and 16% for their incremental cost; a 20,000-person run costs about
+# 1.3 times as much, which would take the PSA past 30 minutes (docs/*/economics.md).
 PSA_POPULATION = "10000"
+# Draws run twice to measure the Monte Carlo error of one draw: the variance estimate from
+# m pairs has a relative standard error of sqrt(2/m), 22% at 40 (assumption: enough to tell
+# a share of 10% from one of 50%), for 4% more runs on 1,000 draws.
+REPLICATED_DRAWS = 40
 
 
 def _settings(population, months, start) -> list[str]:
@@ -63,9 +66,10 @@ def psa(
     months: Months = HORIZON_MONTHS,
     start: Start = HORIZON_START,
     seed: Annotated[int, typer.Option("--seed", min=0, help="seed of the draws")] = 1,
-    mc_seeds: Annotated[int, typer.Option(
-        "--mc-seeds", min=0, help="seeds at the reference parameters, to measure the Monte "
-        "Carlo error of one draw (0: none)")] = 20,
+    replicates: Annotated[int, typer.Option(
+        "--replicates", min=0, help="draws run a second time on another seed, to measure "
+        "the Monte Carlo error of one draw at the draws' own parameters (0: none)")
+    ] = REPLICATED_DRAWS,
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("results/psa"),
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="address of a Dask scheduler (default: a local cluster)")] = None,
@@ -108,7 +112,7 @@ def psa(
         task = bar.add_task("runs", total=None)
         try:
             with sweep_failures():
-                run_psa(plan, out, mc_seeds, client=scheduler, workers=workers,
+                run_psa(plan, out, replicates, client=scheduler, workers=workers,
                         progress=lambda done, total: bar.update(task, completed=done,
                                                                 total=total))
         except KeyboardInterrupt:
@@ -117,7 +121,7 @@ def psa(
                  "to compute the others", code=130)
     seconds = time.perf_counter() - began
     found = outcomes(out / DRAWS_FOLDER)
-    monte_carlo = outcomes(out / MONTE_CARLO_FOLDER) if mc_seeds else None
+    monte_carlo = outcomes(out / MONTE_CARLO_FOLDER) if replicates else None
     for perspective in PERSPECTIVES.values():
         frames = report(plan.draws, found, chosen, monte_carlo, perspective=perspective)
         folder = out / perspective.key
@@ -142,6 +146,12 @@ def _with_posterior(table, posterior: Path, seed: int):
         fail(str(error))
 
 
+# Short headings of error.csv's columns, so that the terminal table keeps every column.
+ERROR_COLUMNS = {"sd over draws": "sd", "monte carlo sd of one draw": "MC sd",
+                 "parameter sd": "parameter sd", "monte carlo share of variance": "MC share",
+                 "replicated draws": "pairs"}
+
+
 def _print_psa(frames, perspective) -> None:
     from passerelle.apps.psa_analysis import HEADLINE_WTP
 
@@ -160,9 +170,15 @@ def _print_psa(frames, perspective) -> None:
                   f"EUR {_number(max(evpi, 0.0))} (population, reported period)",
                   highlight=False)
     if "error" in frames:
-        console.print(text_table(frames["error"].drop(columns="perspective").map(_number),
+        error = frames["error"].drop(columns="perspective").rename(columns=ERROR_COLUMNS)
+        pairs = int(error.pop("pairs").iloc[0])
+        error["measure"] = error["measure"].map(
+            {"incremental cost (EUR)": "cost, EUR", "incremental QALYs": "QALYs"})
+        error["MC share"] = [f"{share:.0%}" for share in error["MC share"]]
+        console.print(text_table(error.map(_number),
                                  "Monte Carlo error of one draw against the spread over "
-                                 f"draws, {perspective.name} perspective"))
+                                 f"draws, increments on the reference ({pairs} draws run "
+                                 f"twice); {perspective.name} perspective"))
 
 
 def sensitivity(
