@@ -105,6 +105,7 @@ def test_psa_runs_on_dask_are_bit_identical_to_serial_runs_and_feed_the_report(t
     assert sorted(found.seed.unique()) == [1, 2, 3]
     again = outcomes(tmp_path / "monte-carlo")
     assert sorted(again.seed.unique()) == [4, 5]  # draws 0 and 1 on seeds past the draws'
+    assert outcomes(tmp_path / "monte-carlo", plan.replicates(1)).seed.unique().tolist() == [4]
     frames = report(plan.draws, found, list(scenarios), again)
     assert set(frames) == {"strategies", "plane", "acceptability", "evpi", "evppi", "error"}
     assert (frames["error"]["replicated draws"] == 2).all()

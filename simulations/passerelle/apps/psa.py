@@ -293,13 +293,16 @@ def run_psa(plan: PsaPlan, out: str | Path, replicates: int = 0, client=None,
     return out
 
 
-def outcomes(folder: str | Path) -> pd.DataFrame:
+def outcomes(folder: str | Path, runs: Sequence[SweepRun] | None = None) -> pd.DataFrame:
     """The discounted costs and effects of every run below ``folder``, read with DuckDB.
 
     Parameters
     ----------
     folder : str or Path
         A folder ``run_psa`` filled (``out/draws`` or ``out/monte-carlo``).
+    runs : sequence of SweepRun, optional
+        Keep only these runs (a folder an earlier version of ``psa`` also filled holds
+        others).
 
     Returns
     -------
@@ -323,6 +326,8 @@ def outcomes(folder: str | Path) -> pd.DataFrame:
     database = connect(folder)
     frame = database.sql("SELECT scenario, seed, run_id, run AS filename, measure, t, "
                          "value FROM results").df()
+    if runs is not None:
+        frame = frame[frame.run_id.isin({run_id(run.resolve()) for run in runs})]
     rates = {}
     for filename in frame.filename.unique():
         metadata = pq.read_schema(Path(filename) / RESULTS_FILE).metadata

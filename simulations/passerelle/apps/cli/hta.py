@@ -121,7 +121,8 @@ def psa(
                  "to compute the others", code=130)
     seconds = time.perf_counter() - began
     found = outcomes(out / DRAWS_FOLDER)
-    monte_carlo = outcomes(out / MONTE_CARLO_FOLDER) if replicates else None
+    monte_carlo = (outcomes(out / MONTE_CARLO_FOLDER, plan.replicates(replicates))
+                   if replicates else None)
     for perspective in PERSPECTIVES.values():
         frames = report(plan.draws, found, chosen, monte_carlo, perspective=perspective)
         folder = out / perspective.key
