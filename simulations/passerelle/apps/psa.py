@@ -42,7 +42,7 @@ import pyarrow.parquet as pq
 
 from passerelle.apps.calibration.priors import PRIORS
 from passerelle.apps.calibration.priors import overrides as calibration_overrides
-from passerelle.apps.psa_draws import Uncertain, draws, uncertain, with_posterior
+from passerelle.apps.psa_draws import Uncertain, draws, replicate_seed, uncertain, with_posterior
 from passerelle.apps.sweep import SweepRun, run_id, sweep
 from passerelle.config.labels import COST
 from passerelle.config.scenario import Scenario, load
@@ -188,29 +188,10 @@ class PsaPlan:
             found.setdefault(run_id(run.resolve()), []).append(int(k))
         return found
 
-    def replicate_seed(self, k: int) -> int:
-        """The seed of draw ``k``'s second run: past every draw's seed.
-
-        Parameters
-        ----------
-        k : int
-            The draw (0 first).
-
-        Returns
-        -------
-        int
-            ``len(draws) + k + 1``.
-
-        Examples
-        --------
-        >>> PsaPlan(("baseline",), draws(uncertain(["baseline"]), 3)).replicate_seed(0)
-        4
-        """
-        return len(self.draws) + k + 1
-
     def replicates(self, count: int) -> list[SweepRun]:
         """The first ``count`` draws again, each scenario with the draw's parameters, on
-        ``replicate_seed(k)``: two runs of one draw differ only by their random numbers.
+        ``replicate_seed(k, len(draws))``: two runs of one draw differ only by their random
+        numbers.
 
         Parameters
         ----------
@@ -231,7 +212,8 @@ class PsaPlan:
         True
         """
         first = self.runs()[:min(count, len(self.draws)) * len(self.scenarios)]
-        return [SweepRun(run.scenario, run.overrides, self.replicate_seed(k // len(self.scenarios)))
+        return [SweepRun(run.scenario, run.overrides,
+                         replicate_seed(k // len(self.scenarios), len(self.draws)))
                 for k, run in enumerate(first)]
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from passerelle.apps.psa_draws import replicate_seed
 from passerelle.engine.payers import HEALTH_CARE_PAYER, Perspective
 from passerelle.evaluate.cost_effectiveness import (
     acceptability_curve,
@@ -150,8 +151,8 @@ def monte_carlo_error(costs: np.ndarray, effects: np.ndarray, seeds: np.ndarray,
     seeds : numpy.ndarray
         The seed of each row: draw ``k`` ran on seed ``k + 1``.
     replicates : pandas.DataFrame
-        ``outcomes`` of the second runs: draw ``k``'s on seed ``n_draws + k + 1``
-        (``PsaPlan.replicate_seed``).
+        ``outcomes`` of the second runs: draw ``k``'s on seed
+        ``passerelle.apps.psa_draws.replicate_seed(k, n_draws)``.
     scenarios : list of str
         The scenarios, the reference first.
     n_draws : int
@@ -187,9 +188,8 @@ def monte_carlo_error(costs: np.ndarray, effects: np.ndarray, seeds: np.ndarray,
     (1.0, 3.0)
     """
     again_costs, again_effects = matrices(replicates, scenarios, perspective)
-    again_draws = np.sort(replicates.seed.unique()) - n_draws - 1
-    position = {int(seed) - 1: row for row, seed in enumerate(seeds)}
-    rows_first = [position[int(k)] for k in again_draws]
+    first_row = {replicate_seed(int(seed) - 1, n_draws): row for row, seed in enumerate(seeds)}
+    rows_first = [first_row[int(seed)] for seed in np.sort(replicates.seed.unique())]
     rows = []
     for k, name in enumerate(scenarios[1:], start=1):
         for measure, first, again in (("incremental cost (EUR)", costs, again_costs),

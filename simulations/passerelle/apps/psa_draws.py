@@ -134,6 +134,31 @@ def draws(parameters: Sequence[Uncertain], n: int, seed: int = 1) -> pd.DataFram
     return table
 
 
+def replicate_seed(k: int, n_draws: int) -> int:
+    """The seed of draw ``k``'s second run in a PSA of ``n_draws`` draws (draw ``k`` runs
+    on seed ``k + 1``): past every draw's seed, so that the two runs of a draw differ only
+    by their random numbers.
+
+    Parameters
+    ----------
+    k : int
+        The draw (0 first).
+    n_draws : int
+        How many draws the PSA has.
+
+    Returns
+    -------
+    int
+        ``n_draws + k + 1``.
+
+    Examples
+    --------
+    >>> replicate_seed(0, 3)
+    4
+    """
+    return n_draws + k + 1
+
+
 def with_posterior(table: pd.DataFrame, posterior: str | Path, seed: int = 1) -> pd.DataFrame:
     """``table``'s draws with a calibration's free parameters drawn jointly from its
     posterior ensemble: draw ``k`` takes one particle, chosen by weight (with replacement,

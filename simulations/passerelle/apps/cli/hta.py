@@ -149,8 +149,7 @@ def _with_posterior(table, posterior: Path, seed: int):
 
 # Short headings of error.csv's columns, so that the terminal table keeps every column.
 ERROR_COLUMNS = {"sd over draws": "sd", "monte carlo sd of one draw": "MC sd",
-                 "parameter sd": "parameter sd", "monte carlo share of variance": "MC share",
-                 "replicated draws": "pairs"}
+                 "monte carlo share of variance": "MC share", "replicated draws": "pairs"}
 
 
 def _print_psa(frames, perspective) -> None:
