@@ -282,6 +282,29 @@ def test_month_columns_are_named_one_way() -> None:
     assert wrong == []
 
 
+def test_a_month_column_holds_every_supported_month_and_its_distance_to_never() -> None:
+    """Month columns are two bytes (``MONTH``): every month a run can reach, the birth month
+    of a 100-year-old at the earliest burn-in, and a month minus ``NEVER`` (how long since
+    an event that never happened) all fit, so no comparison or difference can wrap."""
+    timeline = importlib.import_module("passerelle.engine.timeline")
+    units = importlib.import_module("passerelle.engine.units")
+    run = importlib.import_module("passerelle.config.scenario_tables").RunSpec
+    modules = importlib.import_module("passerelle.modules").BUILTIN
+    oldest = importlib.import_module("passerelle.config.attributes").OLDEST_DRAWN
+
+    def most(field: str) -> int:
+        return next(rule.le for rule in run.model_fields[field].metadata if hasattr(rule, "le"))
+
+    limits = importlib.import_module("numpy").iinfo(timeline.MONTH)
+    latest = timeline.parse_month(units.LAST_MONTH) + most("months")
+    earliest_birth = timeline.parse_month(units.FIRST_MONTH) - most("burn_in") - oldest * 12
+    assert limits.min <= timeline.NEVER < earliest_birth
+    assert latest - timeline.NEVER <= limits.max and latest - earliest_birth <= limits.max
+    wrong = [f"{name}.{column.name}" for name, cls in modules.items() for column in cls.columns
+             if column.name.endswith("_month") and column.dtype != timeline.MONTH]
+    assert wrong == []
+
+
 def test_an_intervention_s_shifts_of_the_cascade_are_named_one_way() -> None:
     """Log-odds an intervention adds to a step are ``<step>_effect``
     (``perceive_effect``, ``tiers_payant_pay_effect``), never a boost or an uplift."""

@@ -58,7 +58,7 @@ class ExpectedDeaths(Module):
     name, order, changes_groups = "expected_deaths", 69.0, False
 
     def init(self, sim):
-        self.months = []
+        self.months, self.burn_in = [], []
 
     def step(self, sim):
         people = sim.people
@@ -66,14 +66,14 @@ class ExpectedDeaths(Module):
         rate = sim.module("demography").death_rates(sim, present) / 12
         hr = sim.module("health").pars.mortality_severity_hr
         hazard = np.minimum(rate * (hr - 1) * people.severity[present], 1.0)
-        if sim.t >= 0:
-            self.months.append(float((people.survival[present] * hazard).sum()))
+        expected = float((people.survival[present] * hazard).sum())
+        (self.months if sim.t >= 0 else self.burn_in).append(expected)
 
 
 def test_excess_deaths_are_counted_in_expectation():
     """Each month's excess deaths are the sum of survival × excess hazard over the people
-    present (no one dies of it: they carry the probability of having survived it), and a
-    person's ``excess_death`` is one less their survival."""
+    present (no one dies of it: they carry the probability of having survived it), and the
+    run keeps each person's survival, whose complement sums to the expected deaths."""
     recorder = ExpectedDeaths()
     scenario = load("baseline", ("population.size=2000", "run.months=12", "run.burn_in=3",
                                  "health.mortality_severity_hr=5"))
@@ -84,7 +84,10 @@ def test_excess_deaths_are_counted_in_expectation():
     np.testing.assert_allclose(monthly, recorder.months, rtol=1e-9)
     survival = sim.people.survival
     assert 0 < survival.min() < 1
-    np.testing.assert_array_equal(results.people["excess_death"], 1 - survival)
+    np.testing.assert_array_equal(results.people["survival"], survival)
+    # 1 - survival telescopes into the sum over every month, burn-in included.
+    np.testing.assert_allclose((1 - survival).sum(), sum(recorder.months + recorder.burn_in),
+                               rtol=1e-9)
 
 
 def test_an_excess_death_no_longer_moves_the_facilitators_gain_by_a_whole_death():

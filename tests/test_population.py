@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from passerelle.config.population import PopulationSpec, synthesize
+from passerelle.config.population import PopulationSpec, capacity, synthesize
 from passerelle.config.scenario import load
 from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED, age_band
 from passerelle.engine.random import Streams
+from passerelle.engine.sim import Sim
 from passerelle.engine.sources import BRUSSELS
 from passerelle.engine.timeline import parse_month
 
@@ -198,3 +199,13 @@ def test_region_none_has_default_people():
     assert population.people.n == 1_000 and population.scale == 1.0
     assert (population.people.coverage == INSURED).all()
     assert population.grouping.communes == ("none",)
+
+
+def test_a_whole_run_s_arrivals_fit_the_rows_drawn_at_the_start():
+    # Growing copies every column into a larger one while the old ones are still held;
+    # the room kept at the start is for the run's own length, so a 12-year run never grows.
+    sim = Sim(load("baseline", ["population.size=5000"]))
+    sim.run()
+    months = sim.scenario.run.burn_in + sim.scenario.run.months
+    assert sim.people.n > 5000 * 1.1  # more arrivals than the fixed 10% there was room for
+    assert sim.people.capacity == capacity(5000, months)

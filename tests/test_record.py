@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from passerelle.apps.report import write_report
+from passerelle.apps.report import what_was_run, write_report
 from passerelle.config import record
 from passerelle.config.record import RunRecord, Software
 from passerelle.config.scenario import load
@@ -138,3 +138,13 @@ def test_the_record_is_json_and_reads_back(overrides):
     assert data["scenario"] == "baseline"
     assert set(data) >= {"params_hash", "changed_from_defaults", "changed_from_scenario",
                          "seeds", "population", "software", "source", "defaults"}
+
+
+@pytest.mark.parametrize("size, shown", [("full", "every resident simulated"),
+                                         (2000, "2,000 simulated people")])
+def test_the_report_says_how_many_people_were_simulated(size, shown):
+    # `--population full` runs every resident of the region: its report was written
+    # after a whole national run and failed on the word "full" where a number was read.
+    scenario = load("baseline", [f"population.size={json.dumps(size)}"])
+    lines = what_was_run(scenario.run_record(), ("2016-01", "2016-12"), 1.0)
+    assert f"| population | brussels, {shown}, each standing for 1 |" in lines

@@ -49,8 +49,11 @@ def discounted(run, name: str) -> float:
 
 
 def total(run, column: str) -> float:
-    """A person total summed over everyone, for the whole population the run stands for."""
-    return float(run.people[column].sum(dtype=float)) * run.scale
+    """A person total summed over everyone, for the whole population the run stands for;
+    ``excess_death``, each person's probability of having died of raised severity, is one
+    less their ``survival``."""
+    values = 1.0 - run.people["survival"] if column == "excess_death" else run.people[column]
+    return float(values.sum(dtype=float)) * run.scale
 
 
 def health_rows(pairs) -> list[dict]:

@@ -118,6 +118,11 @@ def _value(value) -> str:
     return canonical_json(value) if not isinstance(value, str) else value
 
 
+def _simulated(record: RunRecord) -> str:
+    size = record.population["size"]
+    return "every resident simulated" if size == "full" else f"{number(size)} simulated people"
+
+
 def what_was_run(record: RunRecord, months: tuple[str, str], scale: float) -> list[str]:
     """Markdown lines: the record of a run over ``months`` (first, last) in which each
     simulated person stands for ``scale`` people, as a table."""
@@ -134,9 +139,8 @@ def what_was_run(record: RunRecord, months: tuple[str, str], scale: float) -> li
          ", ".join(f"`{key}`" for key in record.changed_from_defaults) or "nothing"),
         ("parameters' hash (sha256, seed excluded)", f"`{record.params_hash}`"),
         ("seed", ", ".join(map(str, record.seeds))),
-        ("population", f"{record.population['region']}, "
-         f"{number(record.population['size'])} simulated people, each standing for "
-         f"{number(scale)}"),
+        ("population", f"{record.population['region']}, {_simulated(record)}, each "
+         f"standing for {number(scale)}"),
         ("reported months", f"{months[0]} to {months[1]}"),
         ("passerelle", f"{software.version}, commit {commit}"),
         ("command", f"`{software.command}`"),

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from passerelle.config.population import PopulationSpec
 
 AGE_KEYS = ("share_under_18", "share_18_64", "share_65_plus")
+OLDEST_DRAWN = 100  # years: the oldest age drawn (the density above 65 stops here)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def draw_age(d: Draw, brussels: np.ndarray) -> np.ndarray:
         band = (d.u("age_band")[:, None] >= cumulative).sum(axis=1).clip(0, 2)
         within = d.u("age_within")
         decay = spec.old_age_decay
-        old = 65 - np.log1p(-within * (1 - np.exp(-decay * 35))) / decay
+        old = 65 - np.log1p(-within * (1 - np.exp(-decay * (OLDEST_DRAWN - 65)))) / decay
         years = np.select([band == 0, band == 1], [within * 18, 18 + within * 47], old)
         age_months = (years * 12).astype(np.int64)
     d.people.birth_month[uids] = d.month - age_months

@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 # Memory beyond the declared columns, measured with tracemalloc's peak (numpy arrays) on
 # facilitators+centres, 24 months: from 600,000 to 1,200,000 people the peak grows by 158
-# bytes a person, 136 of them the declared columns; the other 22 (a month's draws, masks
-# and index arrays) are rounded up to WORKING_BYTES. What does not grow with the size (the
+# bytes a person, 131 of them the declared columns (124 bytes a row, with room for the
+# run's arrivals); the other 27 (a month's draws, masks and index arrays) are rounded up
+# to WORKING_BYTES. What does not grow with the size (the
 # population drawn in chunks, of 250,000 people then: about 27 MB at 1,200,000, 5 MB in
 # chunks of 50,000 now) is rounded up to FIXED_BYTES. tests/test_scenario.py checks that
 # the estimate bounds a measured peak.
@@ -57,7 +58,8 @@ def bytes_needed(scenario: Scenario, modules: Sequence[Module] | None = None) ->
     communes = ("none",) if region == "none" else tuple(a.name for a in areas_of(region))
     cells = Grouping(communes).size + 1
     measures = sum(len(module.measures) for module in classes)
-    return (capacity(size) * per_person + size * WORKING_BYTES + FIXED_BYTES
+    months = scenario.run.burn_in + scenario.run.months
+    return (capacity(size, months) * per_person + size * WORKING_BYTES + FIXED_BYTES
             + measures * scenario.run.months * cells * 8)
 
 

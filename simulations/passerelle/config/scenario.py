@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from passerelle.config.memory import check_fits
-from passerelle.config.population import Population, PopulationSpec, synthesize
+from passerelle.config.population import Population, PopulationSpec, region_problems, synthesize
 from passerelle.config.record import RunRecord
 from passerelle.config.scenario_files import (
     apply_overrides,
@@ -96,7 +96,7 @@ class Scenario(BaseModel):
 
     def synthesize(self, streams: Streams, month: int) -> Population:
         """The population of this scenario, drawn in calendar ``month`` (months since
-        2000-01) from ``streams``.
+        2000-01) from ``streams``, with room for the arrivals of its run.
 
         Parameters
         ----------
@@ -116,7 +116,8 @@ class Scenario(BaseModel):
         >>> small.synthesize(Streams(1), 192).people.n >= 1_000
         True
         """
-        return synthesize(self.population, streams, month)
+        return synthesize(self.population, streams, month,
+                          self.run.burn_in + self.run.months)
 
     def check(self, modules: Sequence[Module]) -> None:
         """Refuse, with a ``ScenarioError``, a run of ``modules`` too large for the memory
@@ -364,6 +365,9 @@ def from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Scenario:
     validated: dict[str, Any] = {}
     for section, model in (("population", PopulationSpec), ("run", RunSpec)):
         validated[section] = _validate(model, data.get(section, {}), section, problems)
+    if validated["population"] is not None:
+        problems.extend(region_problems(validated["population"],
+                                        [name for name in modules if name in BUILTIN]))
     params = {}
     for name in modules:
         if name in modules_known:

@@ -140,6 +140,9 @@ class People:
         k = int(k)
         if self.n + k > self._capacity:
             capacity = max(self.n + k, int(self._capacity * 1.25) + 16)
+            # Without its views, each column's old array is freed as soon as it is copied:
+            # the peak is one column more, not every column twice.
+            self._forget_views()
             for name, column in self._columns.items():
                 grown = np.full(capacity, column.default, dtype=column.dtype)
                 grown[: self.n] = self._data[name][: self.n]

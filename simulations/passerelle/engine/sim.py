@@ -369,6 +369,8 @@ class Sim:
             start=self.start,
             agent_months=self.agent_months,
             seconds=self.seconds,
-            people={name: getattr(self.people, name).copy()
+            # The final columns themselves, not copies (a Sim runs once, so nothing
+            # changes them after this): copies were the run's peak, 36 bytes a person.
+            people={name: getattr(self.people, name)
                     for module in self.modules for name in module.person_totals},
         )

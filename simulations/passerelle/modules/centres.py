@@ -46,7 +46,7 @@ from passerelle.engine import sources
 from passerelle.engine.groups import ASYLUM, INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
+from passerelle.engine.timeline import END_OF_TIME, MONTH, NEVER, parse_month
 from passerelle.modules.centre_sites import Site
 from passerelle.modules.centres_params import CentresParams
 from passerelle.modules.places import distances_km, month_or
@@ -95,11 +95,11 @@ class Centres(Module):
     optional = ("coverage", "costs")
     columns = (
         Column("centre_site", "int8", -1, "centre of the last visit (-1: never)"),
-        Column("centre_first_month", "int32", NEVER, "month of the first visit"),
-        Column("centre_last_visit_month", "int32", NEVER, "month of the last visit"),
+        Column("centre_first_month", MONTH, NEVER, "month of the first visit"),
+        Column("centre_last_visit_month", MONTH, NEVER, "month of the last visit"),
         Column("centre_visits", "int16", 0, "consultations at a centre"),
         Column("centre_wait_site", "int8", -1, "centre that asked the person to come back"),
-        Column("centre_wait_month", "int32", NEVER, "month the person was asked to come back"),
+        Column("centre_wait_month", MONTH, NEVER, "month the person was asked to come back"),
         Column("centre_social", "bool", False, "followed by the centre's social workers"),
         Column("centre_psych", "bool", False, "followed by the centre's psychologist"),
     )

@@ -26,7 +26,7 @@ from passerelle.engine.groups import ASYLUM, INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import NEVER
+from passerelle.engine.timeline import MONTH, NEVER
 from passerelle.engine.units import (
     MeanMonths,
     MonthlyProbability,
@@ -105,9 +105,9 @@ class Coverage(Module):
     Params = CoverageParams
     requires = ("needs",)
     columns = (
-        Column("amu_decision_month", "int32", NEVER, "month the pending AMU decision is due"),
-        Column("amu_expiry_month", "int32", NEVER, "month the AMU decision expires"),
-        Column("asylum_refused_month", "int32", NEVER, "month the asylum claim was refused"),
+        Column("amu_decision_month", MONTH, NEVER, "month the pending AMU decision is due"),
+        Column("amu_expiry_month", MONTH, NEVER, "month the AMU decision expires"),
+        Column("asylum_refused_month", MONTH, NEVER, "month the asylum claim was refused"),
     )
     measures = (
         Measure("lapses", "persons", "insured residents whose rights lapsed"),

@@ -37,7 +37,7 @@ from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
 from passerelle.engine.steps import STEPS
-from passerelle.engine.timeline import END_OF_TIME, NEVER, parse_month
+from passerelle.engine.timeline import END_OF_TIME, MONTH, NEVER, parse_month
 from passerelle.modules.deployments import Deployment
 from passerelle.modules.facilitators_params import FacilitatorsParams
 from passerelle.modules.places import commune_mask, month_or, pick
@@ -72,8 +72,8 @@ class Facilitators(Module):
     optional = ("coverage", "costs")
     columns = (
         Column("fac_site", "int8", -1, "deployment the person is enrolled with (-1: none)"),
-        Column("fac_until_month", "int32", NEVER, "month the enrolment ends"),
-        Column("fac_enrolled_month", "int32", NEVER, "month of (first) enrolment"),
+        Column("fac_until_month", MONTH, NEVER, "month the enrolment ends"),
+        Column("fac_enrolled_month", MONTH, NEVER, "month of (first) enrolment"),
         Column("fac_months", "int16", 0, "months of accompaniment received"),
         Column("fac_intensity", "float32", 0.0, "share of the ability effects in force"),
     )

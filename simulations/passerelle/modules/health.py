@@ -16,7 +16,8 @@ is cared for (``cascade``). This module turns it into what an economic evaluatio
   survived it so far, multiplied each month by (1 - excess hazard), and ``sim.weigh_by``
   makes the health measures (QALYs, life-years, hospital days, avoidable stays) and every
   measure in EUR count each person by it. ``excess_deaths`` is the expected count, Σ
-  survival × excess hazard, and a person's ``excess_death`` is 1 - survival. Why: one drawn
+  survival × excess hazard, and a person's expected excess death is 1 - survival (kept as
+  a person total, ``Results.people["survival"]``, not as a column of its own). Why: one drawn
   death in a 5,000-person run stands for ~260 people and moved the facilitators' QALYs
   gained by ~580 (seed 4, 2021-2025, model at 6ee2fee), ten times their spread over
   parameter draws; with the expectation their seed-to-seed sd over 8 seeds fell from 203 to
@@ -45,6 +46,7 @@ Examples
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from passerelle.engine import sources
@@ -101,6 +103,23 @@ def excess_hazard(sim, pars: HealthParams, uids: np.ndarray) -> np.ndarray:
     excess *= sim.people.severity[uids]
     np.minimum(excess, 1, out=excess)
     return excess
+
+
+@numba.njit(cache=True, nogil=True)
+def _accrue(present, age_band, severity, utility, utility_severity, survival, qalys,
+            life_years, out):
+    """This month's QALYs of each person ``present`` (``utility`` of their age band less
+    ``utility_severity`` × severity, at least 0, a twelfth of a year) into ``out``, added
+    to their ``qalys`` and ``life_years`` weighted by their ``survival``: one pass, with no
+    temporary array the size of the population (five of them took 40 bytes a person, the
+    run's peak)."""
+    for k in range(present.size):
+        i = present[k]
+        value = utility[age_band[i]] - np.float64(severity[i] * utility_severity)
+        value = max(value, 0.0) / 12.0
+        out[k] = value
+        qalys[i] += value * survival[i]
+        life_years[i] += survival[i] / 12.0
 
 
 class HealthParams(Params):
@@ -163,11 +182,8 @@ class Health(Module):
                "(undiscounted)"),
         Column("survival", "float64", 1.0, "probability of not having died yet of the "
                "excess risk of raised severity"),
-        Column("excess_death", "float64", 0.0, "probability of having died of the excess "
-               "risk of raised severity (1 - survival)"),
     )
-    person_totals = ("hospital_days", "n_avoidable_stays", "qalys", "life_years",
-                     "excess_death")
+    person_totals = ("hospital_days", "n_avoidable_stays", "qalys", "life_years", "survival")
     measures = (
         Measure("hospital_days", "days", "days in hospital (stays of the month, whole)"),
         Measure("avoidable_stays", "stays", "hospital stays after an unmet month or for a "
@@ -194,13 +210,10 @@ class Health(Module):
         sim.record("avoidable_stays", avoidable)
 
         at_risk = np.flatnonzero(people.alive & (people.severity > 0))
-        excess = excess_hazard(sim, self.pars, at_risk)
-        survival = people.survival[at_risk]
-        deaths = survival * excess
+        deaths = excess_hazard(sim, self.pars, at_risk)
+        deaths *= people.survival[at_risk]
         sim.record("excess_deaths", at_risk, deaths, per_person=False)
-        survival -= deaths
-        people.survival[at_risk] = survival
-        people.excess_death[at_risk] = 1.0 - survival
+        people.survival[at_risk] -= deaths
 
         if sim.t < 0:
             return
@@ -208,16 +221,9 @@ class Health(Module):
         np.add.at(people.hospital_days, stays, days * weight[stays])
         np.add.at(people.n_avoidable_stays, avoidable, weight[avoidable])
         present = np.flatnonzero(people.alive)
-        qalys = np.asarray(p.utility_by_age)[people.age_band[present]]
-        loss = people.severity[present]
-        loss *= p.utility_severity
-        qalys -= loss
-        np.maximum(qalys, 0.0, out=qalys)
-        qalys /= 12.0
+        qalys = np.empty(present.size)
+        _accrue(present, people.age_band, people.severity, np.asarray(p.utility_by_age),
+                np.float32(p.utility_severity), weight, people.qalys, people.life_years,
+                qalys)
         sim.record("qalys", present, qalys)
         sim.record("life_years", present, 1 / 12)
-        weight = weight[present]
-        qalys *= weight
-        weight /= 12.0
-        people.qalys[present] += qalys
-        people.life_years[present] += weight

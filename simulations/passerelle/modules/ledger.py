@@ -14,7 +14,7 @@ import numpy as np
 from passerelle.engine.groups import INSURED, LAPSED, UNDOCUMENTED
 from passerelle.engine.module import Module
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import NEVER
+from passerelle.engine.timeline import MONTH, NEVER
 
 PRIMARY_CARE = ("gp", "maison_medicale", "centre")
 
@@ -47,7 +47,7 @@ class Ledger(Module):
         Column("months_present", "int16", 0, "reported months the person was present"),
         *(Column(name, "int16", 0, f"{text} ({unit}), reported months")
           for name, (text, unit) in OUTCOMES.items()),
-        Column("first_discharge_month", "int32", NEVER,
+        Column("first_discharge_month", MONTH, NEVER,
                "month of the first hospital discharge in the reported period"),
         Column("first_discharge_followed", "int8", -1, "primary-care contact in the month "
                "after first_discharge_month: 1 yes, 0 no, -1 not (yet) known"),

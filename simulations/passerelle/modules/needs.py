@@ -8,7 +8,7 @@ from passerelle.engine.distributions import LogNormal
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, calibrated, sourced
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import NEVER
+from passerelle.engine.timeline import MONTH, NEVER
 from passerelle.engine.units import MonthlyProbability, RelativeRisk, Share, vector
 
 
@@ -56,12 +56,12 @@ class Needs(Module):
     Params = NeedsParams
     columns = (
         Column("need_open", "bool", False, "has an open care need"),
-        Column("need_since_month", "int32", NEVER, "month the open need arose"),
+        Column("need_since_month", MONTH, NEVER, "month the open need arose"),
         Column("need_urgent", "bool", False, "the open need is urgent"),
-        Column("last_unmet_month", "int32", NEVER, "last month a need went unmet"),
-        Column("last_unmet_perceived_month", "int32", NEVER,
+        Column("last_unmet_month", MONTH, NEVER, "last month a need went unmet"),
+        Column("last_unmet_perceived_month", MONTH, NEVER,
                "last month a perceived need went unmet (what a survey would hear)"),
-        Column("last_perceived_need_month", "int32", NEVER,
+        Column("last_perceived_need_month", MONTH, NEVER,
                "last month a need was perceived (it passed the cascade's first step): "
                "the people a survey hears as having needed care"),
     )

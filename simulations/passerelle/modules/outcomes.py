@@ -8,7 +8,7 @@ import numpy as np
 
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import NEVER
+from passerelle.engine.timeline import MONTH, NEVER
 
 
 class Outcomes(Module):
@@ -19,9 +19,9 @@ class Outcomes(Module):
     changes_groups = False
     requires = ("needs",)
     columns = (
-        Column("last_gp_month", "int32", NEVER, "last month seen by a GP or a maison médicale"),
-        Column("last_ed_month", "int32", NEVER, "last month seen at the ED"),
-        Column("last_amu_month", "int32", NEVER, "last month with an AMU decision in force"),
+        Column("last_gp_month", MONTH, NEVER, "last month seen by a GP or a maison médicale"),
+        Column("last_ed_month", MONTH, NEVER, "last month seen at the ED"),
+        Column("last_amu_month", MONTH, NEVER, "last month with an AMU decision in force"),
     )
     measures = (
         Measure("population", "persons", "people present", "stock"),

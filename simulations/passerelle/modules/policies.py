@@ -25,7 +25,7 @@ from passerelle.engine.groups import INSURED, UNDOCUMENTED
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
 from passerelle.engine.people import Column
-from passerelle.engine.timeline import END_OF_TIME, NEVER
+from passerelle.engine.timeline import END_OF_TIME, MONTH, NEVER
 from passerelle.engine.units import LogOdds, Month, Months, Probability, Share, Until, bounded
 from passerelle.modules.coverage import CoverageParams
 from passerelle.modules.places import month_or
@@ -117,7 +117,7 @@ class Policies(Module):
     Params = PoliciesParams
     treated_since = "policy_first_month"
     optional = ("cascade", "coverage")
-    columns = (Column("policy_first_month", "int32", NEVER, "first month in a group a policy "
+    columns = (Column("policy_first_month", MONTH, NEVER, "first month in a group a policy "
                       "in force applies to"),)
     person_totals = ("policy_first_month",)
     measures = (Measure("policy_exposed", "persons", "people in a group a policy in force "
