@@ -166,7 +166,7 @@ def threaded(size: int, serial, split):
 
     Examples
     --------
-    >>> threaded(10, "serial", "split"), threaded(10**6, "serial", "split")
+    >>> threaded(10, "serial", "split"), threaded(10**7, "serial", "split")
     ('serial', 'split')
     """
     if (size < THREADED_FROM or numba.config.NUMBA_NUM_THREADS == 1

@@ -55,6 +55,7 @@ def sweep(
     from passerelle.apps.sweep import sweep as run_sweep
     from passerelle.config.memory import check_fits
     from passerelle.engine.plan import ScenarioError
+    from passerelle.engine.store import problem
 
     try:
         chosen = parse_seeds(seeds)
@@ -70,10 +71,7 @@ def sweep(
     except ScenarioError as error:
         invalid(error)
     checked_output(out, replace=False)
-    kept = [0]
-
     def advance(done: int, total: int) -> None:
-        kept[0] = done
         bar.update(task, completed=done, total=total)
 
     with progress_bar("runs") as bar:
@@ -83,7 +81,10 @@ def sweep(
                 run_sweep(runs, out, client=scheduler, workers=workers, progress=advance)
         except KeyboardInterrupt:
             bar.stop()
-            fail(f"interrupted: {kept[0]} of {len(planned)} runs kept in {out}; run the same "
+            # Counted on disk: a run renamed into place just before the interrupt is kept
+            # even if the progress count had not reached it yet.
+            kept = sum((out / rid).exists() and problem(out / rid) is None for rid in planned)
+            fail(f"interrupted: {kept} of {len(planned)} runs kept in {out}; run the same "
                  "command again to compute the other runs", code=130)
     console.print(f"{len(planned)} runs in {out}; query them with "
                   f"passerelle.engine.store.connect({str(out)!r})", highlight=False)
