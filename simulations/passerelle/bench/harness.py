@@ -114,8 +114,8 @@ def step_shares(sim: Sim) -> dict[str, float]:
 def traced_peak(people: int, months: int) -> tuple[int, Sim]:
     """Peak bytes numpy allocates in a run of the baseline on ``people`` for ``months``
     months after its burn-in, and the run: the whole run, because the people who arrive
-    during it take room too (a 12-month run had needed 21 bytes a person fewer than a
-    144-month one)."""
+    during it take room too (before the rows kept room for a run's arrivals, 12-month runs
+    showed 188 bytes a person where a 144-month run took 324)."""
     traced = Sim(load("baseline", [f"population.size={people}", f"run.months={months}"]))
     tracemalloc.start()
     try:
