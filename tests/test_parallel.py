@@ -1,10 +1,11 @@
-"""Threads and chunks split people, not results: a run on two threads gives the bytes of a
-run on one, a population drawn in chunks is the population drawn at once.
+"""Threads and chunks split people, not results: a run on two threads, or with numpy
+instead of numba, gives the bytes of a run on one thread; a population drawn in chunks is
+the population drawn at once.
 
 Each run is a fresh process with ``NUMBA_NUM_THREADS`` set, since numba fixes its thread
 pool when it starts, and kernels split arrays from 64 items (not ``THREADED_FROM``) so the
-small population goes through the threaded kernels. The digest covers every result cell
-and every per-person total.
+small population goes through the threaded kernels; a third run uses the kernels' numpy
+twins throughout. The digest covers every result cell and every per-person total.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from passerelle.engine.random import Streams
 
 CHILD = """
 import hashlib, sys
-import numba
 import numpy as np
 import passerelle
-from passerelle.engine import random
-random.THREADED_FROM = 64  # split even this small population's arrays between threads
+from passerelle.engine import kernels
+if sys.argv[2] == "numpy":  # the kernels' numpy twins for the whole run
+    kernels.COMPILED_FROM = kernels.COMPILED_AFTER = 2**62
+else:  # the compiled kernels, split between threads even for this small population
+    kernels.COMPILED_FROM, kernels.THREADED_FROM = 0, 64
 results = passerelle.run(sys.argv[1], population={"size": 6000},
                          run={"months": 12, "burn_in": 6})
 digest = hashlib.sha256()
@@ -34,23 +37,25 @@ for name in sorted(results.cells):
     digest.update(name.encode() + np.ascontiguousarray(results.cells[name]).tobytes())
 for name in sorted(results.people):
     digest.update(name.encode() + np.ascontiguousarray(results.people[name]).tobytes())
-print(numba.get_num_threads(), digest.hexdigest())
+threads = sys.modules["numba"].get_num_threads() if "numba" in sys.modules else "numpy"
+print(threads, digest.hexdigest())
 """
 
 
-def digest_on(threads: int, scenario: str) -> tuple[int, str]:
+def digest_on(threads: int, scenario: str, kernels: str = "compiled") -> tuple[str, str]:
     env = {**os.environ, "NUMBA_NUM_THREADS": str(threads)}
-    done = subprocess.run([sys.executable, "-c", CHILD, scenario], capture_output=True,
-                          text=True, env=env, check=True)
+    done = subprocess.run([sys.executable, "-c", CHILD, scenario, kernels],
+                          capture_output=True, text=True, env=env, check=True)
     used, digest = done.stdout.split()[-2:]
-    return int(used), digest
+    return used, digest
 
 
 @pytest.mark.parametrize("scenario", ["baseline", "facilitators+centres"])
-def test_two_threads_give_the_bytes_of_one(scenario):
+def test_two_threads_and_numpy_give_the_bytes_of_one_thread(scenario):
     one, two = digest_on(1, scenario), digest_on(2, scenario)
-    assert (one[0], two[0]) == (1, 2)
-    assert one[1] == two[1]
+    twins = digest_on(2, scenario, "numpy")
+    assert (one[0], two[0], twins[0]) == ("1", "2", "numpy")
+    assert one[1] == two[1] == twins[1]
 
 
 CONCURRENT = """
@@ -59,8 +64,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 import passerelle
-from passerelle.engine import random
-random.THREADED_FROM = 64
+from passerelle.engine import kernels
+kernels.THREADED_FROM = 64
 
 def digest():
     results = passerelle.run("baseline", population={"size": 3000},

@@ -46,6 +46,15 @@ def test_command_line_module_loads_neither_the_model_nor_heavy_libraries():
     assert not loaded & {*HEAVY, "numba"}
 
 
+def test_a_student_sized_run_does_not_load_numba():
+    # A course's runs (1,000 to 6,000 people) use the kernels' numpy twins: numba's import
+    # and its cache's first load cost more than such a run spends in its kernels.
+    loaded = loaded_after("import passerelle\n"
+                          "passerelle.run('baseline', population={'size': 5000}, "
+                          "run={'months': 12})")
+    assert not loaded & {"numba", "llvmlite"}, loaded & {"numba", "llvmlite"}
+
+
 def test_only_the_version_option_reads_the_package_metadata():
     # importlib.metadata brings email, zipfile and csv: a tenth of the time of --help.
     code = ("import sys\nfrom passerelle.apps.cli import main\n"
@@ -85,10 +94,10 @@ REPOSITORY = Path(passerelle.__file__).resolve().parents[2]
 
 CHILD = """
 import json, numba, passerelle
-from passerelle.engine import groups, random
+from passerelle.engine.kernels import accrual, cells, draws
 passerelle.run("baseline", population={"size": 2000}, run={"months": 2, "burn_in": 1})
 kernels = {}
-for module in (random, groups):
+for module in (draws, cells, accrual):
     for name, value in vars(module).items():
         if isinstance(value, numba.core.dispatcher.Dispatcher) and value.signatures:
             kernels[f"{module.__name__}.{name}"] = {

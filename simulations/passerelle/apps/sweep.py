@@ -45,6 +45,7 @@ from pathlib import Path
 from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 
 from passerelle.config.scenario import Scenario, load
+from passerelle.engine import kernels
 from passerelle.engine.heap import keep_heap
 from passerelle.engine.sim import Sim
 from passerelle.engine.store import (
@@ -172,7 +173,9 @@ def runs(scenarios: Sequence[str | Path], seeds: Sequence[int], overrides: Seque
 
 
 def compute(scenario: Scenario) -> dict[str, bytes]:
-    """Run ``scenario`` (on a worker) and return its output files' bytes by file name."""
+    """Run ``scenario`` (on a worker) and return its output files' bytes by file name; the
+    worker uses the compiled kernels from its first run (it will make many)."""
+    kernels.preload()
     results = Sim(scenario).run()
     with tempfile.TemporaryDirectory(prefix="passerelle-run-") as folder:
         results.save(folder)

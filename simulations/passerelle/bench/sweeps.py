@@ -70,7 +70,7 @@ def measure(people: int = 50_000, repeats: int = 3) -> dict[str, float]:
         _warm_up()
         threaded = min(_serial(runs, root / f"threaded-{k}") for k in range(repeats))
         # Off the main thread, numba's kernels run on the calling thread only
-        # (passerelle.engine.random.threaded), as in a worker limited to one thread.
+        # (passerelle.engine.kernels.threaded), as in a worker limited to one thread.
         with ThreadPoolExecutor(1) as one_thread:
             single = min(one_thread.submit(_serial, runs, root / f"single-{k}").result()
                          for k in range(repeats))

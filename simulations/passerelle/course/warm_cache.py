@@ -2,7 +2,8 @@
 autograde, and matplotlib's font list, built once.
 
 A sandboxed kernel starts with an empty ``/tmp`` (private), so every submission would compile
-the same numba kernels again (several seconds each in an assignment that runs the simulator)
+the same numba kernels again (several seconds each in an assignment that loads them: the
+course's own runs, of a few thousand people, use the kernels' numpy twins and load none)
 and matplotlib would list the system's fonts again (about 0.2 s of CPU in every notebook that
 plots). ``warm(folder, assignment, notebooks)`` runs the assignment's source notebooks (the
 solutions and the hidden tests) for the example student in a fresh process whose

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import numba
 import numpy as np
 
-from passerelle.engine.random import threaded
+from passerelle.engine import kernels
 
 # Coverage status codes (column ``coverage``).
 INSURED, LAPSED, UNDOCUMENTED, ASYLUM = 0, 1, 2, 3
@@ -27,7 +26,7 @@ COVERAGE_GROUPS = (
     "asylum_seeker",
 )
 # Lookup from coverage * 2 + flag (flag = BIM for the insured, active AMU for the undocumented).
-_COVERAGE_GROUP = np.array([0, 1, 2, 2, 4, 3, 5, 5], dtype=np.int32)
+COVERAGE_GROUP = np.array([0, 1, 2, 2, 4, 3, 5, 5], dtype=np.int32)
 
 QUINTILES = ("Q1", "Q2", "Q3", "Q4", "Q5")
 AGE_BAND_EDGES = (16, 25, 45, 65, 75)
@@ -42,7 +41,7 @@ def age_band(age_years: np.ndarray) -> np.ndarray:
 
 def coverage_group(coverage: np.ndarray, bim: np.ndarray, amu: np.ndarray) -> np.ndarray:
     """Coverage group index (see ``COVERAGE_GROUPS``)."""
-    return _COVERAGE_GROUP[coverage.astype(np.int32) * 2 + (bim | amu)]
+    return COVERAGE_GROUP[coverage.astype(np.int32) * 2 + (bim | amu)]
 
 
 @dataclass(frozen=True)
@@ -83,34 +82,15 @@ class Grouping:
     ) -> np.ndarray:
         """Cell index of each person; people no longer present go to cell ``size``."""
         _, n_q, n_c, n_a = self.shape
+        if not kernels.compiled(coverage.size):
+            cell = ((coverage_group(coverage, bim, amu) * n_q + quintile) * n_c + commune) * n_a
+            cell += band
+            return np.where(alive, cell, self.size).astype(np.int32)
+        compiled = kernels.load("cells")
         out = np.empty(coverage.size, dtype=np.int32)
-        threaded(out.size, _cells, _cells_threaded)(
+        kernels.threaded(out.size, compiled.cells, compiled.cells_threaded)(
             coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, self.size, out)
         return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _cells(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out):
-    # One pass over people instead of numpy's seven: the engine does this every month.
-    for i in range(coverage.size):
-        _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i)
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _cells_threaded(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone,
-                    out):
-    for i in numba.prange(coverage.size):
-        _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i)
-
-
-@numba.njit(inline="always")
-def _cell(coverage, bim, amu, quintile, commune, band, alive, n_q, n_c, n_a, gone, out, i):
-    if alive[i]:
-        group = _COVERAGE_GROUP[coverage[i] * 2 + (bim[i] | amu[i])]
-        out[i] = ((group * n_q + quintile[i]) * n_c + commune[i]) * n_a + band[i]
-    else:
-        out[i] = gone
-
 
 
 def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray | float | None,
@@ -121,7 +101,8 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     times (the probability that they are still there, say).
 
     The same numbers as ``np.bincount(cell[who], weights * each[who], minlength=size)``
-    (float64, sums in the order of ``who``), in one pass without the gathered copy.
+    (float64, sums in the order of ``who``); past ``kernels.COMPILED_FROM`` people, in one
+    compiled pass without the gathered copy.
 
     Examples
     --------
@@ -133,11 +114,44 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     >>> count_in_cells(cell, cell == 2, 2.0, 3, each=np.array([1, 0.5, 0.25, 1])).tolist()
     [0.0, 0.0, 1.5]
     """
-    all_people, masked, at, summed = _WEIGHED if each is not None else _COUNTED
-    extra = () if each is None else (each,)
-    out = np.zeros(size, dtype=np.float64)
     if who is not None and who.dtype == np.bool_ and np.ndim(weights) == 1:
         who = np.flatnonzero(who)
+    if weights is not None and who is None and np.ndim(weights) != 0:
+        raise ValueError("weights for everyone must be one number")
+    if weights is not None and np.ndim(weights) == 1 and len(weights) != len(who):
+        raise ValueError(f"{len(weights)} weights for {len(who)} people")
+    if not kernels.compiled(cell.size):
+        out = _counted(cell, who, weights if np.ndim(weights) == 1 else None, size, each)
+    else:
+        out = _compiled_count(cell, who, weights, size, each)
+    if weights is not None and np.ndim(weights) == 0:
+        out *= float(weights)
+    return out
+
+
+def _counted(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray | None, size: int,
+             each: np.ndarray | None) -> np.ndarray:
+    """``count_in_cells`` in numpy, without its factor for everyone."""
+    counted = cell if who is None else cell[who]
+    if each is not None:
+        weigh = each if who is None else each[who]
+        weights = weigh if weights is None else np.asarray(weights, dtype=np.float64) * weigh
+    elif weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+    out = np.bincount(counted, weights, minlength=size).astype(np.float64, copy=False)
+    if out.size != size:
+        raise ValueError(f"cells up to {out.size - 1} counted in {size}")
+    return out
+
+
+def _compiled_count(cell: np.ndarray, who: np.ndarray | None,
+                    weights: np.ndarray | float | None, size: int,
+                    each: np.ndarray | None) -> np.ndarray:
+    """``count_in_cells`` with the compiled kernels, without its factor for everyone."""
+    compiled = kernels.load("cells")
+    all_people, masked, at, summed = compiled.WEIGHED if each is not None else compiled.COUNTED
+    extra = () if each is None else (each,)
+    out = np.zeros(size, dtype=np.float64)
     if who is None:
         all_people(cell, *extra, out)
     elif who.dtype == np.bool_:
@@ -145,69 +159,6 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     elif weights is None or np.ndim(weights) == 0:
         at(cell, np.asarray(who, dtype=np.int64), *extra, out)
     else:
-        if len(weights) != len(who):
-            raise ValueError(f"{len(weights)} weights for {len(who)} people")
         summed(cell, np.asarray(who, dtype=np.int64),
                np.ascontiguousarray(weights, dtype=np.float64), *extra, out)
-        return out
-    if weights is not None:
-        if np.ndim(weights) != 0:
-            raise ValueError("weights for everyone must be one number")
-        out *= float(weights)
     return out
-
-
-@numba.njit(cache=True, nogil=True)
-def _count_all(cell, out):
-    for i in range(cell.size):
-        out[cell[i]] += 1.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _count_mask(cell, mask, out):
-    for i in range(cell.size):
-        if mask[i]:
-            out[cell[i]] += 1.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _count_at(cell, uids, out):
-    for i in range(uids.size):
-        out[cell[uids[i]]] += 1.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _sum_at(cell, uids, weights, out):
-    for i in range(uids.size):
-        out[cell[uids[i]]] += weights[i]
-
-
-@numba.njit(cache=True, nogil=True)
-def _weigh_all(cell, each, out):
-    for i in range(cell.size):
-        out[cell[i]] += each[i]
-
-
-@numba.njit(cache=True, nogil=True)
-def _weigh_mask(cell, mask, each, out):
-    for i in range(cell.size):
-        if mask[i]:
-            out[cell[i]] += each[i]
-
-
-@numba.njit(cache=True, nogil=True)
-def _weigh_at(cell, uids, each, out):
-    for i in range(uids.size):
-        out[cell[uids[i]]] += each[uids[i]]
-
-
-@numba.njit(cache=True, nogil=True)
-def _weigh_sum_at(cell, uids, weights, each, out):
-    for i in range(uids.size):
-        out[cell[uids[i]]] += weights[i] * each[uids[i]]
-
-
-# The kernels of count_in_cells: everyone, a mask, uids, uids with their own weights;
-# _WEIGHED's take each person's weight (``each``) before ``out``.
-_COUNTED = (_count_all, _count_mask, _count_at, _sum_at)
-_WEIGHED = (_weigh_all, _weigh_mask, _weigh_at, _weigh_sum_at)

@@ -1,178 +1,21 @@
 """Counter-based random streams: common random numbers by construction.
 
 A draw is a pure function of (seed, module, stream, month, uid): SplitMix64 of a key
-derived from the first four, at position ``uid``. Two scenarios on the same seed give the
-same person the same draw for the same event, whatever else differs, and a run gives the
-same numbers serially or on Dask workers, on any number of threads: the kernels split
-people between numba's threads (``prange``), and each draw depends only on its uid.
-
-Numba's threads come from its ``workqueue`` layer unless ``NUMBA_THREADING_LAYER`` says
-otherwise. With OpenMP (numba's first choice), every split kernel waited for a thread woken
-from sleep: on a busy 2-core machine each of the dozen split kernels of a month then took
-about 12 ms whatever its size (30,000 draws: 0.3 ms on one thread), and the full model ran
-6 times slower on two threads than on one; ``workqueue`` costs a fraction of a millisecond
-there. It is not thread-safe, so ``threaded`` splits kernels only when called from the main
-thread (a Dask worker's task thread, or any other, draws on its own thread: the same
-numbers).
+derived from the first four, at position ``uid`` (``passerelle.engine.splitmix``). Two
+scenarios on the same seed give the same person the same draw for the same event, whatever
+else differs, and a run gives the same numbers serially or on Dask workers, on any number of
+threads, with numpy or with the compiled kernels (``passerelle.engine.kernels``): each draw
+depends only on its uid.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import threading
 from collections.abc import Sequence
 
-import numba
 import numpy as np
 
-if "NUMBA_THREADING_LAYER" not in os.environ:
-    numba.config.THREADING_LAYER = "workqueue"
-
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-_ONE = np.uint64(1)
-_TO_UNIT = 2.0**-53
-
-
-@numba.njit(inline="always")
-def _mix(z):
-    z = (z ^ (z >> _S30)) * _MIX1
-    z = (z ^ (z >> _S27)) * _MIX2
-    return z ^ (z >> _S31)
-
-
-@numba.njit(inline="always")
-def _unit(key, uid):
-    return np.float64(_mix(key + (np.uint64(uid) + _ONE) * _GAMMA) >> _S11) * _TO_UNIT
-
-
-# Each kernel twice: one loop on the calling thread, one split between numba's threads
-# (prange). Waking the second thread costs tens of microseconds (milliseconds on a busy
-# machine), more than a short array takes, so threads start from THREADED_FROM draws.
-# Measured on a quiet 2-core machine, uniform draws at given uids, best of repeated calls,
-# two threads against one: 4.0x slower at 50,000 draws, 1.6x slower at 200,000, even at
-# 1,000,000, 1.23x faster at 10,000,000 (from 32,768 draws, a 50,000-person baseline had run
-# 1.3x slower than on one thread).
-THREADED_FROM = 2**20
-
-
-@numba.njit(cache=True, nogil=True)
-def _uniform_all(key, n, out):
-    for i in range(n):
-        out[i] = _unit(key, i)
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _uniform_all_threaded(key, n, out):
-    for i in numba.prange(n):
-        out[i] = _unit(key, i)
-
-
-@numba.njit(cache=True, nogil=True)
-def _uniform_at(key, uids, out):
-    for i in range(uids.size):
-        out[i] = _unit(key, uids[i])
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _uniform_at_threaded(key, uids, out):
-    for i in numba.prange(uids.size):
-        out[i] = _unit(key, uids[i])
-
-
-@numba.njit(cache=True, nogil=True)
-def _chance_all(key, p, out):
-    step = 1 if p.size > 1 else 0
-    for i in range(out.size):
-        out[i] = _unit(key, i) < p[i * step]
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _chance_all_threaded(key, p, out):
-    step = 1 if p.size > 1 else 0
-    for i in numba.prange(out.size):
-        out[i] = _unit(key, i) < p[i * step]
-
-
-@numba.njit(cache=True, nogil=True)
-def _chance_at(key, uids, p, out):
-    step = 1 if p.size > 1 else 0
-    for i in range(uids.size):
-        out[i] = _unit(key, uids[i]) < p[i * step]
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _chance_at_threaded(key, uids, p, out):
-    step = 1 if p.size > 1 else 0
-    for i in numba.prange(uids.size):
-        out[i] = _unit(key, uids[i]) < p[i * step]
-
-
-@numba.njit(cache=True, nogil=True)
-def _chance_logit_at(key, uids, logits, out):
-    for i in range(uids.size):
-        out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _chance_logit_at_threaded(key, uids, logits, out):
-    for i in numba.prange(uids.size):
-        out[i] = _unit(key, uids[i]) * (1.0 + np.exp(-np.float64(logits[i]))) < 1.0
-
-
-@numba.njit(inline="always")
-def _failed_at(keys, uids, logits, sure, out, i):
-    out[i] = keys.size
-    for step in range(keys.size):
-        if step > 0 and sure[i]:
-            break
-        if not _unit(keys[step], uids[i]) * (1.0 + np.exp(-np.float64(logits[step, i]))) < 1.0:
-            out[i] = step
-            break
-
-
-@numba.njit(cache=True, nogil=True)
-def _first_failed(keys, uids, logits, sure, out):
-    for i in range(uids.size):
-        _failed_at(keys, uids, logits, sure, out, i)
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _first_failed_threaded(keys, uids, logits, sure, out):
-    for i in numba.prange(uids.size):
-        _failed_at(keys, uids, logits, sure, out, i)
-
-
-@numba.njit(cache=True, nogil=True)
-def _chance_among(key, among, p, index, out):
-    for i in range(out.size):
-        out[i] = among[i] and _unit(key, i) < p[index[i]]
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _chance_among_threaded(key, among, p, index, out):
-    for i in numba.prange(out.size):
-        out[i] = among[i] and _unit(key, i) < p[index[i]]
-
-
-def threaded(size: int, serial, split):
-    """The kernel for ``size`` items: ``split`` (between threads) for long arrays on the main
-    thread of a process with more than one numba thread, ``serial`` otherwise (the two give
-    the same numbers). A process limited to one thread (a Dask worker of ``local_cluster``)
-    never loads the split kernels, nor pays for starting them.
-
-    Examples
-    --------
-    >>> threaded(10, "serial", "split"), threaded(10**7, "serial", "split")
-    ('serial', 'split')
-    """
-    if (size < THREADED_FROM or numba.config.NUMBA_NUM_THREADS == 1
-            or threading.current_thread() is not threading.main_thread()):
-        return serial
-    return split
+from passerelle.engine import kernels, splitmix
 
 
 def stream_key(seed: int, module: str, stream: str, month: int) -> np.uint64:
@@ -194,12 +37,17 @@ class Streams:
     ) -> np.ndarray:
         """Uniform [0, 1) draws, one per uid (``uids`` an index array, or ``n`` for 0..n-1)."""
         key = stream_key(self.seed, module, stream, month)
-        if isinstance(uids, int | np.integer):
-            out = np.empty(int(uids), dtype=np.float64)
-            threaded(out.size, _uniform_all, _uniform_all_threaded)(key, int(uids), out)
+        every = isinstance(uids, int | np.integer)
+        size = int(uids) if every else len(uids)
+        if not kernels.compiled(size):
+            return splitmix.units(key, np.arange(size) if every else np.asarray(uids))
+        draws = kernels.load("draws")
+        out = np.empty(size, dtype=np.float64)
+        if every:
+            kernels.threaded(size, draws.uniform_all, draws.uniform_all_threaded)(
+                key, size, out)
         else:
-            out = np.empty(len(uids), dtype=np.float64)
-            threaded(out.size, _uniform_at, _uniform_at_threaded)(
+            kernels.threaded(size, draws.uniform_at, draws.uniform_at_threaded)(
                 key, np.asarray(uids, dtype=np.int64), out)
         return out
 
@@ -211,8 +59,11 @@ class Streams:
         key = stream_key(self.seed, module, stream, month)
         if len(logits) != len(uids):
             raise ValueError(f"{len(logits)} log-odds for {len(uids)} people in {module}.{stream}")
+        if not kernels.compiled(len(uids)):
+            return splitmix.passes_logit(key, np.asarray(uids), logits)
+        draws = kernels.load("draws")
         out = np.empty(len(uids), dtype=np.bool_)
-        threaded(out.size, _chance_logit_at, _chance_logit_at_threaded)(
+        kernels.threaded(out.size, draws.chance_logit_at, draws.chance_logit_at_threaded)(
             key, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits), out)
         return out
 
@@ -259,8 +110,11 @@ class Streams:
                              f"{len(streams)} steps of {len(uids)} people in {module}")
         keys = np.array([stream_key(self.seed, module, stream, month) for stream in streams],
                         dtype=np.uint64)
+        if not kernels.compiled(len(uids)):
+            return _first_failed(keys, np.asarray(uids), logits, np.asarray(sure, dtype=bool))
+        draws = kernels.load("draws")
         out = np.empty(len(uids), dtype=np.int64)
-        threaded(out.size, _first_failed, _first_failed_threaded)(
+        kernels.threaded(out.size, draws.first_failed, draws.first_failed_threaded)(
             keys, np.asarray(uids, dtype=np.int64), np.ascontiguousarray(logits),
             np.ascontiguousarray(sure, dtype=np.bool_), out)
         return out
@@ -302,10 +156,14 @@ class Streams:
         if len(among) != len(index):
             raise ValueError(f"{len(among)} flags for {len(index)} categories in "
                              f"{module}.{stream}")
+        key = stream_key(self.seed, module, stream, month)
+        probs = np.ascontiguousarray(p, dtype=np.float64)
+        if not kernels.compiled(len(among)):
+            return among & (splitmix.units(key, np.arange(len(among))) < probs[index])
+        draws = kernels.load("draws")
         out = np.empty(len(among), dtype=np.bool_)
-        threaded(out.size, _chance_among, _chance_among_threaded)(
-            stream_key(self.seed, module, stream, month), np.ascontiguousarray(among),
-            np.ascontiguousarray(p, dtype=np.float64), np.ascontiguousarray(index), out)
+        kernels.threaded(out.size, draws.chance_among, draws.chance_among_threaded)(
+            key, np.ascontiguousarray(among), probs, np.ascontiguousarray(index), out)
         return out
 
     def chance(
@@ -318,10 +176,30 @@ class Streams:
         probs = np.ascontiguousarray(p, dtype=np.float64).reshape(-1)
         if probs.size not in (1, size):
             raise ValueError(f"{probs.size} probabilities for {size} people in {module}.{stream}")
+        every = isinstance(uids, int | np.integer)
+        if not kernels.compiled(size):
+            return splitmix.units(key, np.arange(size) if every else np.asarray(uids)) < probs
+        draws = kernels.load("draws")
         out = np.empty(size, dtype=np.bool_)
-        if isinstance(uids, int | np.integer):
-            threaded(size, _chance_all, _chance_all_threaded)(key, probs, out)
+        if every:
+            kernels.threaded(size, draws.chance_all, draws.chance_all_threaded)(key, probs, out)
         else:
-            threaded(size, _chance_at, _chance_at_threaded)(
+            kernels.threaded(size, draws.chance_at, draws.chance_at_threaded)(
                 key, np.asarray(uids, dtype=np.int64), probs, out)
         return out
+
+
+def _first_failed(keys: np.ndarray, uids: np.ndarray, logits: np.ndarray,
+                  sure: np.ndarray) -> np.ndarray:
+    """``Streams.first_failed`` in numpy, step by step over the people still passing."""
+    out = np.full(uids.size, keys.size, dtype=np.int64)
+    pending = np.arange(uids.size)
+    for step, key in enumerate(keys):
+        if step > 0:
+            pending = pending[~sure[pending]]
+        if pending.size == 0:
+            break
+        passed = splitmix.passes_logit(key, uids[pending], logits[step, pending])
+        out[pending[~passed]] = step
+        pending = pending[passed]
+    return out

@@ -46,10 +46,9 @@ Examples
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from passerelle.engine import sources
+from passerelle.engine import kernels, sources
 from passerelle.engine.distributions import Gamma, LogNormal, Uniform
 from passerelle.engine.module import Measure, Module
 from passerelle.engine.parameters import Params, assumption, sourced
@@ -105,21 +104,40 @@ def excess_hazard(sim, pars: HealthParams, uids: np.ndarray) -> np.ndarray:
     return excess
 
 
-@numba.njit(cache=True, nogil=True)
-def _accrue(present, age_band, severity, utility, utility_severity, survival, qalys,
-            life_years, out):
+def accrue(present: np.ndarray, age_band: np.ndarray, severity: np.ndarray,
+           utility: np.ndarray, utility_severity: np.float32, survival: np.ndarray,
+           qalys: np.ndarray, life_years: np.ndarray) -> np.ndarray:
     """This month's QALYs of each person ``present`` (``utility`` of their age band less
-    ``utility_severity`` × severity, at least 0, a twelfth of a year) into ``out``, added
-    to their ``qalys`` and ``life_years`` weighted by their ``survival``: one pass, with no
-    temporary array the size of the population (five of them took 40 bytes a person, the
-    run's peak)."""
-    for k in range(present.size):
-        i = present[k]
-        value = utility[age_band[i]] - np.float64(severity[i] * utility_severity)
-        value = max(value, 0.0) / 12.0
-        out[k] = value
-        qalys[i] += value * survival[i]
-        life_years[i] += survival[i] / 12.0
+    ``utility_severity`` × severity, at least 0, a twelfth of a year), added to their
+    ``qalys`` and ``life_years`` weighted by their ``survival``; past
+    ``kernels.COMPILED_FROM`` people in one compiled pass.
+
+    Returns
+    -------
+    ndarray of float64
+        QALYs of the month, one per person of ``present``.
+
+    Examples
+    --------
+    >>> qalys, years = np.zeros(3), np.zeros(3)
+    >>> accrue(np.array([0, 2]), np.array([1, 1, 5], dtype=np.int8),
+    ...        np.array([0, 0, 1], dtype=np.float32), np.linspace(0.9, 0.7, 6),
+    ...        np.float32(0.3), np.ones(3), qalys, years).round(4).tolist()
+    [0.0717, 0.0333]
+    """
+    if kernels.compiled(present.size):
+        out = np.empty(present.size)
+        kernels.load("accrual").accrue(present, age_band, severity, utility, utility_severity,
+                                       survival, qalys, life_years, out)
+        return out
+    lost = severity[present] * utility_severity
+    value = utility[age_band[present]] - lost.astype(np.float64)
+    np.maximum(value, 0.0, out=value)
+    value /= 12.0
+    weight = survival[present]
+    qalys[present] += value * weight
+    life_years[present] += weight / 12.0
+    return value
 
 
 class HealthParams(Params):
@@ -221,9 +239,7 @@ class Health(Module):
         np.add.at(people.hospital_days, stays, days * weight[stays])
         np.add.at(people.n_avoidable_stays, avoidable, weight[avoidable])
         present = np.flatnonzero(people.alive)
-        qalys = np.empty(present.size)
-        _accrue(present, people.age_band, people.severity, np.asarray(p.utility_by_age),
-                np.float32(p.utility_severity), weight, people.qalys, people.life_years,
-                qalys)
+        qalys = accrue(present, people.age_band, people.severity, np.asarray(p.utility_by_age),
+                       np.float32(p.utility_severity), weight, people.qalys, people.life_years)
         sim.record("qalys", present, qalys)
         sim.record("life_years", present, 1 / 12)
