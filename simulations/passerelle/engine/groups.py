@@ -101,8 +101,8 @@ def count_in_cells(cell: np.ndarray, who: np.ndarray | None, weights: np.ndarray
     times (the probability that they are still there, say).
 
     The same numbers as ``np.bincount(cell[who], weights * each[who], minlength=size)``
-    (float64, sums in the order of ``who``); past ``kernels.COMPILED_FROM`` people, in one
-    compiled pass without the gathered copy.
+    (float64, sums in the order of ``who``); with the compiled kernels (see
+    ``passerelle.engine.kernels`` for when), in one pass without the gathered copy.
 
     Examples
     --------

@@ -109,8 +109,8 @@ def accrue(present: np.ndarray, age_band: np.ndarray, severity: np.ndarray,
            qalys: np.ndarray, life_years: np.ndarray) -> np.ndarray:
     """This month's QALYs of each person ``present`` (``utility`` of their age band less
     ``utility_severity`` × severity, at least 0, a twelfth of a year), added to their
-    ``qalys`` and ``life_years`` weighted by their ``survival``; past
-    ``kernels.COMPILED_FROM`` people in one compiled pass.
+    ``qalys`` and ``life_years`` weighted by their ``survival``; with the compiled kernels
+    (see ``passerelle.engine.kernels`` for when), in one pass.
 
     Returns
     -------
