@@ -30,8 +30,11 @@ MAX_LINES = 400
 # Entry points may import a command's code when the command runs, so that `--help` stays
 # fast; only the command line imports them, so they cannot hide a cycle. The course's
 # commands import nbgrader (seconds) and numpy only when they run. bench/harness imports
-# the comparisons with Starsim and Mesa (optional extras) only when asked for.
-LAZY_ALLOWED = {"passerelle.apps.cli", "passerelle.apps.cli.calibration",
+# the comparisons with Starsim and Mesa (optional extras) only when asked for. The course's
+# kernel server, a process of its own, sets numba's and matplotlib's cache folders before it
+# imports the simulator.
+LAZY_ALLOWED = {"passerelle.course.kernel_server", "passerelle.apps.cli",
+                "passerelle.apps.cli.calibration",
                 "passerelle.apps.cli.failures",
                 "passerelle.apps.cli.goals", "passerelle.apps.cli.listings",
                 "passerelle.apps.cli.runs", "passerelle.apps.cli.studies",

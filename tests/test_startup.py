@@ -55,6 +55,12 @@ def test_a_student_sized_run_does_not_load_numba():
     assert not loaded & {"numba", "llvmlite"}, loaded & {"numba", "llvmlite"}
 
 
+def test_the_evaluation_lab_loads_numba_only_for_synthetic_did():
+    # tp06-tp08 import passerelle.evaluate in their first cell; the Frank-Wolfe loop of
+    # synthetic difference-in-differences is compiled when first used.
+    assert not loaded_after("import passerelle.evaluate") & {"numba", "llvmlite"}
+
+
 def test_only_the_version_option_reads_the_package_metadata():
     # importlib.metadata brings email, zipfile and csv: a tenth of the time of --help.
     code = ("import sys\nfrom passerelle.apps.cli import main\n"

@@ -7,8 +7,9 @@ submission (the costliest to grade, and the ones the warm numba cache is for); e
 assignment is graded for ten of them in ``test_dry_run_sample``, so that each run of the
 suite grades every assignment of the course end to end. 50 students x every assignment (490
 graded copies): ``PASSERELLE_DRY_RUN=all``. Measured on a quiet 2-core machine on 2 December
-2026: 32 min, then 29 min once tp06's hidden tests recalled the student's replications (see
-course/README.md): more than the suite's share of CI. ``make test`` distributes the tests by
+2026: 32 min, then 29 min once tp06's hidden tests recalled the student's replications; on 3
+December, 15 min 15 s once autograde forked every kernel from one pre-imported server (see
+course/README.md): still more than the suite's share of CI. ``make test`` distributes the tests by
 file (``--dist loadfile``), so that each dry run is built once.
 """
 

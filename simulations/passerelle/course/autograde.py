@@ -1,8 +1,12 @@
 """Autograde every collected submission with nbgrader, in parallel, each kernel in a sandbox.
 
-The simulator's numba kernels are compiled once before the batch, by a run of the source
-notebooks (which also writes matplotlib's font list), and every sandboxed kernel starts from
-a private copy of those caches. One worker
+With ``kernel_server`` (the default), one server a batch imports what the kernels import,
+compiles the simulator's numba kernels (from a cache kept between batches) and forks each
+kernel, confined as the sandbox's own bubblewrap would confine it (see
+:mod:`passerelle.course.kernel_server`): a copy no longer pays for starting Python, IPython,
+pandas, matplotlib and numba. Without it, the numba kernels are compiled once before the
+batch by a run of the source notebooks (which also writes matplotlib's font list), and every
+sandboxed kernel starts from a private copy of those caches. One worker
 process a core, each holding one nbgrader API for the whole batch (nbgrader costs about 2 s
 to start): workers take the next student as they finish, nbgrader writes the grades into the
 course's SQLite gradebook. A cell that runs past the per-cell timeout is interrupted and
@@ -13,11 +17,13 @@ worker is killed, the submission gets a line in the error report and a fresh wor
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +32,14 @@ import nbformat
 from passerelle.course import incidents as report
 from passerelle.course.incidents import Incident
 from passerelle.course.nbgrader_course import Course, CourseInputError
-from passerelle.course.sandbox import KERNEL_NAME, SandboxKernel
+from passerelle.course.sandbox import (
+    CACHE,
+    KERNEL_NAME,
+    KernelServer,
+    SandboxKernel,
+    SandboxUnavailable,
+    bubblewrap,
+)
 from passerelle.course.warm_cache import warm
 
 STEP = report.AUTOGRADE
@@ -49,9 +62,16 @@ class AutogradeSettings:
     sandbox
         Run each kernel under bubblewrap (see :mod:`passerelle.course.sandbox`).
     warm_numba
-        Before the batch, run the source notebooks once to compile every numba kernel they
-        use (and list matplotlib's fonts), and start every sandboxed kernel from a copy of
-        those caches (see :mod:`passerelle.course.warm_cache`).
+        Give every sandboxed kernel the simulator's compiled numba kernels: the kernel server
+        compiles them (or loads them from its cache, kept from one batch to the next) and
+        every kernel it forks inherits them; without the server, the source notebooks are run
+        once before the batch to fill numba's cache and matplotlib's font list, and every
+        kernel starts from a copy of those caches (see :mod:`passerelle.course.warm_cache`).
+    kernel_server
+        Fork each sandboxed kernel from one pre-imported server (see
+        :mod:`passerelle.course.kernel_server`) rather than start it afresh; where the server
+        cannot confine its kernels (user namespaces refused), a warning says so and every
+        kernel starts afresh under its own bubblewrap.
     """
 
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -59,6 +79,7 @@ class AutogradeSettings:
     start_margin: float = 30.0
     sandbox: bool = True
     warm_numba: bool = True
+    kernel_server: bool = True
 
 
 @dataclass(frozen=True)
@@ -201,6 +222,19 @@ def _graded_incidents(course: Course, assignment: str, student_id: str,
     return found
 
 
+def _server(stack: contextlib.ExitStack, folder: Path, course: Course,
+            compiled: bool) -> Path | None:
+    """The running kernel server's socket, or ``None`` (with a warning) where the server
+    cannot confine its kernels: each kernel then gets a bubblewrap of its own."""
+    bubblewrap()
+    try:
+        return stack.enter_context(KernelServer(folder, course.root, course.autograded,
+                                                CACHE if compiled else None)).address
+    except SandboxUnavailable as why:
+        warnings.warn(f"{why}; chaque copie aura un noyau neuf sous bubblewrap", stacklevel=3)
+        return None
+
+
 def autograde(course: Course, assignment: str, students: list[str] | None = None,
               settings: AutogradeSettings | None = None) -> Autograded:
     """Autograde the collected submissions of ``assignment`` (all, or ``students``).
@@ -233,13 +267,16 @@ def autograde(course: Course, assignment: str, students: list[str] | None = None
         for student_id in students:
             gradebook.update_or_create_student(student_id)
     found: list[Incident] = []
-    with tempfile.TemporaryDirectory(prefix="passerelle-noyaux-") as scratch:
+    with (tempfile.TemporaryDirectory(prefix="passerelle-noyaux-") as scratch,
+          contextlib.ExitStack() as stack):
+        server = (_server(stack, Path(scratch) / "serveur", course, settings.warm_numba)
+                  if settings.sandbox and settings.kernel_server else None)
         cache = None
-        if settings.sandbox and settings.warm_numba:
+        if settings.sandbox and settings.warm_numba and server is None:
             cache = Path(scratch) / "caches"
             warm(cache, assignment, [course.source / assignment / f"{name}.ipynb"
                                      for name in course.notebooks(assignment)])
-        kernels = (SandboxKernel(Path(scratch), course.root, cache).install()
+        kernels = (SandboxKernel(Path(scratch), course.root, cache, server).install()
                    if settings.sandbox else None)
         graded = _run(course, assignment, students, settings, kernels, found)
     timeout = _cell_timeout(course, settings)

@@ -73,6 +73,22 @@ def graded_student(assignment: str, directory: Path | None = None) -> str | None
     return None
 
 
+def start_in(directory: Path) -> None:
+    """Take ``directory`` as the folder the kernel started in: for a kernel forked by the
+    kernel server (:mod:`passerelle.course.kernel_server`), which imported this module
+    before it knew the folder it would grade, and calls this before any student code runs.
+
+    Examples
+    --------
+    >>> start_in(Path("/c/autograded/000123/tp01-non-recours"))
+    >>> graded_student("tp01-non-recours")
+    '000123'
+    >>> start_in(Path(os.getcwd()))
+    """
+    global _START_DIR
+    _START_DIR = Path(directory)
+
+
 _declared: dict[str, str] = {}
 
 

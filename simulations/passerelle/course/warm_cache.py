@@ -1,5 +1,7 @@
 """Warm caches for a batch: every numba kernel the notebooks compile, compiled once before
-autograde, and matplotlib's font list, built once.
+autograde, and matplotlib's font list, built once; for batches graded without the kernel
+server (:mod:`passerelle.course.kernel_server`, which compiles the kernels itself and keeps
+them from one batch to the next), where each kernel starts afresh.
 
 A sandboxed kernel starts with an empty ``/tmp`` (private), so every submission would compile
 the same numba kernels again (several seconds each in an assignment that loads them: the

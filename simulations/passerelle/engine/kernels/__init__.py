@@ -34,6 +34,7 @@ import importlib
 import os
 import sys
 import threading
+from types import ModuleType
 
 # Measured on a quiet 2-core machine, baseline, 12 months and 24 of burn-in, best of 3: in
 # a fresh process, 5,000 people took 1.22 s with the kernels and 0.67 s with the twins; in a
@@ -42,6 +43,7 @@ COMPILED_AFTER = 2**27
 COMPILED_FROM = 2**18
 _sent = 0
 _threads_chosen = False
+_loaded: dict[str, ModuleType] = {}
 
 # Each kernel twice: one loop on the calling thread, one split between numba's threads
 # (prange). Waking the second thread costs tens of microseconds (milliseconds on a busy
@@ -79,8 +81,11 @@ def load(name: str):
     >>> hasattr(load("draws"), "uniform_at")
     True
     """
-    preload()
-    return importlib.import_module(f"{__name__}.{name}")
+    module = _loaded.get(name)
+    if module is None:  # a dictionary look-up: this is called a few hundred times a month
+        preload()
+        module = _loaded[name] = importlib.import_module(f"{__name__}.{name}")
+    return module
 
 
 def preload() -> None:
