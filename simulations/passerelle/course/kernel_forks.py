@@ -161,7 +161,7 @@ def _answer(link: socket.socket, **answer) -> None:
 
 
 def attend(link: socket.socket, seen: Confinement,
-            start: Callable[[Path, str], None] = _start_kernel) -> None:
+           start: Callable[[Path, str], None] = _start_kernel) -> None:
     """One request, in a fork of the server: new namespaces, a confined PID 1 that calls
     ``start``, then wait for either PID 1's end (answered with its status) or the client's
     (PID 1 is killed, and with it everything in its namespace).
