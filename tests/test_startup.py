@@ -55,7 +55,7 @@ def test_a_student_sized_run_does_not_load_numba():
     assert not loaded & {"numba", "llvmlite"}, loaded & {"numba", "llvmlite"}
 
 
-def test_the_evaluation_lab_loads_numba_only_for_synthetic_did():
+def test_importing_the_evaluation_lab_loads_no_numba():
     # tp06-tp08 import passerelle.evaluate in their first cell; the Frank-Wolfe loop of
     # synthetic difference-in-differences is compiled when first used.
     assert not loaded_after("import passerelle.evaluate") & {"numba", "llvmlite"}

@@ -226,7 +226,7 @@ def _server(stack: contextlib.ExitStack, folder: Path, course: Course,
             compiled: bool) -> Path | None:
     """The running kernel server's socket, or ``None`` (with a warning) where the server
     cannot confine its kernels: each kernel then gets a bubblewrap of its own."""
-    bubblewrap()
+    bubblewrap()  # no bubblewrap at all is an error for the instructor, not a fallback
     try:
         return stack.enter_context(KernelServer(folder, course.root, course.autograded,
                                                 CACHE if compiled else None)).address

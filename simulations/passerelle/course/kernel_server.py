@@ -7,10 +7,11 @@ server pays it once a batch: it starts under bubblewrap with the sandbox's file 
 :mod:`passerelle.course.sandbox`: the system, Python and the package read-only, the course
 invisible), with the graded folders, its own folder and its cache bound in, imports what the
 kernels import (:data:`PRELOADED`), compiles the simulator's numba kernels (or loads them
-from its cache, :data:`CACHE`, which only the server writes), draws one figure, and waits on a
-Unix socket. The kernelspec starts :mod:`passerelle.course.kernel_client`, which sends the
-server the folder being graded and the connection file; the server forks, and the fork
-confines itself further before any student code runs:
+from its cache, :data:`passerelle.course.sandbox.CACHE`, which only the server writes), draws
+one figure, and waits on a Unix socket. The kernelspec starts
+:mod:`passerelle.course.kernel_client`, which sends the server the folder being graded and the
+connection file; the server forks, and the fork confines itself further before any student
+code runs:
 
 - new user, mount, PID, IPC and UTS namespaces (:mod:`passerelle.course.namespaces`), a PID 1
   of its own that reaps and ends with the kernel, the kernel as PID 2 and a ``/proc`` of that
@@ -29,8 +30,8 @@ hash seed is the server's. A kernel that cannot be confined (a failed mount, a c
 left) never starts: the client reports the error and exits with status 1, and nbgrader
 retries, then reports it.
 
-Run as ``python -m passerelle.course.kernel_server CONFINEMENT_JSON`` by :class:`KernelServer`,
-never by hand.
+Run as ``python -m passerelle.course.kernel_server SOCKET CONFINEMENT_JSON`` by
+:class:`passerelle.course.sandbox.KernelServer`, never by hand.
 """
 
 from __future__ import annotations

@@ -107,6 +107,19 @@ def readable_paths() -> list[Path]:
     return kept
 
 
+def visible_paths(hidden: Path) -> list[Path]:
+    """The readable folders the sandbox binds: those of :func:`readable_paths` but a folder
+    that holds ``hidden`` (the course root), so that the course stays invisible.
+
+    Examples
+    --------
+    >>> Path("/usr") in visible_paths(Path("/srv/cours"))
+    True
+    """
+    hidden = hidden.resolve()
+    return [path for path in readable_paths() if not hidden.is_relative_to(path)]
+
+
 def confinement(hidden: Path, own_processes: bool = True) -> list[str]:
     """The bubblewrap command line (up to the working folder) of the sandbox's file system.
 
@@ -120,23 +133,20 @@ def confinement(hidden: Path, own_processes: bool = True) -> list[str]:
     >>> confinement(Path("/srv/cours"))[-4:]  # doctest: +SKIP
     ['--unsetenv', 'JUPYTER_PATH', '--unsetenv', 'JPY_PARENT_PID']
     """
-    hidden = hidden.resolve()
     # A private /tmp first: the folders bound after it stay visible even when they lie under
     # /tmp (a checkout or an environment there, as on a CI machine).
     cmd = [bubblewrap(), "--die-with-parent", "--unshare-ipc", "--unshare-uts", "--new-session",
            "--tmpfs", "/tmp"]
     if own_processes:
         cmd.insert(2, "--unshare-pid")
-    for path in readable_paths():
-        if hidden.is_relative_to(path):
-            continue
+    for path in visible_paths(hidden):
         cmd += ["--ro-bind", str(path), str(path)]
     for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
         if Path(link).is_symlink():
             cmd += ["--symlink", os.readlink(link), link]
     cmd += ["--dev", "/dev"]
     cmd += ["--proc", "/proc"] if own_processes else ["--bind", "/proc", "/proc"]
-    cmd += ["--tmpfs", str(hidden)]
+    cmd += ["--tmpfs", str(hidden.resolve())]
     cmd += ["--setenv", "HOME", "/tmp", "--setenv", "MPLCONFIGDIR", MATPLOTLIB_DIR,
             "--setenv", "IPYTHONDIR", "/tmp/ipython", "--setenv", "NUMBA_CACHE_DIR", NUMBA_DIR,
             "--unsetenv", "JUPYTER_PATH",
@@ -275,7 +285,6 @@ class KernelServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.graded_root.mkdir(parents=True, exist_ok=True)
         folder, graded = self.folder.resolve(), self.graded_root.resolve()
-        hidden = self.hidden.resolve()
         cmd = confinement(self.hidden, own_processes=False)
         cmd += ["--bind", str(graded), str(graded), "--bind", str(folder), str(folder)]
         cache = None
@@ -284,8 +293,7 @@ class KernelServer:
             cache = self.cache.resolve()
             cmd += ["--bind", str(cache), str(cache)]
         seen = Confinement(graded, folder, tuple(
-            path for path in readable_paths()
-            if path.is_relative_to("/tmp") and not hidden.is_relative_to(path)), cache)
+            path for path in visible_paths(self.hidden) if path.is_relative_to("/tmp")), cache)
         cmd += ["--chdir", "/", "--", sys.executable, "-m", "passerelle.course.kernel_server",
                 str(self.address.resolve()), seen.to_json()]
         log = (folder / "serveur.log").open("wb")
